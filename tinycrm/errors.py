@@ -1,0 +1,43 @@
+"""One error tree for the whole program; the CLI maps each class to its exit code here."""
+
+from __future__ import annotations
+
+
+class CrmError(Exception):
+    """A request that could not be done; shown as one `error:` line."""
+
+    exit_code = 1
+
+
+class NotFound(CrmError):
+    """No record answers to the reference given."""
+
+
+class Ambiguous(CrmError):
+    """A reference matches several records; the message lists them."""
+
+    def __init__(self, message: str, candidates: list | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+class InvalidData(CrmError):
+    """A value the user gave cannot be stored (bad date, amount, e-mail, stage...)."""
+
+
+class Conflict(CrmError):
+    """The data is not in a state that allows the change."""
+
+
+class FilterError(InvalidData):
+    """A malformed filter; the message points at the bad term."""
+
+
+class SchemaTooNew(CrmError):
+    """The database was written by a newer tinycrm; it is left untouched."""
+
+
+class UsageError(CrmError):
+    """The command line itself is wrong."""
+
+    exit_code = 2

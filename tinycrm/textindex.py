@@ -1,0 +1,73 @@
+"""How text becomes full-text-search tokens, shared by the writes (store) and the reads (query).
+
+SQLite's FTS5 `unicode61` tokenizer treats a run of CJK characters as one token, and the
+trigram tokenizer finds nothing for two-character queries, so CJK characters are indexed
+one token each and a CJK query becomes a phrase of single characters: `张伟` → `"张 伟"`,
+which finds the two characters side by side anywhere in a name. Chinese names also get
+their pinyin initials (`zw`) and full pinyin (`zhangwei`) as extra tokens, so a user
+without a Chinese input method still finds them. pypinyin is imported only when a name
+holds CJK characters (it costs ~400 ms to import).
+"""
+
+from __future__ import annotations
+
+import re
+
+_CJK = (
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+    "\U00020000-\U0002ebef"
+)
+CJK_RE = re.compile(f"[{_CJK}]")
+_CJK_CHAR = re.compile(f"([{_CJK}])")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text holds any CJK character."""
+    return bool(CJK_RE.search(text or ""))
+
+
+def split_cjk(text: str) -> str:
+    """Put spaces around every CJK character so each is its own FTS token."""
+    return _CJK_CHAR.sub(r" \1 ", text)
+
+
+def pinyin_tokens(name: str) -> list[str]:
+    """Pinyin initials and full pinyin of the CJK part of a name (`张伟` → zw, zhangwei)."""
+    han = "".join(CJK_RE.findall(name or ""))
+    if not han:
+        return []
+    from pypinyin import Style, lazy_pinyin
+
+    full = lazy_pinyin(han, errors="ignore")
+    if not full:
+        return []
+    initials = "".join(p[0] for p in full if p)
+    return [initials, "".join(full)]
+
+
+def document(*parts: str | None, pinyin_of: str | None = None) -> str:
+    """One FTS document from the given texts (None skipped), CJK split, pinyin appended."""
+    text = " ".join(p for p in parts if p)
+    extra = pinyin_tokens(pinyin_of) if pinyin_of and has_cjk(pinyin_of) else []
+    return split_cjk(text + (" " + " ".join(extra) if extra else ""))
+
+
+def match_expression(term: str) -> str | None:
+    """The FTS5 MATCH string for one user search term, or None when it has no letters.
+
+    Latin words match as word prefixes (`ada` finds Ada, `acme` finds ada@acme.com);
+    CJK runs match as adjacent single characters, anywhere in the text.
+    """
+    tokens = _WORD.findall(split_cjk(term.lower()))
+    if not tokens:
+        return None
+    return _phrase(tokens)
+
+
+def _phrase(tokens: list[str]) -> str:
+    """A phrase query; the final latin token may be a prefix (FTS5 allows `"a" + "b"*`)."""
+    body = " + ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+    if not CJK_RE.fullmatch(tokens[-1]):
+        body += "*"
+    return body

@@ -1,0 +1,124 @@
+"""The Typer command set: parse, call the store and the pure modules, render. No SQL here.
+
+Each noun is a sub-app in its own module; `main()` runs the app without Click's
+standalone error printing so that every failure becomes one `error:` line and the exit
+code of the contract (1: the request could not be done, 2: usage).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from .. import __version__
+from ..errors import CrmError
+from ..output import error
+from ._common import State, state
+
+app = typer.Typer(
+    name="tinycrm",
+    help="A customer-relationship manager for the terminal: contacts, interactions, deals "
+    "and follow-ups in one SQLite file.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tinycrm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database file (default: $TINYCRM_DB, else the user data dir).",
+                     metavar="PATH"),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Acting user (default: $TINYCRM_USER, else the login name).",
+                     metavar="NAME"),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Open the full-screen interface on a terminal; print this help otherwise."""
+    ctx.obj = State(db=db, user=user)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from .tui import run_tui
+
+            run_tui(state(ctx))
+        else:
+            typer.echo(ctx.get_help())
+
+
+def _register() -> None:
+    from . import contact, core, deal
+
+    app.add_typer(contact.app, name="contact")
+    app.add_typer(deal.app, name="deal")
+    core.register(app)
+    for name in ("remind", "tui"):
+        try:
+            module = __import__(f"tinycrm.cli.{name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tinycrm.cli.{name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (never shows a traceback by default)."""
+    args = sys.argv[1:] if argv is None else argv
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="tinycrm", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        error("aborted")
+        return 1
+    except click.UsageError as exc:
+        hint = ""
+        if exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        error(exc.format_message().splitlines()[0] + hint)
+        return 2
+    except click.ClickException as exc:
+        error(exc.format_message().splitlines()[0])
+        return exc.exit_code or 1
+    except CrmError as exc:
+        if os.environ.get("TINYCRM_DEBUG"):
+            raise
+        error(str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the contract: one line, no traceback
+        if os.environ.get("TINYCRM_DEBUG"):
+            raise
+        error(f"{exc.__class__.__name__}: {exc} (TINYCRM_DEBUG=1 shows the traceback)")
+        return 1

@@ -1,0 +1,1 @@
+"""Import and export formats, each a pure module over plain records."""

@@ -1,0 +1,117 @@
+"""Rendering for the command line: JSON, CSV and tables; colour only on a terminal.
+
+Rich is imported only when a table goes to a terminal: piped output is plain,
+tab-aligned text (CJK-width aware) so `tinycrm contact list | grep` and cron mail stay
+clean and the fast paths do not pay for Rich's import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+
+def is_terminal(stream: TextIO | None = None) -> bool:
+    """True when the stream is an interactive terminal."""
+    stream = stream or sys.stdout
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def use_color(stream: TextIO | None = None) -> bool:
+    """Colour only on a terminal and never with NO_COLOR set."""
+    return is_terminal(stream) and "NO_COLOR" not in os.environ
+
+
+def emit_json(data: Any, stream: TextIO | None = None) -> None:
+    """One JSON document, UTF-8 as text (not \\u escapes)."""
+    stream = stream or sys.stdout
+    stream.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    stream.write("\n")
+
+
+def emit_csv(rows: Sequence[dict], columns: Sequence[str], stream: TextIO | None = None) -> None:
+    """CSV with a header row; list values joined with `;`."""
+    import csv
+
+    stream = stream or sys.stdout
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(col)) for col in columns])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+def width(text: str) -> int:
+    """Display width in terminal cells (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, cells: int) -> str:
+    """Pad to a display width."""
+    return text + " " * max(0, cells - width(text))
+
+
+def emit_table(
+    rows: Sequence[dict],
+    columns: Sequence[tuple[str, str]],
+    *,
+    title: str | None = None,
+    stream: TextIO | None = None,
+) -> None:
+    """A table of `rows` with (key, header) columns: Rich on a terminal, plain text otherwise."""
+    stream = stream or sys.stdout
+    cells = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
+    if is_terminal(stream):
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, show_edge=False, header_style="bold", pad_edge=False)
+        for _, header in columns:
+            table.add_column(header, overflow="fold")
+        for line in cells:
+            table.add_row(*line)
+        Console(file=stream, no_color=not use_color(stream), highlight=False).print(table)
+        return
+    if title:
+        stream.write(title + "\n")
+    widths = [width(h) for _, h in columns]
+    for line in cells:
+        widths = [max(w, width(c)) for w, c in zip(widths, line)]
+    out = ["  ".join(pad(h, w) for (_, h), w in zip(columns, widths)).rstrip()]
+    for line in cells:
+        out.append("  ".join(pad(c, w) for c, w in zip(line, widths)).rstrip())
+    stream.write("\n".join(out) + "\n")
+
+
+def emit_fields(pairs: Iterable[tuple[str, Any]], stream: TextIO | None = None) -> None:
+    """`label: value` lines for one record, empty values left out."""
+    stream = stream or sys.stdout
+    pairs = [(k, _cell(v)) for k, v in pairs if v not in (None, "", [], {}, False)]
+    if not pairs:
+        return
+    label_width = max(width(k) for k, _ in pairs)
+    for key, value in pairs:
+        stream.write(f"{pad(key, label_width)}  {value}\n")
+
+
+def error(message: str) -> None:
+    """The one-line `error:` message on stderr."""
+    sys.stderr.write(f"error: {message}\n")

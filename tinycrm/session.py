@@ -1,0 +1,57 @@
+"""The state of one run of the program: global options, the store opened on first use, the clock.
+
+Free of Typer so that the fast paths (`tinycrm.fast`) and the Typer commands share it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .dates import parse_utc, utc_now
+from .store import Store
+
+
+def clock() -> datetime:
+    """The real clock, or `$TINYCRM_NOW` (UTC, `YYYY-MM-DDTHH:MM:SSZ`) for tests and demos."""
+    fixed = os.environ.get("TINYCRM_NOW")
+    return parse_utc(fixed) if fixed else utc_now()
+
+
+@dataclass
+class State:
+    """Global options, and the store opened on first use."""
+
+    db: str | None = None
+    user: str | None = None
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self) -> Store:
+        """The open store (opened and migrated on first call)."""
+        if self._store is None:
+            self._store = Store.open(self.db, self.user, clock=clock)
+        return self._store
+
+    def local_now(self) -> datetime:
+        """Now in the user's time zone (the store's clock)."""
+        from .dates import local_tz
+
+        return self.store().now().astimezone(local_tz())
+
+    def close(self) -> None:
+        """Close the store if it was opened."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+
+def local_text(stamp: str | None, *, all_day: bool = False) -> str:
+    """A stored UTC timestamp as local `YYYY-MM-DD HH:MM` (or the date for all-day)."""
+    if not stamp:
+        return ""
+    from .dates import local_tz
+
+    local = parse_utc(stamp).astimezone(local_tz())
+    return local.strftime("%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M")

@@ -1,0 +1,142 @@
+"""The hot commands as plain functions of (state, arguments): shared by Typer and `tinycrm.fast`.
+
+No Typer, Textual or Rich here: these paths must start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+from .output import emit_fields, emit_json, pad, use_color
+from .session import State, local_text
+
+TIMELINE_SHOWN = 20
+
+
+def _heading(text: str) -> str:
+    return f"\033[1m{text}\033[0m" if use_color() else text
+
+
+def contact_picture(st: State, contact: dict, *, limit: int | None = TIMELINE_SHOWN) -> dict:
+    """A contact with its interactions, deals and open reminders: the 360° record."""
+    store = st.store()
+    picture = dict(contact)
+    picture["interactions"] = store.timeline(contact["id"], limit=limit)
+    picture["interaction_count"] = (
+        store.count_interactions(contact["id"]) if limit is not None else len(picture["interactions"])
+    )
+    picture["deals"] = store.list_deals(contact_id=contact["id"])
+    picture["reminders"] = store.list_reminders(contact_id=contact["id"])
+    return picture
+
+
+def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
+    """`contact show REF`: one customer's whole picture."""
+    contact = st.store().resolve(ref, include_trash=True)
+    picture = contact_picture(st, contact, limit=None if as_json else TIMELINE_SHOWN)
+    if as_json:
+        emit_json(picture)
+        return 0
+    out = sys.stdout
+    head = f"{contact['name']}  (#{contact['id']}, {contact['kind']}"
+    head += ", in the trash)" if contact["deleted_at"] else ")"
+    out.write(_heading(head) + "\n")
+    bday = contact["birthday"]
+    if bday and contact["birthday_lunar"]:
+        bday += " (lunar)"
+    last = local_text(contact["last_contacted_at"])
+    emit_fields(
+        [
+            ("org", contact["org"]),
+            ("title", contact["title"]),
+            ("e-mail", contact["emails"]),
+            ("phone", contact["phones"]),
+            ("address", contact["addresses"]),
+            ("tags", contact["tags"]),
+            ("tier", contact["tier"]),
+            ("owner", contact["owner"]),
+            ("birthday", bday),
+            ("anniversaries", [f"{a['label']} {a['date']}" for a in contact["anniversaries"]]),
+            ("keep in touch", f"every {contact['every']}" if contact["every"] else None),
+            ("next touch", local_text(contact["next_touch_at"], all_day=True) if contact["every"] else None),
+            ("last contact", last or "never"),
+            ("aka", contact["aliases"]),
+            *[(k, v) for k, v in contact["fields"].items()],
+            ("notes", contact["notes"]),
+        ]
+    )
+    interactions = picture["interactions"]
+    total = picture["interaction_count"]
+    out.write("\n" + _heading(f"Timeline ({len(interactions)} of {total})") + "\n")
+    if not interactions:
+        out.write("  no interactions yet\n")
+    for item in interactions:
+        deal = f"  [deal {item['deal_id']}]" if item["deal_id"] else ""
+        out.write(
+            f"  {local_text(item['at'])}  {pad(item['kind'], 7)}  {item['summary']}{deal}"
+            f"  ({item['user']})\n"
+        )
+    deals = picture["deals"]
+    out.write("\n" + _heading(f"Deals ({len(deals)})") + "\n")
+    if not deals:
+        out.write("  no deals\n")
+    for deal in deals:
+        star = "  ★ key" if deal["key"] else ""
+        close = f"  close {deal['close_date']}" if deal["close_date"] else ""
+        reason = f" ({deal['lost_reason']})" if deal["lost_reason"] else ""
+        out.write(
+            f"  #{deal['id']}  {deal['title']}  {deal['value']} {deal['currency']}"
+            f"  {deal['stage']} {deal['probability']}%  {deal['status']}{reason}{close}{star}\n"
+        )
+    reminders = picture["reminders"]
+    out.write("\n" + _heading(f"Reminders ({len(reminders)})") + "\n")
+    if not reminders:
+        out.write("  none open\n")
+    for rem in reminders:
+        every = f"  (every {rem['every']})" if rem["every"] else ""
+        out.write(f"  #{rem['id']}  {local_text(rem['due'], all_day=rem['all_day'])}  {rem['text']}{every}\n")
+    return 0
+
+
+def log_interaction(
+    st: State,
+    ref: str,
+    text: str,
+    *,
+    kind: str = "note",
+    at: str | None = None,
+    deal: int | None = None,
+    next_when: str | None = None,
+    as_json: bool = False,
+) -> int:
+    """`log REF TEXT`: record an interaction, optionally with a follow-up."""
+    from .dates import parse_when
+
+    store = st.store()
+    now = st.local_now()
+    at_dt: datetime | None = None
+    if at:
+        when = parse_when(at, now)
+        at_dt = when.at if not when.all_day else when.at.replace(hour=now.hour, minute=now.minute)
+    follow = parse_when(next_when, now) if next_when else None
+    contact = store.resolve(ref)
+    record = store.log(
+        contact["id"],
+        text,
+        kind=kind,
+        at=at_dt,
+        deal_id=deal,
+        follow_up=follow.at if follow else None,
+        follow_up_all_day=follow.all_day if follow else True,
+    )
+    if as_json:
+        record["contact"] = contact["name"]
+        emit_json(record)
+        return 0
+    line = f"logged {record['id']}: {kind} with {contact['name']}"
+    follow_up = record["follow_up"]
+    if follow_up:
+        line += f"; follow up {local_text(follow_up['due'], all_day=follow_up['all_day'])}"
+    sys.stdout.write(line + "\n")
+    return 0

@@ -2,11 +2,22 @@
 
 Timestamps are stored as UTC ISO 8601 strings ending in `Z` (`2026-11-22T10:00:00Z`), so
 that they sort as text; dates as `YYYY-MM-DD`.
+
+Imports stay cheap on purpose: this module is on the start-up path of `due`, so
+dateutil.parser (66 ms) is never used and dateutil.rrule, dateutil.tz and zoneinfo load
+only inside the functions that need them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import os
+import re
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from typing import NamedTuple
+
+from dateutil.relativedelta import relativedelta
+
+from .errors import InvalidData
 
 
 def utc_iso(dt: datetime) -> str:
@@ -24,3 +35,291 @@ def parse_utc(text: str) -> datetime:
 def utc_now() -> datetime:
     """The real clock, in UTC; everything else takes `now` as an argument."""
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+# --- WHEN / DURATION / RULE -------------------------------------------------------------
+
+_WHEN_HELP = "use today, fri, +3d, 2026-12-01 or 2026-12-01 14:00"
+_DURATION_HELP = "use 30d, 2w, 3m or 1y"
+_RULE_HELP = "use 30d, weekly, monthly or an RRULE such as FREQ=MONTHLY;BYMONTHDAY=1"
+
+_WEEKDAYS = {
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
+    "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
+}  # fmt: skip
+_DAY_WORDS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+_UNITS = {
+    "d": lambda n: relativedelta(days=n),
+    "w": lambda n: relativedelta(weeks=n),
+    "m": lambda n: relativedelta(months=n),
+    "y": lambda n: relativedelta(years=n),
+    "h": lambda n: relativedelta(hours=n),
+}
+_CALENDAR_WORDS = {
+    "daily": relativedelta(days=1),
+    "weekly": relativedelta(weeks=1),
+    "monthly": relativedelta(months=1),
+    "yearly": relativedelta(years=1),
+}
+
+_TIME_SUFFIX = re.compile(r"(?P<day>.+?)(?: (?P<h>\d{1,2}):(?P<m>\d{2}))?")
+_ISO_T = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)")
+_OFFSET = re.compile(r"(?P<sign>[+-]?)(?P<n>\d{1,6})(?P<unit>d|w|m|y|h|min)")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_MD = re.compile(r"(?:--)?(\d{1,2})-(\d{1,2})")
+_DURATION = re.compile(r"\+?(\d{1,6})([dwmyh])")
+
+
+class When(NamedTuple):
+    """A parsed WHEN: an aware moment in the zone of `now`, and whether only its day counts."""
+
+    at: datetime
+    all_day: bool
+
+
+def _normalise(dt: datetime) -> datetime:
+    """Resolve a wall-clock time that DST skipped or doubled into a real instant, same zone."""
+    return dt.astimezone(timezone.utc).astimezone(dt.tzinfo)
+
+
+def local_at(day: date, tz: tzinfo | None, hour: int = 0, minute: int = 0) -> datetime:
+    """Local wall-clock `hour:minute` on `day` in `tz`, as an aware datetime."""
+    return _normalise(datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz))
+
+
+def _next_month_day(month: int, day: int, today: date) -> date:
+    """The first date on or after `today` that falls on month-day (29 Feb waits for a leap year)."""
+    for year in range(today.year, today.year + 9):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise ValueError("no such month-day")
+
+
+def _day_of(word: str, today: date) -> date:
+    """The calendar day a day-word (today, fri, next fri, +3d, 2026-12-01, 12-01) names."""
+    if word in _DAY_WORDS:
+        return today + timedelta(days=_DAY_WORDS[word])
+    weekday = _WEEKDAYS.get(word.removeprefix("next "))
+    if weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    if m := _OFFSET.fullmatch(word):
+        if m["unit"] in ("h", "min"):
+            raise ValueError("a time offset is not a day")
+        n = -int(m["n"]) if m["sign"] == "-" else int(m["n"])
+        return today + _UNITS[m["unit"]](n)
+    if m := _YMD.fullmatch(word):
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    if (m := _MD.fullmatch(word)) and not word.startswith("--"):
+        return _next_month_day(int(m[1]), int(m[2]), today)
+    raise ValueError("unknown day")
+
+
+def parse_when(text: str, now: datetime) -> When:
+    """Parse a WHEN relative to the aware `now`; all-day results sit at local midnight."""
+    if now.tzinfo is None:
+        raise ValueError("naive now")
+    tz = now.tzinfo
+    s = _ISO_T.sub(r"\1 ", " ".join(text.strip().lower().split()))
+    try:
+        if s == "now":
+            return When(now, False)
+        m = _OFFSET.fullmatch(s)
+        if m and m["unit"] in ("h", "min"):
+            n = -int(m["n"]) if m["sign"] == "-" else int(m["n"])
+            delta = timedelta(hours=n) if m["unit"] == "h" else timedelta(minutes=n)
+            return When((now.astimezone(timezone.utc) + delta).astimezone(tz), False)
+        parts = _TIME_SUFFIX.fullmatch(s)
+        if not parts:
+            raise ValueError("empty")
+        day = _day_of(parts["day"], now.date())
+        if parts["h"] is None:
+            return When(local_at(day, tz), True)
+        hour, minute = int(parts["h"]), int(parts["m"])
+        if hour > 23 or minute > 59:
+            raise ValueError("bad time")
+        return When(local_at(day, tz, hour, minute), False)
+    except (ValueError, OverflowError):
+        raise InvalidData(f"invalid date '{text}': {_WHEN_HELP}") from None
+
+
+def _duration_parts(text: str) -> tuple[int, str]:
+    """The count and unit of a DURATION, or InvalidData."""
+    m = _DURATION.fullmatch(text.strip().lower())
+    if not m:
+        raise InvalidData(f"invalid duration '{text}': {_DURATION_HELP}")
+    if int(m[1]) == 0:
+        raise InvalidData(f"invalid duration '{text}': it must be longer than zero")
+    return int(m[1]), m[2]
+
+
+def parse_duration(text: str) -> relativedelta:
+    """Parse a DURATION (`30d`, `2w`, `3m`, `1y`, `12h`) into a positive relativedelta."""
+    n, unit = _duration_parts(text)
+    return _UNITS[unit](n)
+
+
+class Rule:
+    """A RULE for recurring reminders; `text` is its normalised stored form."""
+
+    __slots__ = ("text", "_step", "_rrule")
+
+    def __init__(self, text: str, step: relativedelta | None = None, rrule: str | None = None):
+        self.text = text
+        self._step = step
+        self._rrule = rrule
+
+    def __repr__(self) -> str:
+        return f"Rule({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rule) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    @property
+    def sub_daily(self) -> bool:
+        """True for hour steps, which count real elapsed time rather than wall-clock days."""
+        return bool(self._step and (self._step.hours or self._step.minutes))
+
+    def next_after(self, dt: datetime, *, after: datetime | None = None) -> datetime | None:
+        """The first occurrence of the rule anchored at `dt` strictly after `dt` (and `after`).
+
+        `dt` should be in the local zone: day, week, month and year steps keep its wall-clock
+        time across DST, and are counted from the anchor, so Jan 31 monthly gives Feb 28
+        then Mar 31. None only when an RRULE with UNTIL has no occurrence left.
+        """
+        if dt.tzinfo is None:
+            raise ValueError("naive datetime")
+        limit = dt if after is None or after < dt else after
+        if self._rrule is not None:
+            from dateutil.rrule import rrulestr
+
+            found = rrulestr(self._rrule, dtstart=dt).after(limit, inc=False)
+            return _normalise(found) if found is not None else None
+        step = self._step
+        assert step is not None
+        if self.sub_daily:
+            seconds = step.hours * 3600 + step.minutes * 60
+            start = dt.astimezone(timezone.utc)
+            k = max(1, int((limit - dt).total_seconds() // seconds))
+            while start + timedelta(seconds=seconds * k) <= limit:
+                k += 1
+            return (start + timedelta(seconds=seconds * k)).astimezone(dt.tzinfo)
+        approx_days = step.days + step.weeks * 7 + step.months * 31 + step.years * 366
+        k = max(1, int((limit - dt).total_seconds() / 86400 / approx_days) - 1)
+        while (candidate := _normalise(dt + step * k)) <= limit:
+            k += 1
+        return candidate
+
+
+def parse_rule(text: str) -> Rule:
+    """Parse a RULE: a DURATION, daily/weekly/monthly/yearly, or an RFC 5545 RRULE."""
+    s = text.strip()
+    word = s.lower()
+    if word in _CALENDAR_WORDS:
+        return Rule(word, step=_CALENDAR_WORDS[word])
+    if _DURATION.fullmatch(word):
+        n, unit = _duration_parts(word)
+        return Rule(f"{n}{unit}", step=_UNITS[unit](n))
+    body = s[6:] if s.upper().startswith("RRULE:") else s
+    body = body.upper().rstrip(";")
+    if (not body.startswith("FREQ=") and ";FREQ=" not in body) or re.search(r"[\s:]", body):
+        raise InvalidData(f"invalid rule '{text}': {_RULE_HELP}")
+    if re.search(r"(^|;)COUNT=", body):
+        raise InvalidData(f"invalid rule '{text}': COUNT is not supported, use UNTIL")
+    from dateutil.rrule import rrulestr
+
+    try:
+        _check_rrule_numbers(body)
+        rrulestr(body, dtstart=datetime(2000, 1, 1, tzinfo=timezone.utc))
+        # a pattern that never happens (30 February) iterates to year 9999 before giving up,
+        # so probe it over the last century only
+        probe = rrulestr(body, dtstart=datetime(9900, 1, 1, tzinfo=timezone.utc))
+        if next(iter(probe.replace(until=None)), None) is None:
+            raise ValueError("no occurrence")
+    except (ValueError, TypeError, KeyError, IndexError):
+        raise InvalidData(f"invalid rule '{text}': {_RULE_HELP}") from None
+    return Rule(body, rrule=body)
+
+
+_RRULE_LIMITS = {"BYMONTH": 12, "BYMONTHDAY": 31, "BYYEARDAY": 366, "BYWEEKNO": 53, "BYSETPOS": 366}
+
+
+def _check_rrule_numbers(body: str) -> None:
+    """Refuse RRULE numbers dateutil accepts but would loop on (INTERVAL=0, BYMONTHDAY=40)."""
+    for part in body.split(";"):
+        name, _, value = part.partition("=")
+        if name == "INTERVAL" and int(value) < 1:
+            raise ValueError("interval")
+        limit = _RRULE_LIMITS.get(name)
+        for n in map(int, value.split(",")) if limit else ():
+            if n == 0 or abs(n) > limit or (name == "BYMONTH" and n < 0):
+                raise ValueError(name)
+
+
+def parse_birthday(text: str, *, lunar: bool = False) -> str:
+    """Validate a birthday or anniversary and return its stored form, YYYY-MM-DD or --MM-DD.
+
+    Year-less dates allow 29 Feb; lunar dates allow month 1-12 and day 1-30.
+    """
+    s = text.strip()
+    m = _YMD.fullmatch(s) or _MD.fullmatch(s)
+    if not m:
+        raise InvalidData(f"invalid date '{text}': use YYYY-MM-DD, MM-DD or --MM-DD")
+    nums = [int(g) for g in m.groups()]
+    year, month, day = nums if len(nums) == 3 else [None, *nums]
+    if lunar:
+        ok = 1 <= month <= 12 and 1 <= day <= 30 and (year is None or 1900 <= year < 2100)
+    else:
+        try:
+            date(year or 2000, month, day)  # 2000 is a leap year: year-less 29 Feb is fine
+            ok = year is None or year >= 1
+        except ValueError:
+            ok = False
+    if not ok:
+        raise InvalidData(f"invalid date '{text}': no such day")
+    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+
+
+def local_tz() -> tzinfo:
+    """The user's zone: $TZ if set, else the system's (/etc/localtime), else dateutil's guess."""
+    from zoneinfo import ZoneInfo
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ValueError, OSError, KeyError):
+            from dateutil import tz
+
+            found = tz.gettz(name)
+            if found is not None:
+                return found
+    try:
+        target = os.path.realpath("/etc/localtime")
+        _, sep, key = target.partition("/zoneinfo/")
+        if sep and key:
+            return ZoneInfo(key)
+    except (ValueError, OSError, KeyError):
+        pass
+    from dateutil import tz
+
+    return tz.tzlocal()
+
+
+def local_now(tz: tzinfo | None = None) -> datetime:
+    """The real clock in the local zone, to the second; only the edges of the program call it."""
+    return datetime.now(tz or local_tz()).replace(microsecond=0)
+
+
+def format_local(dt_or_iso: datetime | str, tz: tzinfo, all_day: bool = False) -> str:
+    """A moment for people: 'YYYY-MM-DD' for all-day items, else 'YYYY-MM-DD HH:MM', in `tz`."""
+    dt = parse_utc(dt_or_iso) if isinstance(dt_or_iso, str) else dt_or_iso
+    local = dt.astimezone(tz)
+    return local.strftime("%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M")

@@ -6,7 +6,6 @@ Free of Typer so that the fast paths (`tinycrm.fast`) and the Typer commands sha
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from .dates import parse_utc, utc_now
@@ -19,13 +18,13 @@ def clock() -> datetime:
     return parse_utc(fixed) if fixed else utc_now()
 
 
-@dataclass
 class State:
     """Global options, and the store opened on first use."""
 
-    db: str | None = None
-    user: str | None = None
-    _store: Store | None = field(default=None, repr=False)
+    def __init__(self, db: str | None = None, user: str | None = None) -> None:
+        self.db = db
+        self.user = user
+        self._store: Store | None = None
 
     def store(self) -> Store:
         """The open store (opened and migrated on first call)."""

@@ -876,17 +876,17 @@ class Store:
         limit: int | None = None,
     ) -> list[dict]:
         """Deals matching a filter (stage/status/value refer to the deal itself)."""
-        from . import query
+        # one contact's deals are shown even when that contact is in the trash
+        where, params = ("d.contact_id = ?", [contact_id]) if contact_id else ("c.deleted_at IS NULL", [])
+        if filter_text and filter_text.strip():
+            from . import query
 
-        where, params = "c.deleted_at IS NULL", []
-        expr = query.parse(filter_text or "")
-        if expr is not None:
+            expr = query.parse(filter_text)
             sql, more = query.compile_deals(expr, now=self.now(), user=self.user)
-            where = f"({sql})" + ("" if query.mentions_trash(expr) else " AND c.deleted_at IS NULL")
-            params = list(more)
-        if contact_id is not None:
-            where += " AND d.contact_id = ?"
-            params.append(contact_id)
+            if not query.mentions_trash(expr):
+                sql += " AND c.deleted_at IS NULL"
+            where = f"{where} AND ({sql})"
+            params += list(more)
         sql = (
             "SELECT d.*, c.name AS contact FROM deal d JOIN contact c ON c.id = d.contact_id"
             f" LEFT JOIN stage s ON s.name = d.stage WHERE {where}"

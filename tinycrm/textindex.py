@@ -37,7 +37,7 @@ def pinyin_tokens(name: str) -> list[str]:
     han = "".join(CJK_RE.findall(name or ""))
     if not han:
         return []
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import lazy_pinyin
 
     full = lazy_pinyin(han, errors="ignore")
     if not full:

@@ -103,9 +103,7 @@ def test_parse_when_rejects_with_one_line(text: str) -> None:
     with pytest.raises(InvalidData) as err:
         parse_when(text, NOW)
     message = str(err.value)
-    assert message == (
-        f"invalid date '{text}': use today, fri, +3d, 2026-12-01 or 2026-12-01 14:00"
-    )
+    assert message == f"invalid date '{text}': use today, fri, +3d, 2026-12-01 or 2026-12-01 14:00"
     assert "\n" not in message
 
 

@@ -1,0 +1,393 @@
+"""What is due: pure functions of (records, now, tz); no SQL, no I/O, no clock.
+
+Inputs are the plain dicts the store returns. Stored reminders are due at their `due`;
+everything else is derived: birthdays and anniversaries (yearly, 29 Feb on 28 Feb in
+common years, lunar dates through the Chinese calendar), keep-in-touch cadences and deals
+at their close date or stuck in a stage. Each occurrence has a stable `key`
+(`birthday:12:2026-03-04`), which is what done/snooze states and "notify once" hang on.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from .dates import local_at, parse_duration, parse_rule, parse_utc, utc_iso
+from .errors import InvalidData
+
+LOOKBACK_DAYS = 7
+"""A birthday or anniversary stays on the list, overdue, this many days unless marked done."""
+
+SNOOZE_REACH_DAYS = 31
+"""How far back a snoozed birthday or anniversary is still brought back when its snooze ends."""
+
+Row = Mapping[str, Any]
+
+
+@dataclass
+class DueItem:
+    """One occurrence of something due.
+
+    `id` is the reminder's id for stored reminders (manual, follow-up) and None for derived
+    items (birthday, anniversary, cadence, deal); `key` identifies every occurrence and is
+    what done/snooze states are recorded under. `due` is aware, in the caller's zone.
+    """
+
+    key: str
+    id: int | None
+    contact_id: int | None
+    deal_id: int | None
+    text: str
+    due: datetime
+    all_day: bool
+    every: str | None
+    source: str
+    contact: str | None = None
+    overdue: bool = False
+
+    def to_json(self, tz: tzinfo) -> dict[str, Any]:
+        """The JSON contract: `due` is local 'YYYY-MM-DD' when all-day, else ISO with offset."""
+        local = self.due.astimezone(tz)
+        due = local.date().isoformat() if self.all_day else local.isoformat(timespec="seconds")
+        return {
+            "key": self.key,
+            "id": self.id,
+            "source": self.source,
+            "text": self.text,
+            "due": due,
+            "all_day": self.all_day,
+            "overdue": self.overdue,
+            "every": self.every,
+            "contact_id": self.contact_id,
+            "contact": self.contact,
+            "deal_id": self.deal_id,
+        }
+
+
+def end_of_day(now: datetime, tz: tzinfo) -> datetime:
+    """The last second of `now`'s local day: the default horizon of `due`."""
+    return local_at(now.astimezone(tz).date() + timedelta(days=1), tz) - timedelta(seconds=1)
+
+
+# --- birthdays and anniversaries -------------------------------------------------------
+
+
+def _split(stored: str) -> tuple[int | None, int, int]:
+    """(year or None, month, day) of a stored 'YYYY-MM-DD' or '--MM-DD'."""
+    if stored.startswith("--"):
+        return None, int(stored[2:4]), int(stored[5:7])
+    return int(stored[0:4]), int(stored[5:7]), int(stored[8:10])
+
+
+@lru_cache(maxsize=4096)
+def _lunar_to_solar(lunar_year: int, month: int, day: int) -> date | None:
+    """Gregorian day of a lunar month/day (never the leap month; day 30 → 29 when short)."""
+    from lunardate import LunarDate
+
+    for d in (day, 29) if day == 30 else (day,):
+        try:
+            return LunarDate(lunar_year, month, d, False).to_solar_date()
+        except ValueError:
+            continue
+    return None
+
+
+def _occurrences(stored: str, lunar: bool, start: date, end: date) -> list[tuple[date, int | None]]:
+    """Each (Gregorian day, years since the stored year or None) of a yearly date in the span."""
+    year, month, day = _split(stored)
+    found: list[tuple[date, int | None]] = []
+    if lunar:
+        for ly in range(start.year - 1, end.year + 1):
+            d = _lunar_to_solar(ly, month, day)
+            if d is not None and start <= d <= end:
+                found.append((d, ly - year if year else None))
+        return found
+    for y in range(start.year, end.year + 1):
+        try:
+            d = date(y, month, day)
+        except ValueError:  # 29 Feb in a common year
+            d = date(y, month, 28)
+        if start <= d <= end:
+            found.append((d, y - year if year else None))
+    return found
+
+
+def birthday_on(birthday: str, lunar: bool, year: int) -> date | None:
+    """The Gregorian day of a birthday in Gregorian `year` (None if a lunar one misses it)."""
+    found = _occurrences(birthday, lunar, date(year, 1, 1), date(year, 12, 31))
+    return found[0][0] if found else None
+
+
+def age_on(birthday: str, lunar: bool, day: date) -> int | None:
+    """Age reached by `day` (lunar birthdays count lunar years); None without a birth year."""
+    year, _, _ = _split(birthday)
+    if year is None:
+        return None
+    this_year = _occurrences(birthday, lunar, day - timedelta(days=400), day)
+    return this_year[-1][1] if this_year else None
+
+
+class _Calendar:
+    """Which stored month-days fall on which days of a window, Gregorian and lunar.
+
+    Built once per `due_items` call so each contact costs one dict look-up, not a calendar
+    conversion; it gives the same days as `_occurrences`.
+    """
+
+    def __init__(self, start: date, end: date) -> None:
+        self.days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+        self._index: dict[bool, dict[str, list[tuple[date, int]]]] = {}
+
+    def hits(self, stored: str, lunar: bool) -> list[tuple[date, int]]:
+        """(Gregorian day, year of the occurrence: Gregorian or lunar) of a stored date."""
+        if lunar not in self._index:
+            self._index[lunar] = self._lunar() if lunar else self._solar()
+        return self._index[lunar].get(stored[-5:], [])  # both stored forms end in MM-DD
+
+    def _solar(self) -> dict[str, list[tuple[date, int]]]:
+        index: dict[str, list[tuple[date, int]]] = {}
+        for d in self.days:
+            index.setdefault(f"{d.month:02d}-{d.day:02d}", []).append((d, d.year))
+            if (d.month, d.day) == (2, 28) and not calendar.isleap(d.year):
+                index.setdefault("02-29", []).append((d, d.year))
+        return index
+
+    def _lunar(self) -> dict[str, list[tuple[date, int]]]:
+        from lunardate import LunarDate
+
+        index: dict[str, list[tuple[date, int]]] = {}
+        for d in self.days:
+            try:
+                ld = LunarDate.from_solar_date(d.year, d.month, d.day)
+            except ValueError:
+                continue
+            if ld.is_leap_month:
+                continue
+            index.setdefault(f"{ld.month:02d}-{ld.day:02d}", []).append((d, ld.year))
+            if ld.day == 29 and _lunar_to_solar(ld.year, ld.month, 30) == d:
+                index.setdefault(f"{ld.month:02d}-30", []).append((d, ld.year))
+        return index
+
+
+def _plural(n: int, word: str) -> str:
+    """'1 year', '2 years'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _yearly_items(contact: Row, cal: _Calendar, tz: tzinfo) -> list[DueItem]:
+    """Birthday and anniversary occurrences of one contact in the window."""
+    items: list[DueItem] = []
+    cid, name = contact["id"], contact.get("name") or "?"
+    dates = []
+    if contact.get("birthday"):
+        dates.append(("birthday", None, contact["birthday"], bool(contact.get("birthday_lunar"))))
+    for ann in contact.get("anniversaries") or ():
+        if ann.get("date"):
+            dates.append(("anniversary", ann.get("label"), ann["date"], bool(ann.get("lunar"))))
+    for kind, label, stored, lunar in dates:
+        for day, that_year in cal.hits(stored, lunar):
+            year = _split(stored)[0]
+            years = that_year - year if year else None
+            if years is not None and years < 1:
+                continue  # the day itself, or before it
+            if kind == "birthday":
+                key = f"birthday:{cid}:{day.isoformat()}"
+                text = f"{name}'s birthday" + (f" (turns {years})" if years else "")
+            else:
+                key = f"anniversary:{cid}:{label or ''}:{day.isoformat()}"
+                text = f"{name}'s {label or 'anniversary'}"
+                text += f" ({_plural(years, 'year')})" if years else ""
+            due = local_at(day, tz)
+            items.append(DueItem(key, None, cid, None, text, due, True, None, kind, name))
+    return items
+
+
+# --- cadence, deals, stored reminders --------------------------------------------------
+
+
+def _ago(days: int) -> str:
+    """'today', '1 day ago', '45 days ago'."""
+    return "today" if days == 0 else f"{_plural(days, 'day')} ago"
+
+
+def _utc(text: str) -> datetime:
+    """`parse_utc` at a fraction of the cost (strptime is slow), for the loops over contacts."""
+    return datetime.fromisoformat(text[:-1] + "+00:00")
+
+
+@lru_cache(maxsize=256)
+def _cadence_step(every: str) -> relativedelta | None:
+    """A contact's cadence, or None if the stored text is not a DURATION."""
+    try:
+        return parse_duration(every)
+    except InvalidData:
+        return None  # the store validates on write; one bad row must not break `due`
+
+
+def _cadence_item(contact: Row, delta: relativedelta, today: date, tz: tzinfo) -> DueItem:
+    """The keep-in-touch occurrence of a contact: last contact + cadence, as an all-day item."""
+    last = contact.get("last_contacted_at")
+    name = contact.get("name") or "?"
+    if last:
+        last_local = _utc(last).astimezone(tz)
+        day = (last_local + delta).date() if delta.hours else last_local.date() + delta
+        note = f"last {_ago((today - last_local.date()).days)}"
+    else:
+        created = contact.get("created_at")
+        day = _utc(created).astimezone(tz).date() if created else today
+        note = "never contacted"
+    text = f"Keep in touch with {name} (every {contact['every']}, {note})"
+    key = f"cadence:{contact['id']}:{day.isoformat()}"
+    due = local_at(day, tz)
+    return DueItem(key, None, contact["id"], None, text, due, True, None, "cadence", name)
+
+
+def _deal_items(deal: Row, stage_limits: Mapping[str, int | None], today: date, tz: tzinfo) -> list[DueItem]:
+    """An open deal's close-date occurrence and its stale-in-stage occurrence."""
+    if deal.get("status", "open") != "open":
+        return []
+    items: list[DueItem] = []
+    did, cid, title = deal["id"], deal.get("contact_id"), deal.get("title") or "?"
+    if deal.get("close_date"):
+        day = date.fromisoformat(deal["close_date"])
+        text = f"Deal '{title}' expected to close"
+        key = f"deal-close:{did}:{day.isoformat()}"
+        items.append(DueItem(key, None, cid, did, text, local_at(day, tz), True, None, "deal"))
+    stage, limit = deal.get("stage"), stage_limits.get(deal.get("stage") or "")
+    if limit and deal.get("stage_entered_at"):
+        entered = parse_utc(deal["stage_entered_at"]).astimezone(tz).date()
+        day = entered + timedelta(days=limit)
+        text = f"Deal '{title}' stale in {stage} for {_plural((today - entered).days, 'day')}"
+        key = f"deal-stale:{did}:{stage}:{day.isoformat()}"
+        items.append(DueItem(key, None, cid, did, text, local_at(day, tz), True, None, "deal"))
+    return items
+
+
+def _reminder_item(reminder: Row, tz: tzinfo) -> DueItem:
+    """A stored reminder (manual or follow-up) as a due item."""
+    due = parse_utc(reminder["due"]).astimezone(tz)
+    return DueItem(
+        key=f"reminder:{reminder['id']}:{reminder['due']}",
+        id=reminder["id"],
+        contact_id=reminder.get("contact_id"),
+        deal_id=reminder.get("deal_id"),
+        text=reminder.get("text") or "",
+        due=due,
+        all_day=bool(reminder.get("all_day")),
+        every=reminder.get("every"),
+        source=reminder.get("source") or "manual",
+        contact=reminder.get("contact"),
+    )
+
+
+def _apply_state(item: DueItem, state: Row | None, tz: tzinfo) -> DueItem | None:
+    """Drop a done occurrence; move a snoozed one to the end of its snooze."""
+    if state is None:
+        return item
+    if state.get("state") == "done" or not state.get("until"):
+        return None  # done, or snoozed with no end
+    item.due = parse_utc(state["until"]).astimezone(tz)
+    item.all_day = item.all_day and (item.due.hour, item.due.minute) == (0, 0)
+    return item
+
+
+def due_items(
+    *,
+    reminders: Iterable[Row] = (),
+    contacts: Iterable[Row] = (),
+    deals: Iterable[Row] = (),
+    occurrences: Mapping[str, Row] | None = None,
+    now: datetime,
+    tz: tzinfo,
+    until: datetime | None = None,
+    stage_limits: Mapping[str, int | None] | None = None,
+) -> list[DueItem]:
+    """Everything due by `until` (default: end of today), overdue first, then by due and text.
+
+    Pass every contact with a birthday, anniversary or cadence, plus those the reminders and
+    deals point at (for their names). Open reminders are those with `done_at` None.
+    """
+    occurrences = occurrences or {}
+    stage_limits = stage_limits or {}
+    until = until or end_of_day(now, tz)
+    today = now.astimezone(tz).date()
+    last_day = until.astimezone(tz).date()
+    shown_from = today - timedelta(days=LOOKBACK_DAYS)
+    recent = _Calendar(shown_from, last_day)
+    # contacts with a done/snoozed birthday or anniversary look further back, for snoozes
+    reach = _Calendar(today - timedelta(days=SNOOZE_REACH_DAYS), last_day)
+    stated = {k.split(":", 2)[1] for k in occurrences if k.startswith(("birthday:", "anniv"))}
+    contacts = list(contacts)
+    # a cadence is certainly not due if the last contact is after this (month ends move
+    # a due day by up to 3 days, DST by an hour), so most contacts cost a text comparison
+    latest: dict[str, str] = {}
+
+    candidates: list[DueItem] = []
+    for r in reminders:
+        if r.get("done_at") is None:
+            candidates.append(_reminder_item(r, tz))
+    for c in contacts:
+        bday = c.get("birthday")
+        cal = reach if stated and str(c["id"]) in stated else recent
+        if (bday and cal.hits(bday, bool(c.get("birthday_lunar")))) or c.get("anniversaries"):
+            for item in _yearly_items(c, cal, tz):
+                if item.key in occurrences or item.due.date() >= shown_from:
+                    candidates.append(item)
+        every = c.get("every")
+        delta = _cadence_step(every) if every else None
+        if delta is None:
+            continue
+        if every not in latest:
+            edge = local_at(last_day + timedelta(days=1), tz) - delta + timedelta(days=4)
+            latest[every] = utc_iso(edge)
+        last = c.get("last_contacted_at")
+        if not last or last <= latest[every]:
+            candidates.append(_cadence_item(c, delta, today, tz))
+    for d in deals:
+        candidates.extend(_deal_items(d, stage_limits, today, tz))
+
+    items: list[DueItem] = []
+    names: dict[int, str] | None = None
+    for item in candidates:
+        kept = _apply_state(item, occurrences.get(item.key), tz)
+        if kept is None or kept.due > until:
+            continue
+        if kept.contact is None and kept.contact_id is not None:
+            names = names if names is not None else {c["id"]: c.get("name") for c in contacts}
+            kept.contact = names.get(kept.contact_id)
+        kept.overdue = kept.due.date() < today if kept.all_day else kept.due < now
+        items.append(kept)
+    items.sort(key=lambda i: (not i.overdue, i.due, i.text))
+    return items
+
+
+def next_due_after_done(reminder: Row, done_at: datetime, tz: tzinfo) -> datetime | None:
+    """When a recurring reminder is next due once done; None for a one-off.
+
+    With `from_done` the rule restarts from the day it was done (keeping the due's time of
+    day; hour steps count from `done_at` itself). Otherwise it is the first occurrence
+    strictly after the current due, even if that is still in the past: the user sees it
+    overdue rather than silently losing it. Occurrences are counted from `reminder["anchor"]`
+    (the first due) when the store keeps one, else from the current due, so a Jan 31
+    monthly reminder goes to Feb 28 and, with an anchor, back to Mar 31.
+    Returns an aware datetime in `tz`, or None when an RRULE with UNTIL has ended.
+    """
+    if not reminder.get("every"):
+        return None
+    rule = parse_rule(reminder["every"])
+    due = parse_utc(reminder["due"]).astimezone(tz)
+    if reminder.get("from_done"):
+        done = done_at.astimezone(tz)
+        if rule.sub_daily:
+            return rule.next_after(done)
+        if reminder.get("all_day"):
+            return rule.next_after(local_at(done.date(), tz))
+        return rule.next_after(local_at(done.date(), tz, due.hour, due.minute))
+    anchor = parse_utc(reminder["anchor"]).astimezone(tz) if reminder.get("anchor") else due
+    return rule.next_after(anchor, after=due)

@@ -120,6 +120,7 @@ MIGRATIONS: list[list[str]] = [
             interaction_id INTEGER REFERENCES interaction(id) ON DELETE CASCADE,
             text TEXT NOT NULL,
             due TEXT NOT NULL,
+            anchor TEXT,
             all_day INTEGER NOT NULL DEFAULT 1,
             every TEXT,
             from_done INTEGER NOT NULL DEFAULT 0,

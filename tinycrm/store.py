@@ -429,20 +429,20 @@ class Store:
             values["tags"] = json.dumps(tags, ensure_ascii=False)
         if "aliases" in fields:
             values["aliases"] = json.dumps(_dedupe(fields["aliases"]), ensure_ascii=False)
-        if "birthday" in fields:
-            bday = fields["birthday"]
-            values["birthday"] = parse_birthday(bday) if bday else None
         if "birthday_lunar" in fields and fields["birthday_lunar"] is not None:
             values["birthday_lunar"] = 1 if fields["birthday_lunar"] else 0
+        if "birthday" in fields or "birthday_lunar" in values:
+            bday = fields["birthday"] if "birthday" in fields else (existing or {}).get("birthday")
+            lunar = bool(values.get("birthday_lunar", (existing or {}).get("birthday_lunar")))
+            values["birthday"] = parse_birthday(bday, lunar=lunar) if bday else None
         if "anniversaries" in fields:
             annis = []
             for item in fields["anniversaries"] or []:
                 label = (item.get("label") or "").strip()
                 if not label:
                     raise InvalidData("an anniversary needs a label")
-                annis.append(
-                    {"label": label, "date": parse_birthday(item["date"]), "lunar": bool(item.get("lunar"))}
-                )
+                lunar = bool(item.get("lunar"))
+                annis.append({"label": label, "date": parse_birthday(item["date"], lunar=lunar), "lunar": lunar})
             values["anniversaries"] = json.dumps(annis, ensure_ascii=False)
         if "every" in fields:
             every = (fields["every"] or "").strip() or None
@@ -960,7 +960,7 @@ class Store:
         now = utc_iso(self.now())
         due = values.pop("due")
         values.setdefault("owner", self.user)
-        values.update(due=utc_iso(due), created_at=now, updated_at=now)
+        values.update(due=utc_iso(due), anchor=utc_iso(due), created_at=now, updated_at=now)
         return self._insert("reminder", values)
 
     def add_reminder(
@@ -1415,6 +1415,7 @@ def reminder_record(row: dict) -> dict:
         "all_day": bool(row["all_day"]),
         "from_done": bool(row["from_done"]),
         "interaction_id": row["interaction_id"],
+        "anchor": row["anchor"],
         "done_at": row["done_at"],
         "owner": row["owner"],
     }

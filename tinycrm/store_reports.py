@@ -1,0 +1,125 @@
+"""The SQL aggregates behind the reports: the only report code that talks to SQLite.
+
+Kept apart from `store.py` so that the store stays about records and writes, and so that
+`reports.py` stays pure arithmetic over the rows these functions return. Money is summed
+as integer minor units (and value × probability as an integer), never as floats. Deals of
+contacts in the trash are left out, as `Store.list_deals` leaves them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from .dates import utc_iso
+from .store import Store
+
+_LIVE_DEAL = "FROM deal d JOIN contact c ON c.id = d.contact_id WHERE c.deleted_at IS NULL"
+
+
+def deals_by_stage_currency(
+    store: Store, *, closed_since: datetime | None = None
+) -> list[tuple[str, str, int, int, int]]:
+    """(stage, currency, count, Σ value_minor, Σ value_minor × probability) per stage.
+
+    Open deals always; won and lost deals only when closed at or after `closed_since`
+    (all of them when it is None).
+    """
+    closed = "d.status != 'open'" + (" AND d.closed_at >= ?" if closed_since else "")
+    params = (utc_iso(closed_since),) if closed_since else ()
+    rows = store.conn.execute(
+        "SELECT d.stage, d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
+        f" COALESCE(sum(d.value_minor * d.probability), 0) {_LIVE_DEAL}"
+        f" AND (d.status = 'open' OR ({closed}))"
+        " GROUP BY d.stage, d.currency ORDER BY d.stage, d.currency",
+        params,
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def open_by_currency(store: Store) -> list[tuple[str, int, int, int]]:
+    """(currency, count, Σ value_minor, Σ value_minor × probability) of open deals."""
+    rows = store.conn.execute(
+        "SELECT d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
+        f" COALESCE(sum(d.value_minor * d.probability), 0) {_LIVE_DEAL} AND d.status = 'open'"
+        " GROUP BY d.currency ORDER BY d.currency"
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def most_used_currency(store: Store) -> str | None:
+    """The currency most deals are in (ties: alphabetical), or None without deals."""
+    row = store.conn.execute(
+        "SELECT currency FROM deal GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def closed_since(
+    store: Store, status: str, start: datetime, end: datetime
+) -> list[tuple[str, int, int]]:
+    """(currency, count, Σ value_minor) of deals closed as `status` in [start, end)."""
+    rows = store.conn.execute(
+        f"SELECT d.currency, count(*), COALESCE(sum(d.value_minor), 0) {_LIVE_DEAL}"
+        " AND d.status = ? AND d.closed_at >= ? AND d.closed_at < ?"
+        " GROUP BY d.currency ORDER BY d.currency",
+        (status, utc_iso(start), utc_iso(end)),
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def _bucket_case(column: str, bounds: Sequence[datetime]) -> tuple[str, list[str]]:
+    """A CASE giving the index of the [bounds[i], bounds[i+1]) interval `column` falls in."""
+    whens = " ".join(f"WHEN {column} < ? THEN {i}" for i in range(len(bounds) - 1))
+    return f"CASE {whens} END", [utc_iso(b) for b in bounds[1:]]
+
+
+def won_in_buckets(store: Store, bounds: Sequence[datetime]) -> list[tuple[int, str, int, int]]:
+    """(bucket, currency, count, Σ value_minor) of won deals, bucketed by close time.
+
+    `bounds` are ascending instants (local month starts, say); bucket i is
+    [bounds[i], bounds[i+1]). Bucketing by instants keeps local months exact across DST.
+    """
+    if len(bounds) < 2:
+        return []
+    case, params = _bucket_case("d.closed_at", bounds)
+    rows = store.conn.execute(
+        f"SELECT {case} AS b, d.currency, count(*), COALESCE(sum(d.value_minor), 0) {_LIVE_DEAL}"
+        " AND d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?"
+        " GROUP BY b, d.currency ORDER BY b, d.currency",
+        (*params, utc_iso(bounds[0]), utc_iso(bounds[-1])),
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def interactions_in_buckets(store: Store, bounds: Sequence[datetime]) -> list[tuple[int, str, int]]:
+    """(bucket, kind, count) of interactions with live contacts, bucketed by their time."""
+    if len(bounds) < 2:
+        return []
+    case, params = _bucket_case("i.at", bounds)
+    rows = store.conn.execute(
+        f"SELECT {case} AS b, i.kind, count(*) FROM interaction i"
+        " JOIN contact c ON c.id = i.contact_id"
+        " WHERE c.deleted_at IS NULL AND i.at >= ? AND i.at < ?"
+        " GROUP BY b, i.kind ORDER BY b, i.kind",
+        (*params, utc_iso(bounds[0]), utc_iso(bounds[-1])),
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def open_reminders_due_before(store: Store, moment: datetime) -> int:
+    """How many open stored reminders (of live contacts, or of none) are due before `moment`."""
+    return store.conn.execute(
+        "SELECT count(*) FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id"
+        " WHERE r.done_at IS NULL AND r.due < ? AND (c.id IS NULL OR c.deleted_at IS NULL)",
+        (utc_iso(moment),),
+    ).fetchone()[0]
+
+
+def stale_contacts(store: Store, now: datetime) -> int:
+    """How many live contacts are past their keep-in-touch cadence (the `is:stale` filter)."""
+    return store.conn.execute(
+        "SELECT count(*) FROM contact c WHERE c.deleted_at IS NULL"
+        " AND c.next_touch_at IS NOT NULL AND c.next_touch_at <= ?",
+        (utc_iso(now),),
+    ).fetchone()[0]

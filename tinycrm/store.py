@@ -1276,7 +1276,12 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA busy_timeout = 30000")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version <= SCHEMA_VERSION:  # a newer file is left exactly as it is
+        # a newer file, or an SQLite file of another program, is left exactly as it is
+        # (switching it to WAL would rewrite its header before Store._migrate refuses it)
+        ours = 0 < version <= SCHEMA_VERSION or (
+            version == 0 and not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        )
+        if ours:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")

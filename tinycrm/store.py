@@ -280,6 +280,11 @@ class Store:
         txid, command = self._tx
         source = after or before or {}
         contact_id = row_id if table == "contact" else source.get("contact_id")
+        if contact_id is None and source.get("deal_id") is not None:  # deal_stage rows
+            hit = self.conn.execute(
+                "SELECT contact_id FROM deal WHERE id = ?", (source["deal_id"],)
+            ).fetchone()
+            contact_id = hit[0] if hit else None
         self.conn.execute(
             "INSERT INTO history(txid, at, user, command, tbl, row_id, contact_id, op, before, after)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -633,11 +633,23 @@ class Store:
                     "DELETE FROM interaction_fts WHERE rowid = ?", [(i,) for i in interaction_ids]
                 )
                 self.conn.execute("DELETE FROM contact_fts WHERE rowid = ?", (contact_id,))
+                # done/snoozed occurrences of its derived items (keys of tinycrm.reminders:
+                # `birthday:CONTACT:…`, `deal-close:DEAL:…`, `reminder:REMINDER:…`), and their history
+                prefixes = [f"{kind}:{contact_id}:" for kind in ("birthday", "anniversary", "cadence")]
+                for deal_id in self._ids("SELECT id FROM deal WHERE contact_id = ?", (contact_id,)):
+                    prefixes += [f"deal-close:{deal_id}:", f"deal-stale:{deal_id}:"]
+                for rem_id in self._ids("SELECT id FROM reminder WHERE contact_id = ?", (contact_id,)):
+                    prefixes.append(f"reminder:{rem_id}:")
+                for prefix in prefixes:
+                    like = _like_escape(prefix) + "%"
+                    self.conn.execute("DELETE FROM occurrence WHERE key LIKE ? ESCAPE '\\'", (like,))
+                    self.conn.execute(
+                        "DELETE FROM history WHERE tbl = 'occurrence'"
+                        " AND json_extract(after, '$.key') LIKE ? ESCAPE '\\'",
+                        (like,),
+                    )
                 self.conn.execute("DELETE FROM contact WHERE id = ?", (contact_id,))
                 self.conn.execute("DELETE FROM history WHERE contact_id = ?", (contact_id,))
-                self.conn.execute(
-                    "DELETE FROM occurrence WHERE key LIKE ?", (f"%:{contact_id}:%",)
-                )
         finally:
             self.conn.execute("PRAGMA secure_delete = OFF")
         return contact

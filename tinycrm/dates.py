@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections import namedtuple
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -73,11 +73,10 @@ _MD = re.compile(r"(?:--)?(\d{1,2})-(\d{1,2})")
 _DURATION = re.compile(r"\+?(\d{1,6})([dwmyh])")
 
 
-class When(NamedTuple):
-    """A parsed WHEN: an aware moment in the zone of `now`, and whether only its day counts."""
+class When(namedtuple("When", ("at", "all_day"))):  # not typing.NamedTuple: ~10 ms at start
+    """A parsed WHEN: `at` an aware moment in the zone of `now`; `all_day` whether only its day counts."""
 
-    at: datetime
-    all_day: bool
+    __slots__ = ()
 
 
 def _normalise(dt: datetime) -> datetime:

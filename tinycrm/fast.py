@@ -13,16 +13,24 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import NamedTuple
 
 
-class Spec(NamedTuple):
+class Spec:
     """The plain form of one command: its positional count, options with values, flags."""
 
-    positionals: int
-    values: frozenset[str] = frozenset()
-    flags: frozenset[str] = frozenset()
-    aliases: tuple[tuple[str, str], ...] = ()
+    __slots__ = ("positionals", "values", "flags", "aliases")
+
+    def __init__(
+        self,
+        positionals: int,
+        values: frozenset[str] = frozenset(),
+        flags: frozenset[str] = frozenset(),
+        aliases: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        self.positionals = positionals
+        self.values = values
+        self.flags = flags
+        self.aliases = aliases
 
 
 def _log(state, args: list[str], opts: dict) -> int:

@@ -12,7 +12,10 @@ import os
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+
+TYPE_CHECKING = False  # `import typing` costs ~10 ms of start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 
 def is_terminal(stream: TextIO | None = None) -> bool:

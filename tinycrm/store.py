@@ -23,12 +23,15 @@ from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 from . import textindex
 from .dates import parse_utc, utc_iso, utc_now
 from .errors import Ambiguous, Conflict, CrmError, InvalidData, NotFound, SchemaTooNew
 from .schema import DEFAULT_STAGES, MIGRATIONS, SCHEMA_VERSION
+
+TYPE_CHECKING = False  # `import typing` costs ~10 ms of start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 INTERACTION_KINDS = ("call", "email", "meeting", "message", "visit", "note")
 JSON_COLUMNS = {
@@ -447,7 +450,8 @@ class Store:
                 if not label:
                     raise InvalidData("an anniversary needs a label")
                 lunar = bool(item.get("lunar"))
-                annis.append({"label": label, "date": parse_birthday(item["date"], lunar=lunar), "lunar": lunar})
+                day = parse_birthday(item["date"], lunar=lunar)
+                annis.append({"label": label, "date": day, "lunar": lunar})
             values["anniversaries"] = json.dumps(annis, ensure_ascii=False)
         if "every" in fields:
             every = (fields["every"] or "").strip() or None

@@ -1,0 +1,213 @@
+"""The Textual application: modes for the four screens, undo, theme, and watching the file.
+
+Every read and write goes through `Store` on a connection opened in a worker thread
+(`open_store`); the event loop never touches SQLite. Other processes (cron, the CLI)
+write to the same file, so the app asks SQLite every couple of seconds — and whenever the
+terminal regains focus — whether the file changed (`PRAGMA data_version` on one
+long-lived read connection, a few microseconds) and tells the visible screens to reload.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..dates import local_tz, utc_now
+from ..errors import CrmError
+from ..store import Store
+from ..store_tui import data_version
+from .base import CrmScreen
+from .commands import ContactCommands, NavigationCommands, SavedFilterCommands
+from .messages import DataChanged
+
+SCREEN_KEYS = Binding.Group("Screens", compact=True)
+"""1-4 share one footer entry: four labels do not fit an 80-column footer."""
+
+POLL_SECONDS = 2.0
+"""How often the file is checked for changes made by other processes."""
+
+SCREENS: dict[str, tuple[str, str, str]] = {
+    # mode: (module under tinycrm.tui.screens, class, title)
+    "contacts": ("contacts", "ContactsScreen", "Contacts"),
+    "agenda": ("agenda", "AgendaScreen", "Agenda"),
+    "pipeline": ("pipeline", "PipelineScreen", "Pipeline"),
+    "dashboard": ("dashboard", "DashboardScreen", "Dashboard"),
+}
+
+
+class MissingScreen(CrmScreen):
+    """Stands in for a screen whose module is not installed yet, instead of crashing."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.missing_title = title
+
+    def compose(self):
+        """A one-line explanation and the footer."""
+        yield Static(f"The {self.missing_title} screen is not available in this build.", classes="missing")
+        yield Footer(compact=True)
+
+
+def screen_factory(mode: str) -> Callable[[], Screen]:
+    """A MODES entry that imports its screen module only when the mode is first shown."""
+    module_name, class_name, title = SCREENS[mode]
+
+    def make() -> Screen:
+        try:
+            module = importlib.import_module(f"tinycrm.tui.screens.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tinycrm.tui.screens.{module_name}":
+                raise
+            return MissingScreen(title)
+        return getattr(module, class_name)()
+
+    return make
+
+
+class CrmApp(App):
+    """tinycrm's full-screen interface on one database file."""
+
+    TITLE = "tinycrm"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
+        mode: screen_factory(mode) for mode in SCREENS
+    }
+    DEFAULT_MODE = "contacts"
+    COMMANDS = App.COMMANDS | {NavigationCommands, ContactCommands, SavedFilterCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "switch_mode('contacts')", "Contacts", tooltip="The contact list", group=SCREEN_KEYS),
+        Binding("2", "switch_mode('agenda')", "Agenda", tooltip="Overdue, today and upcoming",
+                group=SCREEN_KEYS),
+        Binding("3", "switch_mode('pipeline')", "Pipeline", tooltip="Deals by stage", group=SCREEN_KEYS),
+        Binding("4", "switch_mode('dashboard')", "Dashboard", tooltip="The headline numbers",
+                group=SCREEN_KEYS),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and the filter language"),
+        Binding("u", "undo", "Undo", tooltip="Take back the last change (anyone's)"),
+        Binding("ctrl+t", "toggle_dark", "Theme", show=False, tooltip="Dark or light"),
+        Binding("q", "quit", "Quit", tooltip="Leave tinycrm"),
+    ]
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        user: str,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.user = user
+        self.clock = clock or utc_now
+        self.tz = local_tz()
+        self._watcher: Store | None = None
+        self._watcher_lock = threading.Lock()
+        self._seen_version: int | None = None
+
+    # ------------------------------------------------------------ the contract with screens
+
+    def open_store(self) -> Store:
+        """A new connection for the calling worker thread; the caller closes it."""
+        return Store.open(self.db_path, self.user, clock=self.clock)
+
+    def now(self) -> datetime:
+        """Now in UTC, from the injected clock."""
+        return self.clock()
+
+    def local_now(self) -> datetime:
+        """Now in the user's time zone, from the injected clock."""
+        return self.now().astimezone(self.tz)
+
+    def show_contact(self, contact_id: int) -> None:
+        """Open a contact's 360° screen on top of the current one."""
+        from .screens.contact import ContactScreen
+
+        self.push_screen(ContactScreen(contact_id))
+
+    def notify_changed(self, external: bool = False) -> None:
+        """Tell the screens of the current stack to reload (the others reload on resume)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, CrmScreen):
+                screen.post_message(DataChanged(external=external))
+        if not external:
+            self._rebaseline()
+
+    def show_filter(self, text: str) -> None:
+        """Switch to the contacts screen showing a filter (a saved filter recalled)."""
+        self.switch_mode("contacts")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.call_after_refresh(lambda: self._apply_filter(text))
+
+    def _apply_filter(self, text: str) -> None:
+        from .screens.contacts import ContactsScreen
+
+        screen = self.screen_stack[0]
+        if isinstance(screen, ContactsScreen):
+            screen.set_filter(text)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def on_mount(self) -> None:
+        """Start watching the file for changes by other processes."""
+        self._poll()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_app_focus(self, event: events.AppFocus) -> None:
+        """Coming back to the terminal is when a user expects fresh data."""
+        self._poll()
+
+    def on_unmount(self) -> None:
+        """Close the watcher's connection."""
+        with self._watcher_lock:
+            if self._watcher is not None:
+                self._watcher.close()
+                self._watcher = None
+
+    def _version(self) -> int:
+        """The file's data_version, on the one long-lived watcher connection (worker thread)."""
+        with self._watcher_lock:
+            if self._watcher is None:
+                self._watcher = self.open_store()
+            return data_version(self._watcher)
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _poll(self) -> None:
+        """Has another connection committed since the last look? Then reload (worker thread)."""
+        version = self._version()
+        if self._seen_version is not None and version != self._seen_version:
+            self.call_from_thread(self.notify_changed, True)
+        self._seen_version = version
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _rebaseline(self) -> None:
+        """After our own write the screens reload anyway: do not count it as external."""
+        self._seen_version = self._version()
+
+    # ------------------------------------------------------------ actions
+
+    def action_help(self) -> None:
+        """Show the keys of every screen and the filter language."""
+        from .screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    @work(thread=True, exclusive=True, group="undo")
+    def action_undo(self) -> None:
+        """Take back the last change, whoever made it (the same undo as `tinycrm undo`)."""
+        try:
+            with self.open_store() as store:
+                result = store.undo()
+        except CrmError as exc:
+            self.call_from_thread(self.notify, str(exc).splitlines()[0], severity="warning")
+            return
+        self.call_from_thread(self.notify, f"undone: {result['command']}", title="Undo")
+        self.call_from_thread(self.notify_changed)

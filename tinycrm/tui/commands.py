@@ -1,0 +1,125 @@
+"""Command palette providers: every screen, every contact by name, every saved filter.
+
+The palette is how a user who remembers no key still gets everywhere (ctrl+p, type a few
+letters). Contact and saved-filter look-ups run in a thread (`asyncio.to_thread`) on a
+fresh connection, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ..errors import CrmError
+from ..store_tui import saved_filters
+
+if TYPE_CHECKING:
+    from .app import CrmApp
+
+CONTACT_HITS = 20
+
+
+class CrmProvider(Provider):
+    """A provider that knows it runs inside CrmApp."""
+
+    @property
+    def crm(self) -> CrmApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+
+class NavigationCommands(CrmProvider):
+    """Jump to a screen, undo, switch the theme, show help."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        app = self.crm
+        go = app.switch_mode
+        return [
+            ("Go to contacts", "The contact list and its filter (1)", partial(go, "contacts")),
+            ("Go to agenda", "Overdue, today and upcoming follow-ups (2)", partial(go, "agenda")),
+            ("Go to pipeline", "Deals by stage (3)", partial(go, "pipeline")),
+            ("Go to dashboard", "Headline numbers and charts (4)", partial(go, "dashboard")),
+            ("Undo last change", "Take back the most recent change, like `tinycrm undo` (u)",
+             app.action_undo),
+            ("Toggle dark/light theme", "Switch between textual-dark and textual-light (ctrl+t)",
+             app.action_toggle_dark),
+            ("Help", "Keys of every screen and the filter language (?)", app.action_help),
+        ]
+
+    async def discover(self) -> Hits:
+        """All of them, when the palette opens empty."""
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        """Fuzzy-match the command names."""
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
+
+
+class ContactCommands(CrmProvider):
+    """Open a contact by typing part of its name (the filter language works too)."""
+
+    def _find(self, text: str) -> list[dict]:
+        try:
+            with self.crm.open_store() as store:
+                return store.list_contacts(text, limit=CONTACT_HITS)
+        except CrmError:
+            return []
+
+    async def search(self, query: str) -> Hits:
+        """Contacts matching the text, best name matches first."""
+        query = query.strip()
+        if not query:
+            return
+        contacts = await asyncio.to_thread(self._find, query)
+        matcher = self.matcher(query)
+        for contact in contacts:
+            label = contact["name"] + (f" · {contact['org']}" if contact["org"] else "")
+            score = matcher.match(label)
+            # found by the index (an e-mail, a tag, pinyin initials): still a good hit
+            score = max(score, 0.5)
+            yield Hit(
+                score,
+                matcher.highlight(label) if matcher.match(label) else label,
+                partial(self.crm.show_contact, contact["id"]),
+                text=f"Open contact {label}",
+                help="Open this contact",
+            )
+
+
+class SavedFilterCommands(CrmProvider):
+    """Recall a saved filter on the contacts screen."""
+
+    async def startup(self) -> None:
+        """Read the saved filters once when the palette opens."""
+        self._filters = await asyncio.to_thread(self._load)
+
+    def _load(self) -> dict[str, str]:
+        with self.crm.open_store() as store:
+            return saved_filters(store)
+
+    def _hits(self) -> list[tuple[str, str, object]]:
+        return [
+            (f"Filter: {name}", text, partial(self.crm.show_filter, text))
+            for name, text in self._filters.items()
+        ]
+
+    async def discover(self) -> Hits:
+        """Every saved filter."""
+        for label, text, callback in self._hits():
+            yield DiscoveryHit(label, callback, help=text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        """Saved filters whose name matches."""
+        matcher = self.matcher(query)
+        for label, text, callback in self._hits():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback, help=text)  # type: ignore[arg-type]

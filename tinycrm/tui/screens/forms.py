@@ -1,0 +1,389 @@
+"""Modal forms: log an interaction, add a deal or a reminder, edit or add a contact.
+
+Validation is the CLI's: the form hands the raw text to the same parsers (`parse_when`)
+and `Store` methods in a worker thread, and an `InvalidData`/`NotFound` message comes back
+as one line under the form, which stays open so the user can fix the field. A form closes
+only when the store accepted the write, returning the stored record.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from ...dates import parse_when
+from ...errors import CrmError
+from ...store import INTERACTION_KINDS, Store
+from ...store_tui import save_filter
+
+
+def _split(text: str) -> list[str]:
+    """A comma-separated field as a list (empty items dropped)."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _when(text: str, now: datetime):
+    """An optional WHEN: None when left empty, else parsed exactly as the CLI does."""
+    text = text.strip()
+    return parse_when(text, now) if text else None
+
+
+class FormScreen(ModalScreen[dict | None]):
+    """A modal form whose Save runs a Store write in a worker and shows its error in place."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "submit", "Save", tooltip="Save (Enter in a field does too)"),
+    ]
+    TITLE_TEXT = "Form"
+    SAVE_LABEL = "Save"
+
+    def __init__(self, contact: dict | None = None) -> None:
+        super().__init__()
+        self.contact = contact
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        """Title, the fields, the one-line error, the buttons."""
+        with Vertical(classes="form"):
+            yield Label(self.form_title(), classes="form-title")
+            with VerticalScroll(classes="form-fields"):
+                yield from self.fields()
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button(self.SAVE_LABEL, variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def form_title(self) -> str:
+        """The heading, naming the contact the form is about."""
+        if self.contact:
+            return f"{self.TITLE_TEXT} — {self.contact['name']}"
+        return self.TITLE_TEXT
+
+    @staticmethod
+    def row(label: str, widget: Any) -> Horizontal:
+        """A label and its field on one line."""
+        return Horizontal(Label(label, classes="form-label"), widget, classes="form-row")
+
+    def fields(self) -> ComposeResult:
+        """The form's rows; subclasses yield `self.row(...)`s."""
+        yield from ()
+
+    def values(self) -> dict[str, Any]:
+        """The raw field values, read on the event loop."""
+        return {}
+
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+        """The write (worker thread): parse with the CLI's parsers, call the Store method."""
+        raise NotImplementedError
+
+    def text(self, widget_id: str) -> str:
+        """The value of an Input by id."""
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def show_error(self, message: str) -> None:
+        """One line under the form; the form stays open."""
+        self.saving = False
+        error = self.query_one("#form-error", Static)
+        error.update(message)
+        error.set_class(bool(message), "-visible")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_submit(self) -> None:
+        """Save; the worker reports back with the record or an error line."""
+        if self.saving:
+            return
+        self.show_error("")
+        self.saving = True
+        self._save(self.values())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+    @work(thread=True, exclusive=True, group="form")
+    def _save(self, values: dict[str, Any]) -> None:
+        crm = self.app
+        try:
+            with crm.open_store() as store:  # type: ignore[attr-defined]
+                record = self.save(store, values, crm.local_now())  # type: ignore[attr-defined]
+        except CrmError as exc:
+            self.app.call_from_thread(self.show_error, str(exc).splitlines()[0])
+            return
+        self.app.call_from_thread(self._saved, record)
+
+    def _saved(self, record: dict) -> None:
+        self.dismiss(record)
+        self.app.notify_changed()  # type: ignore[attr-defined]
+
+
+class LogForm(FormScreen):
+    """Log an interaction (`tinycrm log REF TEXT --kind --at --next`)."""
+
+    TITLE_TEXT = "Log an interaction"
+
+    def fields(self) -> ComposeResult:
+        """Kind, text, when, follow-up."""
+        yield self.row(
+            "Kind",
+            Select([(k, k) for k in INTERACTION_KINDS], value="call", allow_blank=False,
+                   id="kind", compact=True),
+        )
+        yield self.row("Text", Input(placeholder="what happened", id="text", compact=True))
+        yield self.row("When", Input(placeholder="now, or yesterday, 2026-03-01 14:00", id="at",
+                                     compact=True))
+        yield self.row("Follow up", Input(placeholder="optional: fri, +3d, 2026-04-01", id="next",
+                                          compact=True))
+
+    def on_mount(self) -> None:
+        """Start in the text field: the kind is usually right."""
+        self.query_one("#text", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        """The raw values."""
+        return {
+            "kind": self.query_one("#kind", Select).value,
+            "text": self.text("text"),
+            "at": self.text("at"),
+            "next": self.text("next"),
+        }
+
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+        """Store.log, with dates read like `tinycrm log --at/--next`."""
+        assert self.contact is not None
+        at = _when(values["at"], now)
+        at_dt = None
+        if at is not None:
+            at_dt = at.at if not at.all_day else at.at.replace(hour=now.hour, minute=now.minute)
+        follow = _when(values["next"], now)
+        return store.log(
+            self.contact["id"],
+            values["text"],
+            kind=str(values["kind"]),
+            at=at_dt,
+            follow_up=follow.at if follow else None,
+            follow_up_all_day=follow.all_day if follow else True,
+        )
+
+
+class DealForm(FormScreen):
+    """Add a deal (`tinycrm deal add REF TITLE --value --currency --stage --close --key`)."""
+
+    TITLE_TEXT = "Add a deal"
+
+    def __init__(self, contact: dict, stages: list[str]) -> None:
+        super().__init__(contact)
+        self.stages = [s for s in stages if s not in ("won", "lost")] or ["lead"]
+
+    def fields(self) -> ComposeResult:
+        """Title, value, currency, stage, close date, key flag."""
+        yield self.row("Title", Input(placeholder="what is being sold", id="title", compact=True))
+        yield self.row("Value", Input(placeholder="5000 or 1250.50", id="value", compact=True))
+        yield self.row("Currency", Input(placeholder="default: USD or the setting", id="currency",
+                                         compact=True))
+        yield self.row(
+            "Stage",
+            Select([(s, s) for s in self.stages], value=self.stages[0], allow_blank=False,
+                   id="stage", compact=True),
+        )
+        yield self.row("Close", Input(placeholder="optional: 2026-12-31, 1m", id="close", compact=True))
+        yield self.row("Key deal", Checkbox("", id="key", compact=True))
+
+    def on_mount(self) -> None:
+        """Start in the title."""
+        self.query_one("#title", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        """The raw values."""
+        return {
+            "title": self.text("title"),
+            "value": self.text("value"),
+            "currency": self.text("currency"),
+            "stage": self.query_one("#stage", Select).value,
+            "close": self.text("close"),
+            "key": self.query_one("#key", Checkbox).value,
+        }
+
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+        """Store.add_deal; the store checks value, currency and stage."""
+        assert self.contact is not None
+        close = _when(values["close"], now)
+        return store.add_deal(
+            self.contact["id"],
+            values["title"],
+            value=values["value"].strip() or None,
+            currency=values["currency"].strip() or None,
+            stage=str(values["stage"]),
+            close_date=close.at.strftime("%Y-%m-%d") if close else None,
+            key=bool(values["key"]),
+        )
+
+
+class ReminderForm(FormScreen):
+    """Add a reminder (`tinycrm remind add REF WHEN TEXT --every RULE`)."""
+
+    TITLE_TEXT = "Add a reminder"
+
+    def fields(self) -> ComposeResult:
+        """When, text, recurrence."""
+        yield self.row("When", Input(placeholder="fri, +3d, 2026-04-01 09:00", id="due", compact=True))
+        yield self.row("Text", Input(placeholder="what to do", id="text", compact=True))
+        yield self.row("Every", Input(placeholder="optional: 30d, monthly, FREQ=…", id="every",
+                                      compact=True))
+
+    def on_mount(self) -> None:
+        """Start in the date."""
+        self.query_one("#due", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        """The raw values."""
+        return {"due": self.text("due"), "text": self.text("text"), "every": self.text("every")}
+
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+        """Store.add_reminder; a missing date is the CLI's error too."""
+        assert self.contact is not None
+        due = parse_when(values["due"], now)
+        return store.add_reminder(
+            self.contact["id"],
+            due.at,
+            values["text"],
+            all_day=due.all_day,
+            every=values["every"].strip() or None,
+        )
+
+
+class ContactForm(FormScreen):
+    """Edit a contact's fields and tags, or add a new contact when given none."""
+
+    TITLE_TEXT = "Edit"
+
+    FIELDS: ClassVar[list[tuple[str, str, str]]] = [
+        # id, label, placeholder
+        ("name", "Name", "full name"),
+        ("org", "Org", "organisation"),
+        ("title", "Title", "job title"),
+        ("emails", "E-mails", "comma-separated"),
+        ("phones", "Phones", "comma-separated"),
+        ("tags", "Tags", "comma-separated: vip, supplier"),
+        ("birthday", "Birthday", "YYYY-MM-DD or MM-DD"),
+        ("every", "Every", "keep in touch: 30d, 2w, 3m"),
+    ]
+
+    def form_title(self) -> str:
+        """Edit NAME, or New contact."""
+        return f"Edit — {self.contact['name']}" if self.contact else "New contact"
+
+    def fields(self) -> ComposeResult:
+        """One line per field, prefilled; notes in a small text area."""
+        contact = self.contact or {}
+        for key, label, placeholder in self.FIELDS:
+            value = contact.get(key)
+            if isinstance(value, list):
+                value = ", ".join(value)
+            yield self.row(label, Input(value or "", placeholder=placeholder, id=f"f-{key}", compact=True))
+        yield self.row(
+            "Notes",
+            TextArea(contact.get("notes") or "", id="f-notes", compact=True, show_line_numbers=False),
+        )
+
+    def on_mount(self) -> None:
+        """Start in the name."""
+        self.query_one("#f-name", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        """The raw values."""
+        out: dict[str, Any] = {key: self.text(f"f-{key}") for key, _, _ in self.FIELDS}
+        out["notes"] = self.query_one("#f-notes", TextArea).text
+        return out
+
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+        """Store.edit_contact (or add_contact): the store validates e-mails, phones, dates."""
+        fields = {
+            "org": values["org"],
+            "title": values["title"],
+            "emails": _split(values["emails"]),
+            "phones": _split(values["phones"]),
+            "tags": [t.strip() for t in values["tags"].replace(",", " ").split() if t.strip()],
+            "birthday": values["birthday"].strip() or None,
+            "every": values["every"],
+            "notes": values["notes"],
+        }
+        if self.contact is None:
+            return store.add_contact(values["name"], **fields)
+        return store.edit_contact(self.contact["id"], name=values["name"], **fields)
+
+
+class SaveFilterForm(FormScreen):
+    """Save the current filter under a name (setting `filter:NAME`)."""
+
+    TITLE_TEXT = "Save filter"
+
+    def __init__(self, filter_text: str) -> None:
+        super().__init__(None)
+        self.filter_text = filter_text
+
+    def form_title(self) -> str:
+        """Shows the filter being saved."""
+        return f"Save filter: {self.filter_text}"
+
+    def fields(self) -> ComposeResult:
+        """Just the name."""
+        yield self.row("Name", Input(placeholder="e.g. stale-vips", id="name", compact=True))
+
+    def on_mount(self) -> None:
+        """Start in the name."""
+        self.query_one("#name", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        """The name."""
+        return {"name": self.text("name")}
+
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+        """Store it as a setting; a name is required and has no spaces."""
+        from ...errors import InvalidData
+
+        name = values["name"].strip()
+        if not name or any(ch.isspace() for ch in name):
+            raise InvalidData("a saved filter needs a name without spaces")
+        save_filter(store, name, self.filter_text)
+        return {"name": name, "filter": self.filter_text}
+
+
+class PickFilterScreen(ModalScreen[str | None]):
+    """Choose one of the saved filters (loaded by the caller, off the event loop)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, filters: dict[str, str]) -> None:
+        super().__init__()
+        self.filters = filters
+
+    def compose(self) -> ComposeResult:
+        """A list of NAME — filter."""
+        with Vertical(classes="form"):
+            yield Label("Saved filters", classes="form-title")
+            if self.filters:
+                yield OptionList(
+                    *[Option(f"{name}  —  {text}", id=name) for name, text in self.filters.items()],
+                    id="filters",
+                )
+            else:
+                yield Static("No saved filters yet: type a filter, then ctrl+s to save it.")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Recall the chosen filter."""
+        self.dismiss(self.filters[str(event.option.id)])
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)

@@ -1,0 +1,125 @@
+"""The help screen: the keys of every screen, read from their bindings, and the filter language.
+
+Keys are collected from the BINDINGS of the classes themselves so that this page cannot
+drift from what the keys do; the filter terms come from `query.FIELD_HELP`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from ...query import FIELD_HELP
+
+TEXT_TERMS = [
+    ("word  \"two words\"", "name, organisation, e-mails, phones, notes, tags; CJK substrings; "
+     "pinyin initials (zw finds 张伟)"),
+    ("a b", "both must hold"),
+    ("a OR b", "either (OR binds tighter than the space)"),
+    ("-term", "not"),
+    ("( … )", "grouping"),
+]
+WHEN_HELP = (
+    "Dates (WHEN): today, tomorrow, fri, next monday, +3d, 2w, 1m, 2026-12-01, "
+    "2026-12-01 14:00, 12-01.  Durations: 30d, 2w, 3m, 1y.  "
+    "Recurrence: daily, weekly, monthly, yearly, 30d, or an RRULE."
+)
+SCREEN_CLASSES = [
+    # title, module, class name
+    ("Everywhere", "tinycrm.tui.app", "CrmApp"),
+    ("Contacts (1)", "tinycrm.tui.screens.contacts", "ContactsScreen"),
+    ("Contact table", "tinycrm.tui.widgets.contact_table", "ContactTable"),
+    ("Contact (360°)", "tinycrm.tui.screens.contact", "ContactScreen"),
+    ("Agenda (2)", "tinycrm.tui.screens.agenda", "AgendaScreen"),
+    ("Pipeline (3)", "tinycrm.tui.screens.pipeline", "PipelineScreen"),
+    ("Dashboard (4)", "tinycrm.tui.screens.dashboard", "DashboardScreen"),
+    ("Forms", "tinycrm.tui.screens.forms", "FormScreen"),
+]
+
+
+def _bindings(cls: type) -> list[Binding]:
+    """The described bindings a class declares itself (not inherited ones)."""
+    out = []
+    for item in cls.__dict__.get("BINDINGS", []):
+        if isinstance(item, Binding):
+            binding = item
+        else:
+            binding = Binding(*item)
+        if binding.description:
+            out.append(binding)
+    return out
+
+
+def _key_label(binding: Binding) -> str:
+    if binding.key_display:
+        return binding.key_display
+    names = {"question_mark": "?", "slash": "/", "escape": "esc", "pageup": "pgup",
+             "pagedown": "pgdn", "space": "space"}
+    return ", ".join(names.get(k, k) for k in binding.key.split(","))
+
+
+def keys_text() -> Text:
+    """Every screen's keys, one section per screen (screens not installed are skipped)."""
+    text = Text()
+    for title, module_name, class_name in SCREEN_CLASSES:
+        try:
+            cls = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError):
+            continue
+        bindings = _bindings(cls)
+        if not bindings:
+            continue
+        text.append(f"{title}\n", style="bold")
+        for binding in bindings:
+            text.append(f"  {_key_label(binding):<10}", style="bold")
+            text.append(f" {binding.description}")
+            if binding.tooltip:
+                text.append(f" — {binding.tooltip}", style="dim")
+            text.append("\n")
+        text.append("\n")
+    text.append("Command palette (ctrl+p)\n", style="bold")
+    text.append("  Type a contact's name to open it, a screen name to go there, or a saved filter's"
+                " name to recall it.\n")
+    return text
+
+
+def filter_text() -> Text:
+    """The filter language, from the parser's own field table."""
+    text = Text()
+    text.append("Filter language (the search bar, `contact list`, tiers, exports)\n", style="bold")
+    for term, meaning in TEXT_TERMS:
+        text.append(f"  {term:<18}", style="bold")
+        text.append(f" {meaning}\n")
+    for field, meaning in FIELD_HELP.items():
+        example, _, rest = meaning.partition(" — ")
+        text.append(f"  {example:<18}", style="bold")
+        text.append(f" {rest or field}\n")
+    text.append(f"\n{WHEN_HELP}\n", style="dim")
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and the filter language; escape or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close", tooltip="Close the help"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """Two scrollable sections."""
+        with Vertical(id="help"):
+            yield Label("tinycrm — keys and filters", classes="form-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(keys_text(), id="help-keys")
+                yield Static(filter_text(), id="help-filters")
+
+    def action_close(self) -> None:
+        """Back to where the user was."""
+        self.dismiss()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
@@ -30,26 +29,61 @@ SNOOZE_REACH_DAYS = 31
 Row = Mapping[str, Any]
 
 
-@dataclass
 class DueItem:
     """One occurrence of something due.
 
     `id` is the reminder's id for stored reminders (manual, follow-up) and None for derived
     items (birthday, anniversary, cadence, deal); `key` identifies every occurrence and is
     what done/snooze states are recorded under. `due` is aware, in the caller's zone.
+
+    A plain class with __slots__ rather than a dataclass: `import dataclasses` pulls in
+    `inspect` (~10 ms), and this module is on the start-up path of `tinycrm due`.
     """
 
-    key: str
-    id: int | None
-    contact_id: int | None
-    deal_id: int | None
-    text: str
-    due: datetime
-    all_day: bool
-    every: str | None
-    source: str
-    contact: str | None = None
-    overdue: bool = False
+    __slots__ = (
+        "key", "id", "contact_id", "deal_id", "text", "due", "all_day", "every", "source",
+        "contact", "overdue",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        key: str,
+        id: int | None,  # noqa: A002 - the JSON contract's name
+        contact_id: int | None,
+        deal_id: int | None,
+        text: str,
+        due: datetime,
+        all_day: bool,
+        every: str | None,
+        source: str,
+        contact: str | None = None,
+        overdue: bool = False,
+    ) -> None:
+        self.key = key
+        self.id = id
+        self.contact_id = contact_id
+        self.deal_id = deal_id
+        self.text = text
+        self.due = due
+        self.all_day = all_day
+        self.every = every
+        self.source = source
+        self.contact = contact
+        self.overdue = overdue
+
+    def _fields(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DueItem):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"DueItem({inner})"
 
     def to_json(self, tz: tzinfo) -> dict[str, Any]:
         """The JSON contract: `due` is local 'YYYY-MM-DD' when all-day, else ISO with offset."""
@@ -173,6 +207,17 @@ class _Calendar:
             if ld.day == 29 and _lunar_to_solar(ld.year, ld.month, 30) == d:
                 index.setdefault(f"{ld.month:02d}-30", []).append((d, ld.year))
         return index
+
+
+def month_days(start: date, end: date) -> tuple[set[str], set[str]]:
+    """The stored month-days ('MM-DD') of Gregorian and of lunar dates falling in a span.
+
+    The store reads only the birthdays whose month-day is in these sets: 29 Feb is in the
+    Gregorian set when 28 Feb of a common year is in the span, a lunar day 30 when its month
+    is short, so the sets hold exactly what `due_items` would find in the span.
+    """
+    cal = _Calendar(start, end)
+    return set(cal._solar()), set(cal._lunar())
 
 
 def _plural(n: int, word: str) -> str:

@@ -1,0 +1,230 @@
+"""What is due, as a service over the store: used by `due`, `remind`, cron and the Agenda screen.
+
+`tinycrm.reminders` computes due items from records and `now`; `tinycrm.store_due` reads
+only the records that can be due in a window; this module joins the two and applies
+done/snooze to stored reminders and to derived items. No SQL here, no Typer, no output.
+
+Ids and keys: a stored reminder is named by its id (`5`); every occurrence, stored or
+derived, by its key (`reminder:5:2026-11-22T09:00:00Z`, `birthday:12:2026-11-22`,
+`anniversary:7:wedding:2026-06-01`, `cadence:7:2026-11-20`, `deal-close:3:2026-11-30`,
+`deal-stale:3:proposal:2026-11-10`), as `due --json` shows them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from . import store_due
+from .dates import local_at, parse_utc, utc_iso
+from .errors import Conflict, InvalidData, NotFound
+from .reminders import (
+    LOOKBACK_DAYS,
+    SNOOZE_REACH_DAYS,
+    DueItem,
+    due_items,
+    end_of_day,
+    month_days,
+    next_due_after_done,
+)
+from .store import Store
+
+DERIVED = ("birthday", "anniversary", "cadence", "deal-close", "deal-stale")
+CADENCE_MARGIN = timedelta(days=4)
+"""The stored next-touch time is UTC arithmetic; the local due day can differ by a month end
+(up to 3 days) or a DST hour, so the store reads this much further and the engine decides."""
+_KEY_HELP = "use a reminder id or a key from `tinycrm due --json`"
+
+
+def collect(store: Store, now_local: datetime, until: datetime | None = None) -> list[DueItem]:
+    """Everything due by `until` (default: the end of today), overdue first, then by time."""
+    tz = now_local.tzinfo
+    if tz is None:
+        raise ValueError("naive now")
+    until = until or end_of_day(now_local, tz)
+    today = now_local.date()
+    last_day = until.astimezone(tz).date()
+    first_day = today - timedelta(days=LOOKBACK_DAYS)
+
+    states = store_due.occurrence_states(store)
+    reach = today - timedelta(days=SNOOZE_REACH_DAYS)
+    snoozed_yearly = [
+        int(key.split(":", 2)[1])
+        for key, state in states.items()
+        if key.startswith(("birthday:", "anniversary:"))
+        and state["state"] == "snoozed"
+        and _key_day(key) >= reach
+    ]
+    if (last_day - first_day).days >= 366:
+        days: set[str] | None = None
+    else:
+        solar, lunar = month_days(first_day, last_day)
+        days = solar | lunar
+    contacts = {c["id"]: c for c in store_due.yearly_contacts(store, days, snoozed_yearly)}
+    cadence_until = utc_iso(local_at(last_day + timedelta(days=1), tz) + CADENCE_MARGIN)
+    for c in store_due.cadence_contacts(store, cadence_until):
+        contacts.setdefault(c["id"], c)
+
+    limits = store_due.stage_limits(store)
+    stale_before = {
+        stage: utc_iso(local_at(last_day - timedelta(days=days_ - 1), tz) + timedelta(days=1))
+        for stage, days_ in limits.items()
+        if days_
+    }
+    deals = store_due.due_deals(store, last_day.isoformat(), stale_before)
+    reminders = store_due.open_reminders(store, utc_iso(until))
+
+    items = due_items(
+        reminders=reminders,
+        contacts=contacts.values(),
+        deals=deals,
+        occurrences=states,
+        now=now_local,
+        tz=tz,
+        until=until,
+        stage_limits=limits,
+    )
+    names = {d["contact_id"]: d["contact"] for d in deals}
+    for item in items:
+        if item.contact is None and item.contact_id is not None:
+            item.contact = names.get(item.contact_id)
+    return items
+
+
+def _key_day(key: str) -> date:
+    """The day at the end of an occurrence key (`birthday:12:2026-11-22` → 2026-11-22)."""
+    return date.fromisoformat(key.rsplit(":", 1)[1][:10])
+
+
+def _reminder_id(key_or_id: str | int) -> int | None:
+    """The stored reminder an id or a `reminder:` key names; None for a derived key."""
+    if isinstance(key_or_id, int):
+        return key_or_id
+    text = key_or_id.strip()
+    if text.lstrip("#").isdigit():
+        return int(text.lstrip("#"))
+    if text.startswith("reminder:"):
+        parts = text.split(":", 2)
+        if len(parts) == 3 and parts[1].isdigit():
+            return int(parts[1])
+        raise InvalidData(f"invalid id or key '{key_or_id}': {_KEY_HELP}")
+    if text.split(":", 1)[0] not in DERIVED:
+        raise InvalidData(f"invalid id or key '{key_or_id}': {_KEY_HELP}")
+    return None
+
+
+def _open_reminder(store: Store, key_or_id: str | int) -> dict | None:
+    """The open stored reminder named by an id or key (None when the key is a derived one)."""
+    reminder_id = _reminder_id(key_or_id)
+    if reminder_id is None:
+        return None
+    reminder = store.get_reminder(reminder_id)
+    if reminder["done_at"] is not None:
+        raise Conflict(f"reminder {reminder_id} is already done")
+    if isinstance(key_or_id, str) and key_or_id.strip().startswith("reminder:"):
+        if key_or_id.strip().split(":", 2)[2] != reminder["due"]:
+            raise Conflict(f"that occurrence of reminder {reminder_id} is already handled")
+    return reminder
+
+
+def find(store: Store, key: str, now_local: datetime) -> DueItem:
+    """The due (or upcoming) derived item with this key, or NotFound."""
+    if _reminder_id(key) is not None:
+        raise InvalidData(f"'{key}' is a stored reminder, not a derived item")
+    try:
+        day = _key_day(key)
+    except ValueError:
+        raise InvalidData(f"invalid id or key '{key}': {_KEY_HELP}") from None
+    tz = now_local.tzinfo
+    assert tz is not None
+    horizon = end_of_day(max(now_local, local_at(day, tz)), tz)
+    state = store_due.occurrence_states(store).get(key)
+    if state and state.get("until"):
+        horizon = max(horizon, end_of_day(parse_utc(state["until"]), tz))
+    for item in collect(store, now_local, horizon):
+        if item.key == key:
+            return item
+    raise NotFound(f"nothing open is due under the key '{key}'")
+
+
+def _when(dt: datetime, tz, all_day: bool) -> str:
+    local = dt.astimezone(tz)
+    return local.strftime("%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M")
+
+
+def mark_done(store: Store, key_or_id: str | int, now_local: datetime) -> str:
+    """Handle one occurrence: a recurring reminder moves on, a one-off is done, a derived one recorded.
+
+    Returns a one-line description of what happened.
+    """
+    tz = now_local.tzinfo
+    reminder = _open_reminder(store, key_or_id)
+    if reminder is not None:
+        rid = reminder["id"]
+        nxt = next_due_after_done(reminder, now_local, tz) if reminder["every"] else None
+        if nxt is not None:
+            store.update_reminder(rid, f"remind done {rid}", due=nxt)
+            return f"done {rid}: {reminder['text']}; next due {_when(nxt, tz, reminder['all_day'])}"
+        store.update_reminder(rid, f"remind done {rid}", done_at=now_local)
+        ended = " (its rule has no more occurrences)" if reminder["every"] else ""
+        return f"done {rid}: {reminder['text']}{ended}"
+    item = find(store, str(key_or_id).strip(), now_local)
+    store.set_occurrence(item.key, "done")
+    return f"done: {item.text} [{item.key}]"
+
+
+def snooze(
+    store: Store,
+    key_or_id: str | int,
+    until: datetime,
+    *,
+    all_day: bool = False,
+    now_local: datetime | None = None,
+) -> str:
+    """Move one occurrence to `until`; a stored reminder's due moves (its anchor stays).
+
+    With `all_day` (a WHEN without a time, such as `tomorrow`) a timed reminder keeps its time
+    of day on the new day. Returns a one-line description.
+    """
+    if until.tzinfo is None:
+        raise ValueError("naive until")
+    tz = until.tzinfo if now_local is None else now_local.tzinfo
+    now = now_local or store.now().astimezone(tz)
+    reminder = _open_reminder(store, key_or_id)
+    if reminder is not None:
+        rid = reminder["id"]
+        target = until
+        if all_day and not reminder["all_day"]:
+            old = parse_utc(reminder["due"]).astimezone(tz)
+            target = local_at(until.astimezone(tz).date(), tz, old.hour, old.minute)
+        shown_all_day = bool(reminder["all_day"]) and (target.hour, target.minute) == (0, 0)
+        if _not_later(target, now, shown_all_day):
+            raise InvalidData(f"cannot snooze into the past ({_when(target, tz, shown_all_day)})")
+        changes = {"due": target}
+        if reminder["all_day"] and not shown_all_day:
+            changes["all_day"] = 0
+        store.update_reminder(rid, f"remind snooze {rid}", **changes)
+        return f"snoozed {rid} until {_when(target, tz, shown_all_day)}: {reminder['text']}"
+    item = find(store, str(key_or_id).strip(), now)
+    shown_all_day = item.all_day and (until.hour, until.minute) == (0, 0)
+    if _not_later(until, now, shown_all_day):
+        raise InvalidData(f"cannot snooze into the past ({_when(until, tz, shown_all_day)})")
+    store.set_occurrence(item.key, "snoozed", until.astimezone(timezone.utc))
+    return f"snoozed until {_when(until, tz, shown_all_day)}: {item.text} [{item.key}]"
+
+
+def _not_later(target: datetime, now: datetime, all_day: bool) -> bool:
+    """True when a snooze would land in the past: before today (all-day) or before now."""
+    if all_day:
+        return target.astimezone(now.tzinfo).date() < now.date()
+    return target <= now
+
+
+def unnotified(store: Store, items: list[DueItem]) -> list[DueItem]:
+    """The items whose occurrence has not been notified yet."""
+    sent = store.notified_keys(item.key for item in items)
+    return [item for item in items if item.key not in sent]
+
+
+def mark_notified(store: Store, items: list[DueItem]) -> None:
+    """Remember that these occurrences were notified, so later runs stay quiet about them."""
+    store.mark_notified(item.key for item in items)

@@ -1,0 +1,185 @@
+"""The SQL behind `due`, the Agenda screen and `export ics`: only the rows that can be due.
+
+`tinycrm.agenda` decides the windows (what "today", the look-back of birthdays and the
+horizon mean); these functions turn them into indexed queries, so `due` on 100,000
+contacts reads a few thousand rows instead of the whole book:
+
+- open reminders due by the horizon: `reminder_open_due` (partial index on due);
+- birthdays by month-day: `contact_birthday_md` (expression index on `substr(birthday, -5)`)
+  with the exact month-days of the window, Gregorian and lunar, as an IN list;
+- anniversaries: `contact_anniversaries` (partial index; few contacts have any);
+- keep-in-touch cadences: `contact_next_touch` (the stored next-touch time);
+- deals: `deal_close` (open deals by close date) and `deal_status_stage` for stale ones.
+
+Trashed contacts never count. Rows come back as the plain dicts `tinycrm.reminders` reads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from .store import Store
+
+_CONTACT_COLUMNS = (
+    "id", "name", "birthday", "birthday_lunar", "anniversaries", "every", "last_contacted_at",
+    "created_at",
+)  # fmt: skip
+_CONTACT_SELECT = "SELECT " + ", ".join(f"c.{col}" for col in _CONTACT_COLUMNS) + " FROM contact c"
+_DEAL_SELECT = (
+    "SELECT d.id, d.contact_id, d.title, d.stage, d.status, d.close_date, d.stage_entered_at,"
+    " c.name FROM deal d JOIN contact c ON c.id = d.contact_id"
+)
+_CHUNK = 500  # parameters per IN list, well under SQLite's limit
+
+
+def _contact(row: tuple) -> dict[str, Any]:
+    rec = dict(zip(_CONTACT_COLUMNS, row))
+    annis = rec["anniversaries"]
+    rec["anniversaries"] = json.loads(annis) if annis and annis != "[]" else []
+    return rec
+
+
+def open_reminders(store: Store, until_utc: str) -> list[dict[str, Any]]:
+    """Open stored reminders due by `until_utc`, with their contact's name."""
+    cur = store.conn.execute(
+        "SELECT r.id, r.contact_id, r.deal_id, r.text, r.due, r.all_day, r.every, r.source,"
+        " r.done_at, c.name FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id"
+        " WHERE r.done_at IS NULL AND r.due <= ? AND c.deleted_at IS NULL",
+        (until_utc,),
+    )
+    cols = ("id", "contact_id", "deal_id", "text", "due", "all_day", "every", "source",
+            "done_at", "contact")  # fmt: skip
+    return [dict(zip(cols, row)) for row in cur]
+
+
+def yearly_contacts(
+    store: Store, month_days: Collection[str] | None, also: Iterable[int] = ()
+) -> list[dict[str, Any]]:
+    """Contacts whose birthday falls on one of `month_days` (None: any), or with anniversaries.
+
+    `also` adds contacts by id (those with a snoozed birthday that may reach further back).
+    """
+    found: dict[int, dict[str, Any]] = {}
+    live = "c.deleted_at IS NULL"
+    if month_days is None:
+        queries = [(f"{_CONTACT_SELECT} WHERE c.birthday IS NOT NULL AND {live}", [])]
+    else:
+        days = sorted(month_days)
+        queries = [
+            (
+                f"{_CONTACT_SELECT} WHERE c.birthday IS NOT NULL AND substr(c.birthday, -5)"
+                f" IN ({','.join('?' * len(chunk))}) AND {live}",
+                chunk,
+            )
+            for chunk in (days[i : i + _CHUNK] for i in range(0, len(days), _CHUNK))
+        ]
+    queries.append((f"{_CONTACT_SELECT} WHERE c.anniversaries != '[]' AND {live}", []))
+    ids = sorted(set(also))
+    for i in range(0, len(ids), _CHUNK):
+        chunk = ids[i : i + _CHUNK]
+        queries.append((f"{_CONTACT_SELECT} WHERE c.id IN ({','.join('?' * len(chunk))}) AND {live}", chunk))
+    for sql, params in queries:
+        for row in store.conn.execute(sql, params):
+            if row[0] not in found:
+                found[row[0]] = _contact(row)
+    return list(found.values())
+
+
+def cadence_contacts(store: Store, until_utc: str) -> list[dict[str, Any]]:
+    """Contacts with a keep-in-touch cadence whose next touch is by `until_utc`."""
+    cur = store.conn.execute(
+        f"{_CONTACT_SELECT} WHERE c.next_touch_at IS NOT NULL AND c.next_touch_at <= ?"
+        " AND c.deleted_at IS NULL",
+        (until_utc,),
+    )
+    return [_contact(row) for row in cur]
+
+
+def due_deals(store: Store, until_day: str, stale_before: dict[str, str]) -> list[dict[str, Any]]:
+    """Open deals closing by `until_day`, and those that entered their stage before a cutoff.
+
+    `stale_before` maps a stage to the UTC time before which entering it makes a deal stale.
+    """
+    live = "c.deleted_at IS NULL"
+    queries: list[tuple[str, tuple]] = [
+        (
+            f"{_DEAL_SELECT} WHERE d.status = 'open' AND d.close_date IS NOT NULL"
+            f" AND d.close_date <= ? AND {live}",
+            (until_day,),
+        )
+    ]
+    for stage, cutoff in stale_before.items():
+        queries.append(
+            (
+                f"{_DEAL_SELECT} WHERE d.status = 'open' AND d.stage = ?"
+                f" AND d.stage_entered_at <= ? AND {live}",
+                (stage, cutoff),
+            )
+        )
+    cols = ("id", "contact_id", "title", "stage", "status", "close_date", "stage_entered_at",
+            "contact")  # fmt: skip
+    found: dict[int, dict[str, Any]] = {}
+    for sql, params in queries:
+        for row in store.conn.execute(sql, params):
+            if row[0] not in found:
+                found[row[0]] = dict(zip(cols, row))
+    return list(found.values())
+
+
+def stage_limits(store: Store) -> dict[str, int | None]:
+    """Days a deal may sit in each stage before it counts as stale."""
+    return {row[0]: row[1] for row in store.conn.execute("SELECT name, stale_days FROM stage")}
+
+
+def occurrence_states(store: Store) -> dict[str, dict[str, Any]]:
+    """Done and snoozed occurrences of derived items, by key."""
+    return store.occurrences()
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def _filtered(store: Store, filter_text: str) -> tuple[str, list]:
+    """A WHERE clause on `c` for the contacts matching a filter (trash excluded)."""
+    return store._contact_where(filter_text)
+
+
+def export_reminders(store: Store, filter_text: str = "") -> list[dict[str, Any]]:
+    """Every open stored reminder (of the contacts matching a filter), with anchor and rule."""
+    cols = ("id", "contact_id", "deal_id", "text", "due", "anchor", "all_day", "every",
+            "from_done", "source", "contact")  # fmt: skip
+    select = (
+        "SELECT r.id, r.contact_id, r.deal_id, r.text, r.due, r.anchor, r.all_day, r.every,"
+        " r.from_done, r.source, c.name FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id"
+    )
+    if filter_text.strip():
+        where, params = _filtered(store, filter_text)
+        sql = f"{select} WHERE r.done_at IS NULL AND r.contact_id IS NOT NULL AND {where}"
+    else:
+        sql, params = f"{select} WHERE r.done_at IS NULL AND c.deleted_at IS NULL", []
+    return [dict(zip(cols, row)) for row in store.conn.execute(sql + " ORDER BY r.id", params)]
+
+
+def export_contacts(store: Store, filter_text: str = "") -> list[dict[str, Any]]:
+    """Contacts with a birthday or anniversaries (of those matching a filter)."""
+    where, params = _filtered(store, filter_text)
+    sql = (
+        f"{_CONTACT_SELECT} WHERE (c.birthday IS NOT NULL OR c.anniversaries != '[]')"
+        f" AND {where} ORDER BY c.id"
+    )
+    return [_contact(row) for row in store.conn.execute(sql, params)]
+
+
+def export_deals(store: Store, filter_text: str = "") -> list[dict[str, Any]]:
+    """Open deals with a close date (of the contacts matching a filter)."""
+    where, params = _filtered(store, filter_text)
+    cols = ("id", "contact_id", "title", "stage", "status", "close_date", "stage_entered_at",
+            "contact", "value_minor", "currency")  # fmt: skip
+    sql = (
+        "SELECT d.id, d.contact_id, d.title, d.stage, d.status, d.close_date, d.stage_entered_at,"
+        " c.name, d.value_minor, d.currency FROM deal d JOIN contact c ON c.id = d.contact_id"
+        f" WHERE d.status = 'open' AND d.close_date IS NOT NULL AND {where} ORDER BY d.id"
+    )
+    return [dict(zip(cols, row)) for row in store.conn.execute(sql, params)]

@@ -177,7 +177,8 @@ def test_activity_by_week_counts_interactions_per_local_week(store: Store) -> No
     ("amount", "currency", "places", "text"),
     [
         (Decimal("1234567.891"), "USD", 2, "USD 1,234,567.89"),
-        (Decimal("0.005"), None, 2, "0.00"),  # half-even
+        (Decimal("0.005"), None, 2, "0.01"),  # half-up, as people round
+        (Decimal("20000.50"), "USD", 0, "USD 20,001"),
         (Decimal("100.0125"), "EUR", 0, "EUR 100"),
     ],
 )
@@ -187,7 +188,14 @@ def test_format_money(amount: Decimal, currency: str | None, places: int, text: 
 
 @pytest.mark.parametrize(
     ("amount", "text"),
-    [(Decimal(950), "950"), (Decimal(12500), "12.5k"), (Decimal(1250000), "1.25M"), (Decimal(0), "0")],
+    [
+        (Decimal(950), "950"),
+        (Decimal(12500), "12.5k"),
+        (Decimal(1250000), "1.25M"),
+        (Decimal(0), "0"),
+        (Decimal(100000), "100k"),
+        (Decimal(200000000), "200M"),
+    ],
 )
 def test_format_compact(amount: Decimal, text: str) -> None:
     assert reports.format_compact(amount) == text

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import store_reports as sql
@@ -128,8 +128,8 @@ def activity_by_week(store: Store, now: datetime, weeks: int = 12) -> list[dict[
 
 
 def format_money(amount: Decimal, currency: str | None = None, *, places: int = 2) -> str:
-    """An exact amount for people: thousands separated, rounded half-even to `places`."""
-    text = f"{amount.quantize(Decimal(1).scaleb(-places)):,}"
+    """An exact amount for people: thousands separated, rounded half-up to `places`."""
+    text = f"{amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,}"
     return f"{currency} {text}" if currency else text
 
 
@@ -141,9 +141,9 @@ def format_compact(amount: Decimal) -> str:
         if amount >= size:
             scaled = amount / size
             places = 2 if scaled < 10 else 1 if scaled < 100 else 0
-            text = f"{scaled.quantize(Decimal(1).scaleb(-places))}".rstrip("0").rstrip(".")
-            return f"{sign}{text}{suffix}"
-    return f"{sign}{amount.quantize(Decimal(1))}"
+            text = f"{scaled.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}"
+            return f"{sign}{text.rstrip('0').rstrip('.') if '.' in text else text}{suffix}"
+    return f"{sign}{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)}"
 
 
 def jsonable(value: Any) -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from .dates import utc_iso
-from .store import Store
+from .store import Store, deal_record
 
 _LIVE_DEAL = "FROM deal d JOIN contact c ON c.id = d.contact_id WHERE c.deleted_at IS NULL"
 
@@ -123,3 +123,36 @@ def stale_contacts(store: Store, now: datetime) -> int:
         " AND c.next_touch_at IS NOT NULL AND c.next_touch_at <= ?",
         (utc_iso(now),),
     ).fetchone()[0]
+
+
+def board_deals(
+    store: Store, stage: str, *, closed_since: datetime | None = None, limit: int = 50
+) -> list[dict]:
+    """The deals the pipeline board shows in one stage's column, at most `limit`.
+
+    Open stages: open deals, key deals first, then by close date (soonest first). `won` and
+    `lost`: deals closed since `closed_since` (all when None), most recently closed first.
+    Each record carries the contact's name (`contact`) and organisation (`contact_org`).
+    """
+    select = (
+        "SELECT d.*, c.name AS contact, c.org AS contact_org FROM deal d"
+        " JOIN contact c ON c.id = d.contact_id WHERE c.deleted_at IS NULL AND d.stage = ?"
+    )
+    params: list[object] = [stage]
+    if stage in ("won", "lost"):
+        select += " AND d.status != 'open'"
+        if closed_since is not None:
+            select += " AND d.closed_at >= ?"
+            params.append(utc_iso(closed_since))
+        select += " ORDER BY d.closed_at DESC, d.id DESC"
+    else:
+        select += " AND d.status = 'open' ORDER BY d.key DESC, d.close_date IS NULL, d.close_date, d.id"
+    cur = store.conn.execute(select + " LIMIT ?", (*params, limit))
+    cols = [d[0] for d in cur.description]
+    out = []
+    for row in cur:
+        item = dict(zip(cols, row))
+        record = deal_record(item)
+        record["contact_org"] = item["contact_org"]
+        out.append(record)
+    return out

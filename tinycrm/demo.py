@@ -191,30 +191,30 @@ def fill(store: Store, *, now: datetime, contacts: int = 300, seed: int = 7) -> 
         seen_names: set[str] = set()
         for i in range(n_people):
             chinese = i % 10 in (0, 4, 7)  # three in ten
+            for _attempt in range(8):  # a new name if it can; a big book has namesakes
+                if chinese:
+                    s, g = CN_FIRST[n_cn] if n_cn < len(CN_FIRST) else (
+                        rng.randrange(len(CN_SURNAMES)), rng.randrange(len(CN_GIVEN))
+                    )
+                    name = CN_SURNAMES[s][0] + CN_GIVEN[g][0]
+                    local_part = f"{CN_GIVEN[g][1]}.{CN_SURNAMES[s][1]}".lower()
+                else:
+                    first = "Ada" if i == 3 else rng.choice(INTL_FIRST)
+                    last = "Lovelace" if i == 3 else rng.choice(INTL_LAST)
+                    name = f"{first} {last}"
+                    local_part = f"{first}.{last}".lower().replace("'", "")
+                    local_part = local_part.encode("ascii", "ignore").decode() or "contact"
+                if name not in seen_names:
+                    break
             if chinese:
-                s, g = CN_FIRST[n_cn] if n_cn < len(CN_FIRST) else (
-                    rng.randrange(len(CN_SURNAMES)), rng.randrange(len(CN_GIVEN))
-                )
                 n_cn += 1
-                name = CN_SURNAMES[s][0] + CN_GIVEN[g][0]
-                local_part = f"{CN_GIVEN[g][1]}.{CN_SURNAMES[s][1]}".lower()
                 org_pool = [o for o in orgs if o[2]]
                 title = rng.choice(CN_TITLES)
                 phone = f"+86 1{rng.randint(30, 89)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
             else:
-                first = "Ada" if i == 3 else rng.choice(INTL_FIRST)
-                last = "Lovelace" if i == 3 else rng.choice(INTL_LAST)
-                name = f"{first} {last}"
-                local_part = f"{first}.{last}".lower().replace("'", "")
-                local_part = local_part.encode("ascii", "ignore").decode() or "contact"
                 org_pool = [o for o in orgs if not o[2]]
                 title = rng.choice(TITLES)
                 phone = f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
-            base = name
-            n = 2
-            while name in seen_names:
-                name = f"{base} {n}" if not chinese else f"{base}{'二三四五六七八九'[min(n - 2, 7)]}"
-                n += 1
             seen_names.add(name)
             org = rng.choice(org_pool) if org_pool and rng.random() < 0.75 else None
             domain = org[1] if org else rng.choice(["mail.example", "gmail.example", "qq.example"])

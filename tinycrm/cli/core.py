@@ -125,8 +125,7 @@ def search(
         emit_json(found)
         return
     if not any(found.values()):
-        typer.echo("nothing found", err=True)
-        raise typer.Exit(1)
+        raise NotFound(f"nothing found for '{' '.join(text)}'")
     if found["contacts"]:
         emit_table(found["contacts"], [("id", "ID"), ("name", "Name"), ("org", "Org"), ("emails", "E-mail")],
                    title="Contacts")

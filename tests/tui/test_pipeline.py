@@ -2,77 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Callable, Coroutine
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.app import App
 
+from tests.tui.crm_harness import NOW, ScreenApp, clock, settle, sync
 from tinycrm.store import Store
-from tinycrm.tui.base import CrmScreen
-from tinycrm.tui.messages import DataChanged
 from tinycrm.tui.screens.pipeline import LostReasonScreen, PipelineScreen
-from tinycrm.tui.widgets.board import Board, ColumnHeader, DealCard
-
-NOW = datetime(2026, 3, 10, 9, 30, tzinfo=timezone.utc)
-
-
-def clock() -> datetime:
-    """The fixed clock of these tests."""
-    return NOW
-
-
-class ScreenApp(App):
-    """The CrmApp contract in miniature, showing one screen: no dependency on the real app."""
-
-    def __init__(self, db: Path, screen: type[CrmScreen]) -> None:
-        super().__init__()
-        self.db_path, self.user, self.clock = db, "tester", clock
-        self.screen_type = screen
-        self.contacts_shown: list[int] = []
-
-    def open_store(self) -> Store:
-        return Store.open(self.db_path, self.user, clock=self.clock)
-
-    def now(self) -> datetime:
-        return self.clock()
-
-    def local_now(self) -> datetime:
-        return self.clock()
-
-    def show_contact(self, contact_id: int) -> None:
-        self.contacts_shown.append(contact_id)
-
-    def notify_changed(self, external: bool = False) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, CrmScreen):
-                screen.post_message(DataChanged(external=external))
-
-    def on_mount(self) -> None:
-        self.push_screen(self.screen_type())
-
-
-def sync(test: Callable[..., Coroutine]) -> Callable[..., None]:
-    """Run an async test in its own event loop (no pytest async plugin is installed)."""
-
-    @functools.wraps(test)
-    def run(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-async def settle(pilot) -> None:
-    """Wait for every worker and for what they posted to be shown."""
-    for _ in range(20):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            return
+from tinycrm.tui.widgets.board import ColumnHeader, DealCard
 
 
 @pytest.fixture
@@ -106,7 +44,9 @@ async def test_board_has_a_column_per_stage_with_count_total_and_weighted(db: Pa
         assert [c.data.stage for c in screen.board.columns] == [
             "lead", "qualified", "proposal", "negotiation", "won", "lost",
         ]  # fmt: skip
-        assert counts(screen) == {"lead": 2, "qualified": 0, "proposal": 1, "negotiation": 1, "won": 0, "lost": 0}
+        assert counts(screen) == {
+            "lead": 2, "qualified": 0, "proposal": 1, "negotiation": 1, "won": 0, "lost": 0,
+        }  # fmt: skip
         lead = screen.board.columns[0].header.render().plain
         assert "Lead 10%" in lead
         assert "2 · 20,001" in lead  # 12000 + 8000.50, whole units, main currency unnamed
@@ -155,7 +95,9 @@ async def test_shift_right_moves_the_selected_deal_and_the_counts_follow(db: Pat
         await settle(pilot)
         with store_of(db) as s:
             assert s.get_deal(deal_id)["stage"] == "proposal"
-        assert counts(screen) == {"lead": 1, "qualified": 0, "proposal": 2, "negotiation": 1, "won": 0, "lost": 0}
+        assert counts(screen) == {
+            "lead": 1, "qualified": 0, "proposal": 2, "negotiation": 1, "won": 0, "lost": 0,
+        }  # fmt: skip
 
 
 @sync
@@ -194,7 +136,8 @@ async def test_arrows_and_hjkl_move_the_selection(db: Path) -> None:
         await pilot.press("k")
         assert board.selected["title"] == "Analytical engine"
         await pilot.press("right")
-        assert board.selected is None and board.selected_stage == "qualified"
+        assert board.selected is None
+        assert board.selected_stage == "qualified"
         await pilot.press("l")
         assert board.selected["title"] == "Difference engine"
         await pilot.press("l", "l", "l", "l")

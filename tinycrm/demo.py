@@ -101,6 +101,7 @@ CN_SUMMARIES = {
 }
 KIND_WEIGHTS = [("email", 30), ("call", 25), ("meeting", 15), ("message", 15), ("note", 10), ("visit", 5)]
 OPEN_STAGES = ["lead", "qualified", "proposal", "negotiation"]
+CLOSED = ("won", "lost")
 REMINDER_TEXTS = ["Send the revised quote", "Ask about the budget", "Prepare the demo",
                   "Renewal reminder", "Check payment received", "Call back about the pilot",
                   "发送新版报价", "确认合同签署"]  # fmt: skip
@@ -265,12 +266,14 @@ def fill(store: Store, *, now: datetime, contacts: int = 300, seed: int = 7) -> 
             if rng.random() > 0.38:
                 continue
             for _ in range(rng.choice([1, 1, 1, 2])):
-                start = moment(max(person["created"], year_ago - timedelta(days=30)), now - timedelta(days=2))
                 roll = rng.random()
                 final = (
                     "won" if roll < 0.22 else "lost" if roll < 0.34
                     else OPEN_STAGES[min(int((roll - 0.34) / 0.66 * 4), 3)]
                 )  # fmt: skip
+                # closed deals are spread over the year; open ones started in the last weeks
+                earliest = year_ago - timedelta(days=30) if final in CLOSED else now - timedelta(days=35)
+                start = moment(max(person["created"], earliest), now - timedelta(days=2))
                 chinese = person["chinese"]
                 title = rng.choice(CN_DEAL_TITLES if chinese else DEAL_TITLES)
                 close = today + timedelta(days=rng.randint(-10, 75))
@@ -306,8 +309,9 @@ def fill(store: Store, *, now: datetime, contacts: int = 300, seed: int = 7) -> 
             begin = max(person["created"], year_ago)
             end = now - timedelta(hours=1)
             if person["every"]:
+                count = max(count, 1)
                 days = int(person["every"].rstrip("d"))
-                if rng.random() < 0.5:  # overdue: nothing within the cadence
+                if rng.random() < 0.25:  # overdue: nothing within the cadence
                     end = now - timedelta(days=days + rng.randint(1, 40))
                 else:  # kept in touch: one contact within the cadence
                     end = now - timedelta(days=rng.randint(1, days - 5))

@@ -228,3 +228,50 @@ def unnotified(store: Store, items: list[DueItem]) -> list[DueItem]:
 def mark_notified(store: Store, items: list[DueItem]) -> None:
     """Remember that these occurrences were notified, so later runs stay quiet about them."""
     store.mark_notified(item.key for item in items)
+
+
+def horizon(now_local: datetime, within: str | None = None) -> datetime:
+    """The end of `due`'s window: the end of today, or of the day `within` (a DURATION) reaches.
+
+    An hour duration (`12h`) reaches exactly that far instead of a day's end.
+    """
+    tz = now_local.tzinfo
+    assert tz is not None
+    if not within:
+        return end_of_day(now_local, tz)
+    from .dates import parse_duration
+
+    delta = parse_duration(within)
+    if delta.hours:
+        return now_local + delta
+    return end_of_day(local_at(now_local.date() + delta, tz), tz)
+
+
+def add_reminder(
+    store: Store,
+    ref: str | None,
+    when: str,
+    text: str,
+    *,
+    now_local: datetime,
+    every: str | None = None,
+    from_done: bool = False,
+    deal_id: int | None = None,
+) -> dict:
+    """A manual reminder for a contact (REF) and/or a deal, due at a WHEN, maybe recurring."""
+    from .dates import parse_when
+
+    due = parse_when(when, now_local)
+    if from_done and not every:
+        raise InvalidData("--from-done needs --every RULE")
+    contact_id = store.resolve(ref)["id"] if ref not in (None, "", "-") else None
+    if deal_id is not None:
+        deal = store.get_deal(deal_id)
+        if contact_id is not None and deal["contact_id"] != contact_id:
+            raise InvalidData(f"deal {deal_id} belongs to another contact ({deal['contact']})")
+    elif contact_id is None:
+        raise InvalidData("a reminder needs a contact (REF) or a deal (--deal ID)")
+    return store.add_reminder(
+        contact_id, due.at, text, all_day=due.all_day, every=every, from_done=from_done,
+        deal_id=deal_id,
+    )

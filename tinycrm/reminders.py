@@ -152,6 +152,11 @@ def _occurrences(stored: str, lunar: bool, start: date, end: date) -> list[tuple
     return found
 
 
+def yearly_dates(stored: str, lunar: bool, start: date, end: date) -> list[date]:
+    """Every Gregorian day a stored yearly date (birthday, anniversary) falls on in a span."""
+    return [day for day, _ in _occurrences(stored, lunar, start, end)]
+
+
 def birthday_on(birthday: str, lunar: bool, year: int) -> date | None:
     """The Gregorian day of a birthday in Gregorian `year` (None if a lunar one misses it)."""
     found = _occurrences(birthday, lunar, date(year, 1, 1), date(year, 12, 31))
@@ -248,7 +253,7 @@ def _yearly_items(contact: Row, cal: _Calendar, tz: tzinfo) -> list[DueItem]:
                 key = f"anniversary:{cid}:{label or ''}:{day.isoformat()}"
                 text = f"{name}'s {label or 'anniversary'}"
                 text += f" ({_plural(years, 'year')})" if years else ""
-            due = local_at(day, tz)
+            due = _midnight(day, tz)
             items.append(DueItem(key, None, cid, None, text, due, True, None, kind, name))
     return items
 
@@ -259,6 +264,12 @@ def _yearly_items(contact: Row, cal: _Calendar, tz: tzinfo) -> list[DueItem]:
 def _ago(days: int) -> str:
     """'today', '1 day ago', '45 days ago'."""
     return "today" if days == 0 else f"{_plural(days, 'day')} ago"
+
+
+@lru_cache(maxsize=4096)
+def _midnight(day: date, tz: tzinfo) -> datetime:
+    """`local_at(day, tz)`, memoised: thousands of derived items share a few hundred days."""
+    return local_at(day, tz)
 
 
 def _utc(text: str) -> datetime:
@@ -281,7 +292,12 @@ def _cadence_item(contact: Row, delta: relativedelta, today: date, tz: tzinfo) -
     name = contact.get("name") or "?"
     if last:
         last_local = _utc(last).astimezone(tz)
-        day = (last_local + delta).date() if delta.hours else last_local.date() + delta
+        if delta.hours:
+            day = (last_local + delta).date()
+        elif delta.months or delta.years:
+            day = last_local.date() + delta
+        else:  # days and weeks: plain date arithmetic, 20x cheaper than relativedelta's
+            day = last_local.date() + timedelta(days=delta.days)
         note = f"last {_ago((today - last_local.date()).days)}"
     else:
         created = contact.get("created_at")
@@ -289,7 +305,7 @@ def _cadence_item(contact: Row, delta: relativedelta, today: date, tz: tzinfo) -
         note = "never contacted"
     text = f"Keep in touch with {name} (every {contact['every']}, {note})"
     key = f"cadence:{contact['id']}:{day.isoformat()}"
-    due = local_at(day, tz)
+    due = _midnight(day, tz)
     return DueItem(key, None, contact["id"], None, text, due, True, None, "cadence", name)
 
 
@@ -303,14 +319,14 @@ def _deal_items(deal: Row, stage_limits: Mapping[str, int | None], today: date, 
         day = date.fromisoformat(deal["close_date"])
         text = f"Deal '{title}' expected to close"
         key = f"deal-close:{did}:{day.isoformat()}"
-        items.append(DueItem(key, None, cid, did, text, local_at(day, tz), True, None, "deal"))
+        items.append(DueItem(key, None, cid, did, text, _midnight(day, tz), True, None, "deal"))
     stage, limit = deal.get("stage"), stage_limits.get(deal.get("stage") or "")
     if limit and deal.get("stage_entered_at"):
-        entered = parse_utc(deal["stage_entered_at"]).astimezone(tz).date()
+        entered = _utc(deal["stage_entered_at"]).astimezone(tz).date()
         day = entered + timedelta(days=limit)
         text = f"Deal '{title}' stale in {stage} for {_plural((today - entered).days, 'day')}"
         key = f"deal-stale:{did}:{stage}:{day.isoformat()}"
-        items.append(DueItem(key, None, cid, did, text, local_at(day, tz), True, None, "deal"))
+        items.append(DueItem(key, None, cid, did, text, _midnight(day, tz), True, None, "deal"))
     return items
 
 

@@ -271,9 +271,17 @@ def fill(store: Store, *, now: datetime, contacts: int = 300, seed: int = 7) -> 
                     "won" if roll < 0.22 else "lost" if roll < 0.34
                     else OPEN_STAGES[min(int((roll - 0.34) / 0.66 * 4), 3)]
                 )  # fmt: skip
-                # closed deals are spread over the year; open ones started in the last weeks
-                earliest = year_ago - timedelta(days=30) if final in CLOSED else now - timedelta(days=35)
-                start = moment(max(person["created"], earliest), now - timedelta(days=2))
+                # closed deals end anywhere in the past year after one to three months;
+                # open ones started in the last five weeks and moved on since
+                if final in CLOSED:
+                    first = max(person["created"], year_ago) + timedelta(days=10)
+                    end = moment(first, now - timedelta(days=1))
+                    start = end - timedelta(days=rng.randint(10, 90))
+                else:
+                    start = moment(now - timedelta(days=35), now - timedelta(days=2))
+                    end = now - timedelta(days=rng.randint(0, 12), hours=rng.randint(1, 8))
+                start = max(start, person["created"] + timedelta(hours=1))
+                end = clamp(max(end, start + timedelta(hours=1)))
                 chinese = person["chinese"]
                 title = rng.choice(CN_DEAL_TITLES if chinese else DEAL_TITLES)
                 close = today + timedelta(days=rng.randint(-10, 75))
@@ -289,10 +297,9 @@ def fill(store: Store, *, now: datetime, contacts: int = 300, seed: int = 7) -> 
                     OPEN_STAGES[1 : rng.randint(1, 4)] + [final]
                 )
                 at = start
-                # a stage takes one to four weeks, whatever is left of the time until now
-                room = max(min((now - start).total_seconds() / (len(path) + 1), 28 * 86400), 3600)
-                for stage in path:
-                    at = clamp(at + timedelta(seconds=rng.uniform(0.3, 1.0) * room))
+                step = (end - start) / max(len(path), 1)
+                for n, stage in enumerate(path, 1):
+                    at = end if n == len(path) else start + step * (n - rng.uniform(0, 0.5))
                     clock.set(at)
                     reasons = CN_LOST_REASONS if chinese else LOST_REASONS
                     store.move_deal(

@@ -1,0 +1,81 @@
+"""The core is free of the UI: its modules, and the fast path, import no Typer, Click, Rich or Textual."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ["store", "query", "dates", "reminders", "textindex", "views", "fast", "session",
+        "schema", "errors", "output"]
+HEAVY = ["typer", "click", "rich", "textual", "sqlite_utils", "pypinyin", "dateutil.parser"]
+UI = ["typer", "click", "rich", "textual"]
+
+PROBE = """
+import importlib, json, sys
+for name in sys.argv[1].split(","):
+    try:
+        importlib.import_module("tinycrm." + name)
+    except ModuleNotFoundError as exc:
+        if exc.name != "tinycrm." + name:
+            raise
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def _python(code: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=60,
+    )
+
+
+def _loaded(modules: list[str], banned: list[str]) -> list[str]:
+    return [b for b in banned if any(m == b or m.startswith(b + ".") for m in modules)]
+
+
+def test_the_core_modules_import_nothing_heavy():
+    """All at once: what none of them loads, no single one loads."""
+    result = _python(PROBE, ",".join(CORE))
+    assert result.returncode == 0, result.stderr
+    assert _loaded(json.loads(result.stdout), HEAVY) == []
+
+
+@pytest.fixture
+def one_contact_db(tmp_path):
+    path = tmp_path / "crm.db"
+    from tinycrm.store import Store
+
+    with Store.open(path, "tester") as store:
+        store.add_contact("Ada Lovelace", emails=["ada@example.com"])
+    return path
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["contact", "show", "1"],
+        ["contact", "show", "ada", "--json"],
+        ["log", "ada", "called", "--kind", "call", "--next", "fri"],
+        ["--db", "{db}", "log", "1", "hello"],
+    ],
+)
+def test_the_fast_path_imports_no_ui(one_contact_db, argv):
+    argv = [a.replace("{db}", str(one_contact_db)) for a in argv]
+    code = (
+        "import json, sys\n"
+        "from tinycrm.fast import try_fast\n"
+        f"code = try_fast({argv!r})\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    result = _python(code, env={"TINYCRM_DB": str(one_contact_db), "TZ": "UTC", "NO_COLOR": "1"})
+    assert result.returncode == 0, result.stderr
+    exit_code, modules = json.loads(result.stderr)
+    assert exit_code == 0, result.stdout
+    assert _loaded(modules, UI) == []

@@ -62,7 +62,9 @@ def _due(state, args: list[str], opts: dict) -> int:
         from .views import show_due
     except ImportError:
         return -1
-    return show_due(state, within=opts.get("--within"), as_json="--json" in opts)
+    return show_due(
+        state, within=opts.get("--within"), as_json="--json" in opts, notify="--notify" in opts
+    )
 
 
 COMMANDS: dict[tuple[str, ...], tuple[Spec, Callable]] = {
@@ -72,7 +74,7 @@ COMMANDS: dict[tuple[str, ...], tuple[Spec, Callable]] = {
         _log,
     ),
     ("contact", "show"): (Spec(1, flags=frozenset({"--json"})), _show),
-    ("due",): (Spec(0, frozenset({"--within"}), frozenset({"--json"})), _due),
+    ("due",): (Spec(0, frozenset({"--within"}), frozenset({"--json", "--notify"})), _due),
 }
 GLOBAL_VALUES = frozenset({"--db", "--user"})
 

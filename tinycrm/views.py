@@ -140,3 +140,80 @@ def log_interaction(
         line += f"; follow up {local_text(follow_up['due'], all_day=follow_up['all_day'])}"
     sys.stdout.write(line + "\n")
     return 0
+
+
+def show_due(
+    st: State,
+    *,
+    within: str | None = None,
+    as_json: bool = False,
+    notify: bool = False,
+    urls: tuple[str, ...] | list[str] = (),
+    sender=None,
+) -> int:
+    """`due`: everything due by the end of today (or within DURATION), overdue first.
+
+    Silence is the contract: when nothing is due the text and `--notify` forms print nothing
+    and exit 0, so a crontab line mails nothing. `--json` prints `[]` then, because `--json`
+    always prints one JSON document and `jq` and `json.loads` fail on empty input.
+    `--notify` sends only occurrences not notified before and records them after a
+    successful send; a failed send is an `error:` line, exit 1, and is retried next run.
+    """
+    from . import agenda
+    from .dates import format_local
+
+    store = st.store()
+    now = st.local_now()
+    tz = now.tzinfo
+    items = agenda.collect(store, now, agenda.horizon(now, within))
+    if notify:
+        items = agenda.unnotified(store, items)
+        if items:
+            from .notify import send
+
+            send(items, tuple(urls), tz=tz, sender=sender)
+            agenda.mark_notified(store, items)
+        if not as_json:
+            return 0
+    if as_json:
+        _emit_due_json(items, tz)
+        return 0
+    if not items:
+        return 0
+    today = now.date()
+    rows = []
+    for item in items:
+        day = item.due.astimezone(tz).date()
+        if item.overdue:
+            mark = "overdue"
+        elif day == today:
+            mark = "today"
+        else:
+            mark = day.strftime("%a")
+        who = f" — {item.contact}" if item.contact and item.contact not in item.text else ""
+        ref = str(item.id) if item.id is not None else item.key
+        rows.append((format_local(item.due, tz, item.all_day), mark, item.text + who, ref))
+    from .output import width
+
+    due_w = max(len(r[0]) for r in rows)
+    text_w = min(60, max(width(r[2]) for r in rows))
+    color = use_color()
+    out = []
+    for due, mark, text, ref in rows:
+        shown = f"{due:<{due_w}}  {mark:<7}"
+        if color and mark == "overdue":
+            shown = f"\033[31m{shown}\033[0m"
+        out.append(f"{shown}  {pad(text, text_w)}  {ref}")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def _emit_due_json(items: list, tz) -> None:
+    """A JSON array of due items, one per line: the C encoder (no indent) keeps 10k items fast."""
+    import json
+
+    if not items:
+        sys.stdout.write("[]\n")
+        return
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    sys.stdout.write("[\n  " + ",\n  ".join(dumps(i.to_json(tz)) for i in items) + "\n]\n")

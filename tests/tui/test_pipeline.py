@@ -282,3 +282,37 @@ async def test_closed_columns_show_the_last_thirty_days(db: Path, tmp_path: Path
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert counts(app.screen)["won"] == 0
+
+
+@sync
+async def test_in_the_app_3_shows_the_board_and_4_the_dashboard(db: Path) -> None:
+    from tinycrm.tui.app import CrmApp
+    from tinycrm.tui.screens.agenda import AgendaScreen
+    from tinycrm.tui.screens.dashboard import DashboardScreen
+
+    app = CrmApp(db, "tester", clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, PipelineScreen)
+        deal_id = app.screen.board.selected_id
+        await pilot.press("shift+right")
+        await settle(pilot)
+        with store_of(db) as s:
+            assert s.get_deal(deal_id)["stage"] == "qualified"
+        await pilot.press("4")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.screen.query_one("#tile-open").lines[0].render().plain == "4 deals"
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        await pilot.press("3", "u")  # the app's undo takes the move back; the board follows
+        await settle(pilot)
+        with store_of(db) as s:
+            assert s.get_deal(deal_id)["stage"] == "lead"
+        assert counts(app.screen)["lead"] == 2
+        await pilot.press("enter")  # the deal's contact, on T1's 360° screen
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ContactScreen"

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tinycrm import textindex  # noqa: E402
 from tinycrm.dates import utc_iso  # noqa: E402
-from tinycrm.store import Store, next_touch  # noqa: E402
+from tinycrm.store import Store, name_document, next_touch, search_key  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 SURNAMES_ZH = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -54,7 +54,7 @@ def generate(path: Path, contacts: int, interactions: int, deals: int, reminders
     conn = store.conn
     t0 = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
-    contact_rows, fts_rows, key_rows = [], [], []
+    contact_rows, fts_rows, key_rows, name_rows = [], [], [], []
     created = {}
     for cid in range(1, contacts + 1):
         if rng.random() < 0.3:
@@ -78,6 +78,7 @@ def generate(path: Path, contacts: int, interactions: int, deals: int, reminders
             "bench", utc_iso(made), utc_iso(made),
         ))
         fts_rows.append((cid, textindex.document(name, org, email, phone, *tags, pinyin_of=name)))
+        name_rows.append((cid, name_document(name, [])))
         key_rows += [(cid, "email", email.lower()), (cid, "phone", phone.replace(" ", ""))]
         key_rows += [(cid, "tag", t) for t in tags]
     conn.executemany(
@@ -86,6 +87,7 @@ def generate(path: Path, contacts: int, interactions: int, deals: int, reminders
         contact_rows,
     )
     conn.executemany("INSERT INTO contact_fts(rowid, doc) VALUES (?, ?)", fts_rows)
+    conn.executemany("INSERT INTO contact_name_fts(rowid, name) VALUES (?, ?)", name_rows)
     conn.executemany("INSERT INTO contact_key(contact_id, kind, value) VALUES (?, ?, ?)", key_rows)
     print(f"contacts: {contacts} in {time.perf_counter() - t0:.1f}s", flush=True)
 
@@ -97,18 +99,18 @@ def generate(path: Path, contacts: int, interactions: int, deals: int, reminders
         at = utc_iso(NOW - timedelta(minutes=rng.randint(1, 525600)))
         summary = f"{rng.choice(KINDS)} about {rng.choice(WORDS)} {rng.choice(WORDS)}"
         batch.append((iid, cid, rng.choice(KINDS), at, summary, "bench", at))
-        fts.append((iid, textindex.document(summary)))
+        fts.append((search_key(at, iid), textindex.document(summary), iid))
         if at > last.get(cid, ""):
             last[cid] = at
         if len(batch) >= 50000:
             conn.executemany("INSERT INTO interaction(id, contact_id, kind, at, summary, user, created_at)"
                              " VALUES (?,?,?,?,?,?,?)", batch)
-            conn.executemany("INSERT INTO interaction_fts(rowid, doc) VALUES (?, ?)", fts)
+            conn.executemany("INSERT INTO interaction_fts(rowid, doc, interaction_id) VALUES (?, ?, ?)", fts)
             batch, fts = [], []
     if batch:
         conn.executemany("INSERT INTO interaction(id, contact_id, kind, at, summary, user, created_at)"
                          " VALUES (?,?,?,?,?,?,?)", batch)
-        conn.executemany("INSERT INTO interaction_fts(rowid, doc) VALUES (?, ?)", fts)
+        conn.executemany("INSERT INTO interaction_fts(rowid, doc, interaction_id) VALUES (?, ?, ?)", fts)
     print(f"interactions: {interactions} in {time.perf_counter() - t1:.1f}s", flush=True)
 
     everies = dict(conn.execute("SELECT id, every FROM contact WHERE every IS NOT NULL").fetchall())
@@ -147,6 +149,8 @@ def generate(path: Path, contacts: int, interactions: int, deals: int, reminders
         " VALUES (?,?,?,?,?,?,?,?,?,?)",
         rem_rows,
     )
+    for table in ("contact_fts", "contact_name_fts", "interaction_fts"):
+        conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
     conn.execute("COMMIT")
     print(f"deals and reminders in {time.perf_counter() - t2:.1f}s", flush=True)
     conn.execute("ANALYZE")

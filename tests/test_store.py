@@ -441,12 +441,6 @@ def test_an_ambiguous_cjk_ref_lists_the_candidates(store, book):
     assert sorted(c["name"] for c in err.value.candidates) == ["张伟", "王伟"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resolve() narrows by the FTS index (word prefixes) and so never sees a mid-word "
-    "match when a word-prefix match exists: 'anna' picks Anna Smith, although the REF rule makes "
-    "it ambiguous with Joanna Brown; a LIKE scan costs ~26 ms at 100k contacts (design question)",
-)
 def test_an_ambiguous_latin_ref_lists_the_candidates(store, book):
     with pytest.raises(Ambiguous, match="Anna Smith.*Joanna Brown|Joanna Brown.*Anna Smith"):
         store.resolve("anna")

@@ -407,7 +407,7 @@ class _Compiler:
                     " AND ", [self.deal_condition(p) for p in deal_parts]
                 )
                 exists = (
-                    f"EXISTS (SELECT 1 FROM deal d WHERE d.contact_id = c.id AND {deal_sql})",
+                    f"c.id IN (SELECT d.contact_id FROM deal d WHERE {deal_sql})",
                     deal_params,
                 )
                 return self.join(" AND ", [exists, *rest])
@@ -442,8 +442,9 @@ class _Compiler:
 
     def key_exists(self, kind: str, condition: str, value: str) -> tuple[str, list]:
         return (
-            "EXISTS (SELECT 1 FROM contact_key k WHERE k.contact_id = c.id"
-            f" AND k.kind = '{kind}' AND {condition})",
+            # an uncorrelated IN list: built once from the (kind, value) index, where a
+            # correlated EXISTS re-scanned every contact with that tag (31 s at 100k)
+            f"c.id IN (SELECT k.contact_id FROM contact_key k WHERE k.kind = '{kind}' AND {condition})",
             [value],
         )
 
@@ -454,7 +455,7 @@ class _Compiler:
             if self.target == "deal":
                 return self.deal_field(Field(name, op, low if name == "is" else value))
             sql, params = self.deal_condition(Field(name, op, low if name == "is" else value))
-            return f"EXISTS (SELECT 1 FROM deal d WHERE d.contact_id = c.id AND {sql})", params
+            return f"c.id IN (SELECT d.contact_id FROM deal d WHERE {sql})", params
         if name == "tag":
             return self.key_exists("tag", "k.value = ?", low)
         if name == "email":
@@ -515,7 +516,7 @@ class _Compiler:
                 sql, params, early = f"{column} {flipped} ?", [cutoff], op in (">", ">=")
         if name == "due":
             return (
-                "EXISTS (SELECT 1 FROM reminder r WHERE r.contact_id = c.id"
+                "c.id IN (SELECT r.contact_id FROM reminder r WHERE r.contact_id IS NOT NULL"
                 f" AND r.done_at IS NULL AND {sql})",
                 params,
             )

@@ -60,9 +60,12 @@ MIGRATIONS: list[list[str]] = [
             kind TEXT NOT NULL CHECK (kind IN ('email', 'phone', 'tag')),
             value TEXT NOT NULL
         )""",
-        "CREATE INDEX contact_key_value ON contact_key(kind, value)",
-        "CREATE INDEX contact_key_contact ON contact_key(contact_id)",
-        "CREATE VIRTUAL TABLE contact_fts USING fts5(doc, tokenize='unicode61 remove_diacritics 2')",
+        "CREATE INDEX contact_key_value ON contact_key(kind, value, contact_id)",
+        "CREATE INDEX contact_key_contact ON contact_key(contact_id, kind, value)",
+        "CREATE VIRTUAL TABLE contact_fts USING fts5(doc, tokenize='unicode61 remove_diacritics 2',"
+        " prefix='2 3')",
+        # names (and aliases) by trigram: any substring of 3+ characters, for REF look-up
+        "CREATE VIRTUAL TABLE contact_name_fts USING fts5(name, tokenize='trigram')",
         """CREATE TABLE interaction (
             id INTEGER PRIMARY KEY,
             contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
@@ -77,7 +80,10 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX interaction_contact_at ON interaction(contact_id, at)",
         "CREATE INDEX interaction_at ON interaction(at)",
         "CREATE INDEX interaction_deal ON interaction(deal_id) WHERE deal_id IS NOT NULL",
-        "CREATE VIRTUAL TABLE interaction_fts USING fts5(doc, tokenize='unicode61 remove_diacritics 2')",
+        # rowid = tinycrm.store.search_key(at, id): time-ordered, so the newest matches
+        # come straight off the index
+        "CREATE VIRTUAL TABLE interaction_fts USING fts5(doc, interaction_id UNINDEXED,"
+        " tokenize='unicode61 remove_diacritics 2')",
         """CREATE TABLE stage (
             name TEXT PRIMARY KEY,
             probability INTEGER NOT NULL,

@@ -11,8 +11,12 @@ import os
 import sys
 from typing import Annotated
 
-import click
 import typer
+
+try:  # Typer ≥ 0.29 carries its own copy of Click
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # pragma: no cover - older Typer on the real Click
+    from click.exceptions import ClickException, UsageError
 
 from .. import __version__
 from ..errors import CrmError
@@ -94,18 +98,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = command.main(args=args, prog_name="tinycrm", standalone_mode=False)
         return result if isinstance(result, int) else 0
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         error("aborted")
         return 1
-    except click.UsageError as exc:
+    except UsageError as exc:
         hint = ""
         if exc.ctx is not None:
             hint = f" (see '{exc.ctx.command_path} --help')"
         error(exc.format_message().splitlines()[0] + hint)
         return 2
-    except click.ClickException as exc:
+    except ClickException as exc:
         error(exc.format_message().splitlines()[0])
         return exc.exit_code or 1
     except CrmError as exc:

@@ -8,7 +8,7 @@ import typer
 
 from ..session import State, clock, local_text
 
-__all__ = ["CsvOpt", "JsonOpt", "State", "clock", "local_text", "state"]
+__all__ = ["CsvOpt", "JsonOpt", "State", "clock", "filter_words", "local_text", "state"]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (one document).")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
@@ -20,3 +20,17 @@ def state(ctx: typer.Context) -> State:
     if root.obj is None:
         root.obj = State()
     return root.obj
+
+
+def filter_words(words: list[str] | None) -> str:
+    """The filter of a list command, from its arguments.
+
+    List commands pass unknown options through (`contact list -tag:vip` is a negated
+    term, not an option), so a word that looks like a long option is a typo to report.
+    """
+    from ..errors import UsageError
+
+    for word in words or []:
+        if word.startswith("--") and len(word) > 2:
+            raise UsageError(f"no such option: {word.split('=')[0]}")
+    return " ".join(words or [])

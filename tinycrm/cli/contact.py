@@ -10,7 +10,7 @@ import typer
 from ..errors import InvalidData, UsageError
 from ..output import emit_csv, emit_json, emit_table
 from ..views import show_contact
-from ._common import CsvOpt, JsonOpt, local_text, state
+from ._common import CsvOpt, JsonOpt, filter_words, local_text, state
 
 app = typer.Typer(help="Add, find, show and change contacts (people and organisations).",
                   no_args_is_help=True)
@@ -103,7 +103,7 @@ def add(
         typer.echo(contact["id"])
 
 
-@app.command("list")
+@app.command("list", context_settings={"ignore_unknown_options": True})
 def list_(
     ctx: typer.Context,
     filter_: Annotated[
@@ -122,7 +122,7 @@ def list_(
     if as_json and as_csv:
         raise UsageError("--json and --csv cannot be combined")
     store = state(ctx).store()
-    contacts = store.list_contacts(" ".join(filter_ or []), sort=sort, limit=limit)
+    contacts = store.list_contacts(filter_words(filter_), sort=sort, limit=limit)
     if as_json:
         emit_json(contacts)
     elif as_csv:

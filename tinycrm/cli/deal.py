@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..output import emit_csv, emit_fields, emit_json, emit_table
-from ._common import CsvOpt, JsonOpt, State, local_text, state
+from ._common import CsvOpt, JsonOpt, State, filter_words, local_text, state
 
 app = typer.Typer(help="The sales pipeline: deals and their stages.", no_args_is_help=True)
 
@@ -81,7 +81,7 @@ def add(
         typer.echo(deal["id"])
 
 
-@app.command("list")
+@app.command("list", context_settings={"ignore_unknown_options": True})
 def list_(
     ctx: typer.Context,
     filter_: Annotated[
@@ -93,7 +93,7 @@ def list_(
     as_csv: CsvOpt = False,
 ) -> None:
     """List deals, open ones first by stage and close date."""
-    deals = state(ctx).store().list_deals(" ".join(filter_ or []), limit=limit)
+    deals = state(ctx).store().list_deals(filter_words(filter_), limit=limit)
     if as_json:
         emit_json(deals)
     elif as_csv:

@@ -29,9 +29,11 @@ from .reminders import (
 from .store import Store
 
 DERIVED = ("birthday", "anniversary", "cadence", "deal-close", "deal-stale")
-CADENCE_MARGIN = timedelta(days=4)
-"""The stored next-touch time is UTC arithmetic; the local due day can differ by a month end
-(up to 3 days) or a DST hour, so the store reads this much further and the engine decides."""
+CADENCE_MARGIN = timedelta(days=1)
+"""The stored next-touch time is UTC arithmetic: for day and week cadences the local due day
+differs from it by at most a DST hour, so the store reads a day further and the engine decides."""
+MONTH_CADENCE_MARGIN = timedelta(days=4)
+"""Month and year cadences clamp at month ends differently in UTC and locally (up to 3 days)."""
 _KEY_HELP = "use a reminder id or a key from `tinycrm due --json`"
 
 
@@ -60,8 +62,11 @@ def collect(store: Store, now_local: datetime, until: datetime | None = None) ->
         solar, lunar = month_days(first_day, last_day)
         days = solar | lunar
     contacts = {c["id"]: c for c in store_due.yearly_contacts(store, days, snoozed_yearly)}
-    cadence_until = utc_iso(local_at(last_day + timedelta(days=1), tz) + CADENCE_MARGIN)
-    for c in store_due.cadence_contacts(store, cadence_until):
+    day_after = local_at(last_day + timedelta(days=1), tz)
+    cadences = store_due.cadence_contacts(
+        store, utc_iso(day_after + CADENCE_MARGIN), utc_iso(day_after + MONTH_CADENCE_MARGIN)
+    )
+    for c in cadences:
         contacts.setdefault(c["id"], c)
 
     limits = store_due.stage_limits(store)

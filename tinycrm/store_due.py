@@ -87,12 +87,18 @@ def yearly_contacts(
     return list(found.values())
 
 
-def cadence_contacts(store: Store, until_utc: str) -> list[dict[str, Any]]:
-    """Contacts with a keep-in-touch cadence whose next touch is by `until_utc`."""
+def cadence_contacts(
+    store: Store, until_utc: str, month_until_utc: str | None = None
+) -> list[dict[str, Any]]:
+    """Contacts with a keep-in-touch cadence whose next touch is by `until_utc`.
+
+    Month and year cadences (`3m`, `1y`) are read up to the later `month_until_utc`.
+    """
+    wide = max(until_utc, month_until_utc or until_utc)
     cur = store.conn.execute(
         f"{_CONTACT_SELECT} WHERE c.next_touch_at IS NOT NULL AND c.next_touch_at <= ?"
-        " AND c.deleted_at IS NULL",
-        (until_utc,),
+        " AND (c.next_touch_at <= ? OR substr(c.every, -1) IN ('m', 'y')) AND c.deleted_at IS NULL",
+        (wide, until_utc),
     )
     return [_contact(row) for row in cur]
 

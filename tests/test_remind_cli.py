@@ -193,10 +193,8 @@ def test_a_dst_change_keeps_the_wall_clock(run, book, monkeypatch) -> None:
         (("remind", "rm", "abc"), 1, "error: invalid reminder id 'abc'"),
         (("due", "--within", "soon"), 1, "error: invalid duration 'soon'"),
         (("due", "ntfy://topic"), 2, "error: URLs go with --notify"),
-        pytest.param(
-            ("remind", "add", "ada"), 2, "error: Missing",
-            marks=pytest.mark.xfail(reason="cli.main catches click's UsageError, typer 0.29 raises its own"),
-        ),
+        (("remind", "add", "ada"), 2, "error: Missing"),
+        (("remind", "add", "ada", "fri", "x", "--deal", "abc"), 2, "error: Invalid value"),
         (("cron", "--at", "25:00"), 1, "error: invalid time '25:00'"),
     ],
 )

@@ -99,6 +99,26 @@ def pipeline_by_stage(store: Store, *, closed_since: datetime | None = None) -> 
     return out
 
 
+def open_totals(by_stage: list[dict[str, Any]]) -> dict[str, Any]:
+    """The open pipeline summed from `pipeline_by_stage` rows: `headline`'s figures, no query."""
+    count = 0
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    weighted: dict[str, Decimal] = defaultdict(Decimal)
+    for row in by_stage:
+        if row["stage"] in ("won", "lost"):
+            continue
+        count += row["count"]
+        for cur, value in row["totals"].items():
+            totals[cur] += value
+        for cur, value in row["weighted"].items():
+            weighted[cur] += value
+    return {
+        "count": count,
+        "totals": dict(sorted(totals.items())),
+        "weighted": dict(sorted(weighted.items())),
+    }
+
+
 def won_by_month(
     store: Store, now: datetime, months: int = 12, currency: str | None = None
 ) -> list[tuple[str, Decimal]]:
@@ -118,13 +138,8 @@ def activity_by_week(store: Store, now: datetime, weeks: int = 12) -> list[dict[
     monday = now.date() - timedelta(days=now.weekday())
     days = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks + 1)]
     bounds = [local_at(day, now.tzinfo) for day in days]
-    kinds: list[dict[str, int]] = [{} for _ in range(weeks)]
-    for bucket, kind, count in sql.interactions_in_buckets(store, bounds):
-        kinds[bucket][kind] = count
-    return [
-        {"week": days[i].isoformat(), "count": sum(kinds[i].values()), "kinds": kinds[i]}
-        for i in range(weeks)
-    ]
+    counts = dict(sql.interactions_in_buckets(store, bounds))
+    return [{"week": days[i].isoformat(), "count": counts.get(i, 0)} for i in range(weeks)]
 
 
 def format_money(amount: Decimal, currency: str | None = None, *, places: int = 2) -> str:

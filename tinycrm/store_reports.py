@@ -14,7 +14,10 @@ from datetime import datetime
 from .dates import utc_iso
 from .store import Store, deal_record
 
-_LIVE_DEAL = "FROM deal d JOIN contact c ON c.id = d.contact_id WHERE c.deleted_at IS NULL"
+_TRASHED = "SELECT id FROM contact WHERE deleted_at IS NOT NULL"
+# an IN over the (few) trashed contacts, built once per query from a partial index, costs
+# far less than joining every deal or interaction to its contact
+_LIVE_DEAL = f"FROM deal d WHERE d.contact_id NOT IN ({_TRASHED})"
 
 
 def deals_by_stage_currency(
@@ -92,19 +95,30 @@ def won_in_buckets(store: Store, bounds: Sequence[datetime]) -> list[tuple[int, 
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
-def interactions_in_buckets(store: Store, bounds: Sequence[datetime]) -> list[tuple[int, str, int]]:
-    """(bucket, kind, count) of interactions with live contacts, bucketed by their time."""
+def interactions_in_buckets(store: Store, bounds: Sequence[datetime]) -> list[tuple[int, int]]:
+    """(bucket, count) of interactions with live contacts, bucketed by their time.
+
+    One range count per bucket on the `at` index alone (a covering scan: a CASE over every
+    row costs several times more at a million rows), then the few interactions of trashed
+    contacts are taken off.
+    """
     if len(bounds) < 2:
         return []
+    stamps = [utc_iso(b) for b in bounds]
+    counts = [
+        store.conn.execute(
+            "SELECT count(*) FROM interaction WHERE at >= ? AND at < ?", (start, end)
+        ).fetchone()[0]
+        for start, end in zip(stamps, stamps[1:])
+    ]
     case, params = _bucket_case("i.at", bounds)
-    rows = store.conn.execute(
-        f"SELECT {case} AS b, i.kind, count(*) FROM interaction i"
-        " JOIN contact c ON c.id = i.contact_id"
-        " WHERE c.deleted_at IS NULL AND i.at >= ? AND i.at < ?"
-        " GROUP BY b, i.kind ORDER BY b, i.kind",
-        (*params, utc_iso(bounds[0]), utc_iso(bounds[-1])),
-    )
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    for bucket, count in store.conn.execute(
+        f"SELECT {case} AS b, count(*) FROM interaction i WHERE i.contact_id IN ({_TRASHED})"
+        " AND i.at >= ? AND i.at < ? GROUP BY b",
+        (*params, stamps[0], stamps[-1]),
+    ):
+        counts[bucket] -= count
+    return list(enumerate(counts))
 
 
 def open_reminders_due_before(store: Store, moment: datetime) -> int:

@@ -77,7 +77,8 @@ class BoardData:
     """Everything one reload of the board shows."""
 
     columns: list[ColumnData]
-    headline: dict
+    summary: dict
+    """`reports.open_totals` of the columns: the same figures as the dashboard's."""
     today: date
 
 
@@ -137,7 +138,7 @@ class PipelineScreen(CrmScreen):
         since = now - timedelta(days=CLOSED_DAYS)
         with self.store() as store:
             figures = reports.pipeline_by_stage(store, closed_since=since)
-            headline = reports.headline(store, local)
+            currency = reports.main_currency(store)
             columns = []
             for fig in figures:
                 closed = fig["stage"] in ("won", "lost")
@@ -152,11 +153,12 @@ class PipelineScreen(CrmScreen):
                             store, fig["stage"], closed_since=since, limit=CARDS_PER_COLUMN
                         ),
                         closed_days=CLOSED_DAYS if closed else None,
-                        currency=headline["currency"],
+                        currency=currency,
                     )
                 )
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(BoardData(columns, headline, local.date())))
+            summary = reports.open_totals(figures)
+            self.post_message(self.Loaded(BoardData(columns, summary, local.date())))
 
     async def on_pipeline_screen_loaded(self, message: Loaded) -> None:
         """Show a reload, keeping the selection on the deal just moved."""
@@ -164,16 +166,13 @@ class PipelineScreen(CrmScreen):
         self._stages = [c.stage for c in data.columns]
         follow, self._follow = self._follow, None
         await self.board.show(data.columns, data.today, follow=follow)
-        self.query_one("#pipeline-summary", Static).update(self._summary(data.headline))
+        self.query_one("#pipeline-summary", Static).update(self._summary(data.summary))
 
     @staticmethod
-    def _summary(headline: dict) -> str:
+    def _summary(pipe: dict) -> str:
         """The pipeline in one line, from the same figures as the dashboard."""
-        pipe = headline["open_pipeline"]
         totals = " + ".join(reports.format_money(v, c, places=0) for c, v in pipe["totals"].items())
-        weighted = " + ".join(
-            reports.format_money(v, c, places=0) for c, v in headline["weighted_forecast"]["totals"].items()
-        )
+        weighted = " + ".join(reports.format_money(v, c, places=0) for c, v in pipe["weighted"].items())
         parts = [f"Pipeline · {pipe['count']} open"]
         if totals:
             parts += [totals, f"weighted {weighted}"]

@@ -152,6 +152,15 @@ def test_a_snoozed_recurring_reminder_is_its_occurrence_plus_the_series(run, boo
     assert series.decoded("DTSTART").replace(tzinfo=None) == datetime(2026, 12, 7, 9)  # the Monday after
 
 
+def test_uids_are_unique_even_when_a_lunar_date_falls_twice_in_a_year(run, book, tmp_path) -> None:
+    run("contact", "add", "Winter Child", "--birthday", "--12-01", "--lunar")  # Jan 2027 and Dec 2027
+    uids = [str(e["UID"]) for e in export(run, tmp_path).walk("VEVENT")]
+    assert len(uids) == len(set(uids))
+    winter = sorted(uid for uid in uids if uid.startswith("birthday-6-"))
+    assert "birthday-6-2026@tinycrm" in winter  # lunar 2026-12-01 is 8 January 2027
+    assert "birthday-6-2027@tinycrm" in winter  # lunar 2027-12-01 is 28 December 2027
+
+
 def test_a_second_export_is_identical(run, book, tmp_path) -> None:
     first = (tmp_path / "a.ics", tmp_path / "b.ics")
     run("export", "ics", "-o", str(first[0]))

@@ -16,7 +16,7 @@ app can subscribe to the file:
 
 Keep-in-touch cadences are left out: they move with every interaction and would be
 thousands of events. UIDs are stable (`reminder-5@tinycrm`, `birthday-12@tinycrm`,
-`birthday-12-2027@tinycrm` for a lunar year, `anniversary-12-<label hash>@tinycrm`,
+`birthday-12-2027@tinycrm` for lunar year 2027, `anniversary-12-<label hash>@tinycrm`,
 `deal-3@tinycrm`), so a calendar updates events instead of duplicating them, and DTSTAMP
 is the store's clock, so an export of unchanged data at the same clock is byte-identical.
 """
@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from icalendar import Calendar, Event, vRecur
+from lunardate import LunarDate
 
 from .. import __version__
 from ..dates import parse_rule, parse_utc
@@ -155,7 +156,9 @@ def _yearly_events(contact: Row, tz: tzinfo, stamp: datetime, today: date) -> li
         if lunar:
             span_end = date(today.year + LUNAR_YEARS, 1, 1) - timedelta(days=1)
             for day in yearly_dates(stored, True, date(today.year, 1, 1), span_end):
-                event = _event(f"{base}-{day.year}@{DOMAIN}", f"{summary} (lunar {month_day})",
+                # named by the lunar year: a 12th-month date can fall twice in one Gregorian year
+                lunar_year = LunarDate.from_solar_date(day.year, day.month, day.day).year
+                event = _event(f"{base}-{lunar_year}@{DOMAIN}", f"{summary} (lunar {month_day})",
                                stamp, category)  # fmt: skip
                 _all_day(event, day)
                 events.append(event)

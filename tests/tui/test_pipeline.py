@@ -52,7 +52,8 @@ async def test_board_has_a_column_per_stage_with_count_total_and_weighted(db: Pa
         assert "2 · 20,001" in lead  # 12000 + 8000.50, whole units, main currency unnamed
         assert "≈ 2,000" in lead  # 10% of 20000.50
         nego = screen.board.columns[3].header.render().plain
-        assert "CNY 500" in nego
+        assert "1 · 500 CNY" in nego  # not the main currency: named
+        assert "CNY 500.00" in screen.board.columns[3].header.tooltip
         summary = str(screen.query_one("#pipeline-summary").render())
         assert "4 open" in summary
 

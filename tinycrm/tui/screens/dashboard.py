@@ -176,12 +176,17 @@ class DashboardScreen(CrmScreen):
         return self.query_one(selector, Tile)
 
     def _draw_won(self, months: list[tuple[str, Decimal]], currency: str) -> None:
-        """A bar per month, in thousands (a picture: the exact figures are in the report)."""
+        """A bar per month in a readable unit (a picture: the exact figures are in the report)."""
         chart = self.query_one("#won-chart", PlotextPlot)
         plt = chart.plt
         plt.clear_data()
         plt.clear_figure()
+        top = max((total for _, total in months), default=Decimal(0))
+        scale, unit = next(
+            ((size, name) for size, name in ((10**9, "B"), (10**6, "M"), (10**3, "k")) if top >= 10 * size),
+            (1, ""),
+        )
         labels = [month[5:] for month, _ in months]
-        plt.bar(labels, [float(total / 1000) for _, total in months], marker="hd", width=0.6)
-        plt.ylabel(f"k {currency}")
+        plt.bar(labels, [float(total / scale) for _, total in months], marker="hd", width=0.6)
+        plt.ylabel(f"{unit} {currency}".strip())
         chart.refresh()

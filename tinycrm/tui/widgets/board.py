@@ -56,19 +56,25 @@ class ColumnData:
 
 
 def _money(amounts: dict[str, Decimal], width: int, main: str | None) -> str:
-    """Per-currency amounts in the room there is: exact whole units, else compact.
+    """The main currency's amount in the room there is (exact whole units, else compact).
 
-    The book's main currency goes without its code (the summary line names it).
+    Other currencies are counted (`+2`), not summed: the header's tooltip lists them all.
     """
     if not amounts:
         return "0"
-    def code(cur: str) -> str | None:
-        return None if cur == main and len(amounts) == 1 else cur
-
-    exact = " + ".join(format_money(v, code(c), places=0) for c, v in amounts.items())
+    cur = main if main in amounts else next(iter(amounts))
+    value = amounts[cur]
+    code = "" if cur == main else f" {cur}"
+    more = f" +{len(amounts) - 1}" if len(amounts) > 1 else ""
+    exact = format_money(value, places=0) + code + more
     if len(exact) <= width:
         return exact
-    return " + ".join(format_compact(v) + (f" {c}" if code(c) else "") for c, v in amounts.items())
+    return format_compact(value) + code + more
+
+
+def _exact(amounts: dict[str, Decimal]) -> str:
+    """Every currency's amount, exact, for tooltips."""
+    return " + ".join(format_money(v, c) for c, v in amounts.items()) or "0"
 
 
 class ColumnHeader(Widget):
@@ -93,6 +99,15 @@ class ColumnHeader(Widget):
     def __init__(self, data: ColumnData) -> None:
         super().__init__()
         self.data = data
+
+    def set_data(self, data: ColumnData) -> None:
+        """Show new figures; the tooltip carries them exactly, in every currency."""
+        self.data = data
+        tip = f"{data.count} deals · total {_exact(data.totals)}"
+        if not data.closed:
+            tip += f" · weighted {_exact(data.weighted)}"
+        self.tooltip = tip
+        self.refresh()
 
     def render(self) -> Content:
         """Name; count and total; weighted value (or closed period), fitted to the width."""
@@ -243,8 +258,7 @@ class StageColumn(Vertical):
     def update(self, data: ColumnData, today: date) -> None:
         """Show new data, reusing the cards already mounted."""
         self.data = data
-        self.header.data = data
-        self.header.refresh()
+        self.header.set_data(data)
         kept = self.cards[: len(data.deals)]
         for card, deal in zip(kept, data.deals):
             card.set_deal(deal, today, data.currency)

@@ -57,11 +57,12 @@ def collect(store: Store, now_local: datetime, until: datetime | None = None) ->
         and _key_day(key) >= reach
     ]
     if (last_day - first_day).days >= 366:
-        days: set[str] | None = None
+        solar: set[str] | None = None
+        lunar: set[str] | None = None
     else:
         solar, lunar = month_days(first_day, last_day)
-        days = solar | lunar
-    contacts = {c["id"]: c for c in store_due.yearly_contacts(store, days, snoozed_yearly)}
+    yearly = store_due.yearly_contacts(store, solar, snoozed_yearly, lunar_month_days=lunar)
+    contacts = {c["id"]: c for c in yearly}
     day_after = local_at(last_day + timedelta(days=1), tz)
     cadences = store_due.cadence_contacts(
         store, utc_iso(day_after + CADENCE_MARGIN), utc_iso(day_after + MONTH_CADENCE_MARGIN)

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
-from typing import Any
 
 from .store import Store
+
+TYPE_CHECKING = False  # `import typing` costs ~5 ms of `due`'s start-up; annotations are strings
+if TYPE_CHECKING:
+    from typing import Any
 
 _CONTACT_COLUMNS = (
     "id", "name", "birthday", "birthday_lunar", "anniversaries", "every", "last_contacted_at",
@@ -55,36 +58,46 @@ def open_reminders(store: Store, until_utc: str) -> list[dict[str, Any]]:
 
 
 def yearly_contacts(
-    store: Store, month_days: Collection[str] | None, also: Iterable[int] = ()
+    store: Store,
+    month_days: Collection[str] | None,
+    also: Iterable[int] = (),
+    *,
+    lunar_month_days: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Contacts whose birthday falls on one of `month_days` (None: any), or with anniversaries.
+    """Contacts with a birthday on one of `month_days` (None: any), or with anniversaries.
 
-    `also` adds contacts by id (those with a snoozed birthday that may reach further back).
+    With `lunar_month_days`, `month_days` are Gregorian and only lunar birthdays are matched
+    against the lunar ones; without it, any birthday on `month_days` is read. `also` adds
+    contacts by id (those with a snoozed birthday that may reach further back).
     """
     found: dict[int, dict[str, Any]] = {}
     live = "c.deleted_at IS NULL"
+    by_day = f"{_CONTACT_SELECT} WHERE c.birthday IS NOT NULL AND substr(c.birthday, -5) IN"
+    queries: list[tuple[str, list]] = []
     if month_days is None:
-        queries = [(f"{_CONTACT_SELECT} WHERE c.birthday IS NOT NULL AND {live}", [])]
+        queries.append((f"{_CONTACT_SELECT} WHERE c.birthday IS NOT NULL AND {live}", []))
+    elif lunar_month_days is None:
+        queries += _chunked(f"{by_day} ({{}}) AND {live}", sorted(month_days))
     else:
-        days = sorted(month_days)
-        queries = [
-            (
-                f"{_CONTACT_SELECT} WHERE c.birthday IS NOT NULL AND substr(c.birthday, -5)"
-                f" IN ({','.join('?' * len(chunk))}) AND {live}",
-                chunk,
-            )
-            for chunk in (days[i : i + _CHUNK] for i in range(0, len(days), _CHUNK))
-        ]
+        queries += _chunked(f"{by_day} ({{}}) AND c.birthday_lunar = 0 AND {live}", sorted(month_days))
+        queries += _chunked(
+            f"{by_day} ({{}}) AND c.birthday_lunar = 1 AND {live}", sorted(lunar_month_days)
+        )
     queries.append((f"{_CONTACT_SELECT} WHERE c.anniversaries != '[]' AND {live}", []))
-    ids = sorted(set(also))
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i : i + _CHUNK]
-        queries.append((f"{_CONTACT_SELECT} WHERE c.id IN ({','.join('?' * len(chunk))}) AND {live}", chunk))
+    queries += _chunked(f"{_CONTACT_SELECT} WHERE c.id IN ({{}}) AND {live}", sorted(set(also)))
     for sql, params in queries:
         for row in store.conn.execute(sql, params):
             if row[0] not in found:
                 found[row[0]] = _contact(row)
     return list(found.values())
+
+
+def _chunked(template: str, values: list) -> list[tuple[str, list]]:
+    """One query per chunk of an IN list; `template` has one `{}` for the placeholders."""
+    return [
+        (template.format(",".join("?" * len(chunk))), chunk)
+        for chunk in (values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK))
+    ]
 
 
 def cadence_contacts(

@@ -29,9 +29,12 @@ app = typer.Typer(help="Reminders: add, list, done, snooze, rm.", no_args_is_hel
 export_app = typer.Typer(help="Export the book to other programs.", no_args_is_help=True)
 
 RefArg = Annotated[
-    str, typer.Argument(help="The contact: id, e-mail, phone or part of the name (- for none).")
+    str,
+    typer.Argument(metavar="REF", help="The contact: id, e-mail, phone or part of the name (- for none)."),
 ]
-WhenArg = Annotated[str, typer.Argument(help="WHEN: today, fri, +3d, 2026-12-01, 2026-12-01 14:00.")]
+WhenArg = Annotated[
+    str, typer.Argument(metavar="WHEN", help="today, fri, +3d, 2026-12-01, 2026-12-01 14:00.")
+]
 IdOrKeyArg = Annotated[
     str, typer.Argument(metavar="ID|KEY", help="A reminder id, or an item key from `due --json`.")
 ]
@@ -50,7 +53,7 @@ def add(
     ctx: typer.Context,
     ref: RefArg,
     when: WhenArg,
-    text: Annotated[str, typer.Argument(help="What to do.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What to do.")],
     every: Annotated[
         str | None,
         typer.Option("--every", metavar="RULE",
@@ -127,7 +130,7 @@ def due(
     ctx: typer.Context,
     urls: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[URL]...", help="With --notify: apprise URLs (ntfy://…, mailto://…)."),
+        typer.Argument(metavar="URL", help="With --notify: apprise URLs (ntfy://…, mailto://…)."),
     ] = None,
     within: Annotated[
         str | None, typer.Option("--within", metavar="DURATION", help="Look further ahead: 7d, 2w, 1m.")

@@ -49,18 +49,18 @@ class ContactScreen(CrmScreen):
         self.picture: dict | None = None
 
     def compose(self) -> ComposeResult:
-        """Heading; details, deals and reminders on the left; the timeline on the right."""
+        """Heading; details and reminders on the left; timeline and deals on the right."""
         yield Static("", id="contact-heading")
         with Horizontal(id="contact-body"):
             with Vertical(id="contact-side"):
                 yield Static("", id="contact-details")
-                yield Label("Deals", id="deals-title", classes="section-title")
-                yield DataTable(id="deals", cursor_type="row", zebra_stripes=False)
                 yield Label("Reminders", id="reminders-title", classes="section-title")
                 yield DataTable(id="reminders", cursor_type="row")
             with Vertical(id="contact-main"):
                 yield Label("Timeline", id="timeline-title", classes="section-title")
                 yield DataTable(id="timeline", cursor_type="row")
+                yield Label("Deals", id="deals-title", classes="section-title")
+                yield DataTable(id="deals", cursor_type="row")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -158,21 +158,27 @@ class ContactScreen(CrmScreen):
         deals.clear(columns=True)
         values = [f"{d['value']} {d['currency']}" for d in picture["deals"]]
         value_width = max([5, *(len(v) for v in values)])
-        deals.add_column("Deal", width=self._rest(deals, [value_width, 11]))
+        with_close = deals.size.width >= 56
+        fixed = [value_width, 11] + ([10] if with_close else [])
+        deals.add_column("Deal", width=self._rest(deals, fixed))
         deals.add_column("Value", width=value_width)
         deals.add_column("Stage", width=11)
+        if with_close:
+            deals.add_column("Close", width=10)
         for deal, value in zip(picture["deals"], values):
             name = ("★ " if deal["key"] else "") + deal["title"]
             stage = deal["stage"] if deal["status"] == "open" else deal["status"]
-            deals.add_row(_cut(name), value, stage, key=str(deal["id"]))
+            cells = [_cut(name), value, stage] + ([deal["close_date"] or ""] if with_close else [])
+            deals.add_row(*cells, key=str(deal["id"]))
 
         reminders = self.query_one("#reminders", DataTable)
         reminders.clear(columns=True)
-        reminders.add_column("Due", width=16)
-        reminders.add_column("Reminder", width=self._rest(reminders, [16]))
         now = utc_iso(self.crm.now())
-        for rem in picture["reminders"]:
-            due = format_local(rem["due"], tz, all_day=rem["all_day"])
+        dues = [format_local(r["due"], tz, all_day=r["all_day"]) for r in picture["reminders"]]
+        due_width = max([3, *(len(d) for d in dues)])
+        reminders.add_column("Due", width=due_width)
+        reminders.add_column("Reminder", width=self._rest(reminders, [due_width]))
+        for rem, due in zip(picture["reminders"], dues):
             style = "bold red" if rem["due"] < now else ""
             text = rem["text"] + (f" (every {rem['every']})" if rem["every"] else "")
             reminders.add_row(Text(due, style=style), _cut(text), key=str(rem["id"]))

@@ -139,6 +139,36 @@ def test_collect_finds_exactly_what_the_whole_book_gives(store, clock, now, with
     assert found, "the book should have something due"
 
 
+@pytest.mark.parametrize(
+    ("last", "every", "now"),
+    [
+        pytest.param(at(2026, 3, 28, 23, 30), "1d", at(2026, 3, 29), id="next touch after midnight, dst"),
+        pytest.param(at(2026, 10, 24, 23, 30), "1d", at(2026, 10, 25), id="dst ends"),
+        pytest.param(at(2026, 3, 28, 12, 0), "12h", at(2026, 3, 29), id="hours across dst"),
+        pytest.param(at(2026, 1, 31, 23, 30), "1m", at(2026, 2, 28), id="month end"),
+        pytest.param(at(2026, 2, 28, 23, 30), "1m", at(2026, 3, 28), id="month end 2"),
+    ],
+)
+def test_cadences_at_the_edges_of_the_read_window(store, clock, last, every, now) -> None:
+    contact = store.add_contact("Edge", every=every)
+    store.log(contact["id"], "called", at=last)
+    clock.now = now.astimezone(timezone.utc)
+    until = end_of_day(now, BERLIN)
+    expected = [i.key for i in _everything(store, now, until)]
+    assert expected, "the cadence should be due that day"
+    assert [i.key for i in agenda.collect(store, now, until)] == expected
+
+
+def test_month_cadences_west_of_greenwich_are_read_four_days_ahead(store, clock) -> None:
+    new_york = ZoneInfo("America/New_York")
+    contact = store.add_contact("West", every="1m")
+    store.log(contact["id"], "called", at=datetime(2026, 2, 28, 21, 0, tzinfo=new_york))  # 1 Mar in UTC
+    now = datetime(2026, 3, 28, 9, 0, tzinfo=new_york)
+    clock.now = now.astimezone(timezone.utc)
+    assert store.get_contact(contact["id"])["next_touch_at"] == "2026-04-01T02:00:00Z"
+    assert [i.key for i in agenda.collect(store, now)] == [f"cadence:{contact['id']}:2026-03-28"]
+
+
 def test_the_birthday_read_uses_exact_month_days(store) -> None:
     birthdays = {"Leap": "2000-02-29", "Eve": "1990-12-31", "Ny": "--01-02", "Far": "1980-06-15"}
     for name, bday in birthdays.items():

@@ -29,9 +29,10 @@ from .reminders import (
 from .store import Store
 
 DERIVED = ("birthday", "anniversary", "cadence", "deal-close", "deal-stale")
-CADENCE_MARGIN = timedelta(days=1)
-"""The stored next-touch time is UTC arithmetic: for day and week cadences the local due day
-differs from it by at most a DST hour, so the store reads a day further and the engine decides."""
+CADENCE_MARGIN = timedelta(hours=2)
+"""The stored next-touch time is UTC arithmetic: for day, week and hour cadences it differs
+from the local due time by at most a DST hour, so the store reads that much past the window's
+last day (two hours, for zones with half-hour DST) and the engine decides."""
 MONTH_CADENCE_MARGIN = timedelta(days=4)
 """Month and year cadences clamp at month ends differently in UTC and locally (up to 3 days)."""
 _KEY_HELP = "use a reminder id or a key from `tinycrm due --json`"

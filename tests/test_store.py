@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from tinycrm.dates import utc_iso
 from tinycrm.errors import Ambiguous, Conflict, CrmError, InvalidData, NotFound, SchemaTooNew
 from tinycrm.schema import SCHEMA_VERSION
 from tinycrm.store import Store, format_amount, parse_amount
@@ -832,3 +833,14 @@ def test_two_connections_writing_at_once_lose_nothing(db_path, clock, store, ada
     assert errors == []
     assert store.count_interactions(ada["id"]) == 100
     assert len({h["txid"] for h in store.history(limit=1000)}) == 101  # each write its own txid
+
+
+def test_undo_of_done_after_snooze_puts_the_snooze_back(store):
+    key = "birthday:1:2026-11-22"
+    store.set_occurrence(key, "snoozed", FIXED)
+    store.set_occurrence(key, "done")
+    assert store.occurrences()[key]["state"] == "done"
+    store.undo()
+    assert store.occurrences()[key] == {"state": "snoozed", "until": utc_iso(FIXED)}
+    store.undo()
+    assert key not in store.occurrences()

@@ -51,7 +51,7 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX contact_org_id ON contact(org_id)",
         "CREATE INDEX contact_deleted ON contact(deleted_at) WHERE deleted_at IS NOT NULL",
         # birthdays by month-day, so `due` reads only the few in its window
-        "CREATE INDEX contact_birthday_md ON contact(substr(birthday, -5))"
+        "CREATE INDEX contact_birthday_md ON contact(substr(birthday, -5), birthday_lunar)"
         " WHERE birthday IS NOT NULL",
         "CREATE INDEX contact_anniversaries ON contact(id) WHERE anniversaries != '[]'",
         # e-mails, phones and tags, one row each, for REF look-up, tag filters and dedupe
@@ -111,6 +111,8 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX deal_contact ON deal(contact_id)",
         "CREATE INDEX deal_status_stage ON deal(status, stage)",
         "CREATE INDEX deal_close ON deal(close_date) WHERE status = 'open'",
+        # stale deals: open ones that entered their stage before that stage's limit
+        "CREATE INDEX deal_open_stage_entered ON deal(stage, stage_entered_at) WHERE status = 'open'",
         """CREATE TABLE deal_stage (
             id INTEGER PRIMARY KEY,
             deal_id INTEGER NOT NULL REFERENCES deal(id) ON DELETE CASCADE,

@@ -1114,9 +1114,13 @@ class Store:
         """Mark one occurrence of a derived item done or snoozed (recorded in history)."""
         now = utc_iso(self.now())
         with self.write(f"{'done' if state == 'done' else 'snooze'} {key}"):
-            existing = self.conn.execute("SELECT rowid FROM occurrence WHERE key = ?", (key,)).fetchone()
-            # occurrence has a text key; history tracks it by rowid through a view-free path
-            if existing:
+            # the table is keyed by text; history carries the whole row, so undo can put
+            # back an earlier state (snoozed, then done → undo → snoozed again)
+            row = self.conn.execute(
+                "SELECT rowid, key, state, until, at FROM occurrence WHERE key = ?", (key,)
+            ).fetchone()
+            before = dict(zip(("key", "state", "until", "at"), row[1:])) if row else None
+            if row:
                 self.conn.execute("DELETE FROM occurrence WHERE key = ?", (key,))
             cur = self.conn.execute(
                 "INSERT INTO occurrence(key, state, until, at) VALUES (?, ?, ?, ?)",
@@ -1125,8 +1129,8 @@ class Store:
             self._log(
                 "occurrence",
                 cur.lastrowid or 0,
-                "insert",
-                None,
+                "update" if before else "insert",
+                before,
                 {"key": key, "state": state, "until": utc_iso(until) if until else None, "at": now},
             )
 

@@ -10,7 +10,6 @@ call the same functions in `tinycrm.views`, so there is one behaviour.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 
@@ -139,25 +138,14 @@ def try_fast(argv: list[str]) -> int | None:
 
 
 def _run(run: Callable, globals_: dict, args: list[str], opts: dict) -> int | None:
-    from .errors import CrmError
-    from .output import error
+    from .output import fail
     from .session import State
 
     state = State(db=globals_.get("--db"), user=globals_.get("--user"))
     try:
         code = run(state, args, opts)
-    except CrmError as exc:
-        if os.environ.get("TINYCRM_DEBUG"):
-            raise
-        error(str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)
-        return exc.exit_code
-    except BrokenPipeError:
-        return 0
     except Exception as exc:  # noqa: BLE001 - the contract: one line, no traceback
-        if os.environ.get("TINYCRM_DEBUG"):
-            raise
-        error(f"{exc.__class__.__name__}: {exc} (TINYCRM_DEBUG=1 shows the traceback)")
-        return 1
+        return fail(exc)
     finally:
         state.close()
     if code == -1:

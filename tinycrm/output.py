@@ -118,3 +118,22 @@ def emit_fields(pairs: Iterable[tuple[str, Any]], stream: TextIO | None = None) 
 def error(message: str) -> None:
     """The one-line `error:` message on stderr."""
     sys.stderr.write(f"error: {message}\n")
+
+
+def fail(exc: BaseException) -> int:
+    """Report an exception as the contract says — one `error:` line — and return the exit code.
+
+    CrmError carries its exit code; a broken pipe is a reader that stopped (0); anything else
+    is a bug shown in one line, re-raised with its traceback when TINYCRM_DEBUG is set.
+    """
+    from .errors import CrmError
+
+    if isinstance(exc, BrokenPipeError):
+        return 0
+    if os.environ.get("TINYCRM_DEBUG"):
+        raise exc
+    if isinstance(exc, CrmError):
+        error(str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)
+        return exc.exit_code
+    error(f"{exc.__class__.__name__}: {exc} (TINYCRM_DEBUG=1 shows the traceback)")
+    return 1

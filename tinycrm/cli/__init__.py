@@ -7,7 +7,6 @@ code of the contract (1: the request could not be done, 2: usage).
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated
 
@@ -19,8 +18,7 @@ except ImportError:  # pragma: no cover - older Typer on the real Click
     from click.exceptions import ClickException, UsageError
 
 from .. import __version__
-from ..errors import CrmError
-from ..output import error
+from ..output import error, fail
 from ._common import State, state
 
 app = typer.Typer(
@@ -112,17 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     except ClickException as exc:
         error(exc.format_message().splitlines()[0])
         return exc.exit_code or 1
-    except CrmError as exc:
-        if os.environ.get("TINYCRM_DEBUG"):
-            raise
-        error(str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)
-        return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
     except Exception as exc:  # noqa: BLE001 - the contract: one line, no traceback
-        if os.environ.get("TINYCRM_DEBUG"):
-            raise
-        error(f"{exc.__class__.__name__}: {exc} (TINYCRM_DEBUG=1 shows the traceback)")
-        return 1
+        return fail(exc)

@@ -279,6 +279,8 @@ class ContactTable(ScrollView, can_focus=True):
 
     def reload(self) -> None:
         """Re-run the shown query (the data changed), keeping the cursor where it is."""
+        if self.shown is None and self._query_running:
+            return  # the first query is still reading: it will see the change
         self._keep_position = True
         self._start_query()
 
@@ -297,19 +299,24 @@ class ContactTable(ScrollView, can_focus=True):
         same = self.shown == query and self._keep_position
         start = int(self.scroll_y) if same else 0
         pages = self._pages_for(start, max(self.size.height, 1))
+        # a new sort of the same filter matches as many rows: no need to count again
+        resorted = not self._keep_position and self.shown is not None and self.shown.filter == query.filter
+        count = self.count if resorted else None
         self.run_worker(
-            lambda: self._run_query(query, pages),
+            lambda: self._run_query(query, pages, count),
             thread=True,
             group="contact-table-query",
             description=f"contacts {query.filter!r}",
         )
 
-    def _run_query(self, query: Query, pages: list[int]) -> None:
-        """Count the matches and fetch the first pages (worker thread)."""
+    def _run_query(self, query: Query, pages: list[int], count: int | None = None) -> None:
+        """Count the matches (unless known) and fetch the first pages (worker thread)."""
         started = time.perf_counter()
 
         def work(store: Store) -> tuple[int, dict[int, list[Row]]]:
-            count = store.count_contacts(query.filter)
+            nonlocal count
+            if count is None:
+                count = store.count_contacts(query.filter)
             rows = {
                 page: fetch_rows(store, query, page, self._tz)
                 for page in pages
@@ -339,8 +346,9 @@ class ContactTable(ScrollView, can_focus=True):
         if keep:
             self.cursor = min(self.cursor, max(count - 1, 0))
         else:
-            self.scroll_to(y=0, animate=False, immediate=True)
+            # the cursor first: scrolling asks for the cursor's page too
             self.cursor = 0
+            self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
         self.post_message(self.Loaded(self, query, count, seconds))
         if self._query_again:

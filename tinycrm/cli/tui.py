@@ -21,6 +21,7 @@ def run_tui(st: State) -> None:
     from ..store import default_user, resolve_db_path
     from ..tui.app import CrmApp
 
+    st.store()  # create or migrate the file now, so a bad one is a one-line error, not a crash
     db_path = resolve_db_path(st.db)
     user = st.user or default_user()
     st.close()  # the app opens its own connections, one per worker
@@ -29,9 +30,7 @@ def run_tui(st: State) -> None:
 
 def tui(ctx: typer.Context) -> None:
     """Open the full-screen interface."""
-    st = state(ctx)
-    st.store()  # create or migrate the file, and report a bad one as a one-line error
-    run_tui(st)
+    run_tui(state(ctx))
 
 
 def demo(

@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 CONTACT_HITS = 20
 
 
+def _summary(contact: dict) -> str:
+    """What tells two namesakes apart: e-mail, tags, tier."""
+    parts = contact["emails"][:1] + [" ".join(f"#{t}" for t in contact["tags"])]
+    if contact["tier"]:
+        parts.append(f"tier {contact['tier']}")
+    return "  ".join(p for p in parts if p) or f"contact #{contact['id']}"
+
+
 class CrmProvider(Provider):
     """A provider that knows it runs inside CrmApp."""
 
@@ -90,7 +98,7 @@ class ContactCommands(CrmProvider):
                 matcher.highlight(label) if matcher.match(label) else label,
                 partial(self.crm.show_contact, contact["id"]),
                 text=f"Open contact {label}",
-                help="Open this contact",
+                help=_summary(contact),
             )
 
 

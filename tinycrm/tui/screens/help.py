@@ -78,7 +78,7 @@ def keys_text() -> Text:
             continue
         text.append(f"{title}\n", style="bold")
         for binding in bindings:
-            text.append(f"  {_key_label(binding):<10}", style="bold")
+            text.append(f"  {_key_label(binding):<12}", style="bold")
             text.append(f" {binding.description}")
             if binding.tooltip:
                 text.append(f" — {binding.tooltip}", style="dim")

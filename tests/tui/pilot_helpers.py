@@ -17,7 +17,7 @@ async def settle(pilot, rounds: int = 50) -> None:
     app = pilot.app
     for _ in range(rounds):
         await pilot.pause()
-        running = [w for w in app.workers if w.is_running and w.group != "watch"]
+        running = [w for w in app.workers if w.is_running]
         if not running:
             await pilot.pause()
             return

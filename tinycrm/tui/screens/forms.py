@@ -20,7 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, 
 from textual.widgets.option_list import Option
 
 from ...dates import parse_when
-from ...errors import CrmError
+from ...errors import CrmError, InvalidData
 from ...store import INTERACTION_KINDS, Store
 from ...store_tui import save_filter
 
@@ -350,8 +350,6 @@ class SaveFilterForm(FormScreen):
 
     def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
         """Store it as a setting; a name is required and has no spaces."""
-        from ...errors import InvalidData
-
         name = values["name"].strip()
         if not name or any(ch.isspace() for ch in name):
             raise InvalidData("a saved filter needs a name without spaces")

@@ -216,3 +216,14 @@ async def test_chinese_text_keeps_columns_aligned(app) -> None:
 def test_fit_measures_terminal_cells_not_characters(text, width, expected) -> None:
     assert fit(text, width) == expected
     assert cell_len(fit(text, width)) == width
+
+
+async def test_a_late_result_does_not_hide_the_error_of_the_text_typed_since(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one("#filter")
+        bar.value = "last"  # a query starts…
+        bar.value = "last>"  # …and the text turns malformed before its result lands
+        await settle(pilot)
+        assert app.screen.query_one(ContactTable).shown.filter == "last"
+        assert app.screen.query_one("#filter-error").has_class("-visible")

@@ -95,8 +95,8 @@ class ContactsScreen(CrmScreen):
         self.table.focus()
 
     def on_contact_table_loaded(self, event: ContactTable.Loaded) -> None:
-        """A result is on screen: clear the error, update the count."""
-        if event.query == self.table.wanted:
+        """A result is on screen: clear the error (unless the bar has moved on), update the count."""
+        if event.query.filter == self.query_one("#filter", Input).value:
             self._show_error("")
         self._update_status()
 

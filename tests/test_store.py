@@ -844,3 +844,24 @@ def test_undo_of_done_after_snooze_puts_the_snooze_back(store):
     assert store.occurrences()[key] == {"state": "snoozed", "until": utc_iso(FIXED)}
     store.undo()
     assert key not in store.occurrences()
+
+
+def test_an_older_file_is_backed_up_then_migrated(tmp_path, monkeypatch):
+    import tinycrm.store as store_module
+
+    path = tmp_path / "old.db"
+    with Store.open(path, "tester", clock=lambda: FIXED) as old:
+        old.add_contact("Ada Lovelace")
+    newer = [*store_module.MIGRATIONS, ["ALTER TABLE contact ADD COLUMN nickname TEXT"]]
+    monkeypatch.setattr(store_module, "MIGRATIONS", newer)
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", len(newer))
+    with Store.open(path, "tester", clock=lambda: FIXED) as new:
+        assert new.schema_version() == len(newer)
+        assert new.resolve("ada")["name"] == "Ada Lovelace"
+        new.conn.execute("SELECT nickname FROM contact").fetchall()
+    backup = tmp_path / f"old.db.v{len(newer) - 1}.bak"
+    assert backup.exists()
+    assert oct(backup.stat().st_mode & 0o777) == "0o600"
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(newer) - 1
+        assert conn.execute("SELECT name FROM contact").fetchall() == [("Ada Lovelace",)]

@@ -227,3 +227,15 @@ async def test_a_late_result_does_not_hide_the_error_of_the_text_typed_since(app
         await settle(pilot)
         assert app.screen.query_one(ContactTable).shown.filter == "last"
         assert app.screen.query_one("#filter-error").has_class("-visible")
+
+
+async def test_an_empty_book_says_how_to_start(tmp_path: Path) -> None:
+    from tinycrm.tui.app import CrmApp
+
+    Store.open(tmp_path / "empty.db", "tester", clock=fixed_clock).close()
+    app = CrmApp(tmp_path / "empty.db", "tester", clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        status = str(app.screen.query_one("#contacts-status").render())
+        assert "No contacts yet" in status
+        assert "tinycrm demo" in status

@@ -129,6 +129,8 @@ class ContactsScreen(CrmScreen):
         parts = [f"{table.count:,} {noun}", f"sorted by {SORT_LABELS[self.sort.lstrip('-')]} {arrow}"]
         if shown.filter.strip():
             parts.append(f"filter: {shown.filter.strip()}")
+        elif table.count == 0:  # a new book: say how to start rather than show an empty grid
+            parts = ["No contacts yet: press a to add one (or try: tinycrm demo --db demo.db)"]
         self.query_one("#contacts-status", Static).update("  ·  ".join(parts))
 
     # ------------------------------------------------------------ actions

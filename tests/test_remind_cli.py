@@ -267,3 +267,25 @@ def test_cron_prints_absolute_paths_and_a_systemd_timer(run, env) -> None:
     text = run("cron")[0]
     assert setup["service_path"] in text
     assert "0 8 * * * " in text
+
+
+def test_anniversaries_from_the_command_line_are_due_on_their_day(run):
+    run("contact", "add", "Wang Fang", "--anniversary", "wedding=2015-11-23",
+        "--anniversary", "公司成立=lunar:10-03")
+    out, _ = run("due", "--within", "2d", "--json")
+    (item,) = json.loads(out)
+    assert (item["source"], item["due"], item["text"]) == (
+        "anniversary", "2026-11-23", "Wang Fang's wedding (11 years)")
+    run("contact", "edit", "wang", "--anniversary", "wedding=2015-11-24")
+    out, _ = run("contact", "show", "wang", "--json")
+    assert json.loads(out)["anniversaries"] == [
+        {"label": "公司成立", "date": "--10-03", "lunar": True},
+        {"label": "wedding", "date": "2015-11-24", "lunar": False},
+    ]
+
+
+def test_a_malformed_anniversary_is_one_error_line_and_nothing_written(run):
+    _, err = run("contact", "add", "X", "--anniversary", "wedding", code=1)
+    assert err.startswith("error: invalid --anniversary 'wedding'")
+    out, _ = run("contact", "list", "--json")
+    assert json.loads(out) == []

@@ -57,7 +57,8 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
             ("tier", contact["tier"]),
             ("owner", contact["owner"]),
             ("birthday", bday),
-            ("anniversaries", [f"{a['label']} {a['date']}" for a in contact["anniversaries"]]),
+            ("anniversaries", [f"{a['label']} {a['date']}" + (" (lunar)" if a["lunar"] else "")
+                               for a in contact["anniversaries"]]),
             ("keep in touch", f"every {contact['every']}" if contact["every"] else None),
             ("next touch", local_text(contact["next_touch_at"], all_day=True) if contact["every"] else None),
             ("last contact", last or "never"),

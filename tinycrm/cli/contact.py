@@ -41,6 +41,14 @@ BirthdayOpt = Annotated[
 LunarOpt = Annotated[
     bool | None, typer.Option("--lunar/--solar", help="The birthday is a Chinese lunar date.")
 ]
+AnniversaryOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--anniversary",
+        help="Another yearly date, LABEL=DATE (repeatable); DATE may start with lunar: "
+        "(e.g. wedding=2015-06-20, 公司成立=lunar:03-15).",
+    ),
+]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Free-text notes.")]
 EveryOpt = Annotated[
     str | None, typer.Option("--every", help="Keep-in-touch cadence: 30d, 2w, 3m, 1y.")
@@ -49,6 +57,19 @@ OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Owner (default: y
 SetOpt = Annotated[
     list[str] | None, typer.Option("--set", help="Custom field KEY=VALUE (repeatable).")
 ]
+
+
+def _anniversaries(items: list[str] | None) -> list[dict]:
+    """`LABEL=DATE` or `LABEL=lunar:DATE` options as anniversary records."""
+    out = []
+    for item in items or []:
+        label, sep, date = item.partition("=")
+        if not sep or not label.strip() or not date.strip():
+            raise InvalidData(f"invalid --anniversary '{item}': use LABEL=DATE, e.g. wedding=2015-06-20")
+        lunar = date.strip().lower().startswith("lunar:")
+        out.append({"label": label.strip(), "date": date.strip()[6:] if lunar else date.strip(),
+                    "lunar": lunar})
+    return out
 
 
 def _pairs(items: list[str] | None) -> dict[str, str]:
@@ -73,6 +94,7 @@ def add(
     title: TitleOpt = None,
     birthday: BirthdayOpt = None,
     lunar: LunarOpt = None,
+    anniversary: AnniversaryOpt = None,
     note: NoteOpt = None,
     every: EveryOpt = None,
     owner: OwnerOpt = None,
@@ -90,6 +112,7 @@ def add(
         "title": title,
         "birthday": birthday,
         "birthday_lunar": lunar,
+        "anniversaries": _anniversaries(anniversary),
         "notes": note,
         "every": every,
         "fields": _pairs(set_),
@@ -172,6 +195,7 @@ def edit(
     title: TitleOpt = None,
     birthday: BirthdayOpt = None,
     lunar: LunarOpt = None,
+    anniversary: AnniversaryOpt = None,
     note: NoteOpt = None,
     every: EveryOpt = None,
     owner: OwnerOpt = None,
@@ -194,6 +218,10 @@ def edit(
             fields[key] = value
     if lunar is not None:
         fields["birthday_lunar"] = lunar
+    if anniversary:  # added to the ones it has; a label given again replaces its date
+        new = _anniversaries(anniversary)
+        labels = {a["label"] for a in new}
+        fields["anniversaries"] = [a for a in contact["anniversaries"] if a["label"] not in labels] + new
     if rm_email:
         drop = {e.strip().lower() for e in rm_email}
         fields["emails"] = [e for e in contact["emails"] if e.lower() not in drop]

@@ -118,3 +118,14 @@ def test_log_eml_from_stdin(tinycrm):
     result = tinycrm("log", "--eml", "-", "--json", stdin=message)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["summary"] == "发票"
+
+
+def test_tui_without_a_terminal_is_an_error_not_a_hang(tmp_path):
+    env = {**os.environ, "TINYCRM_DB": str(tmp_path / "t.db"), "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tinycrm", "tui"], env=env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr == "error: the full-screen interface needs a terminal (stdin and stdout)\n"
+    assert result.stdout == ""

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import Conflict
+from ..errors import Conflict, CrmError
 from ..session import State, clock
 from ._common import state
 
@@ -30,6 +30,9 @@ def run_tui(st: State) -> None:
 
 def tui(ctx: typer.Context) -> None:
     """Open the full-screen interface."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # drawing into a pipe would hang a script or a cron job waiting for keys
+        raise CrmError("the full-screen interface needs a terminal (stdin and stdout)")
     run_tui(state(ctx))
 
 

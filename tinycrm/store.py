@@ -48,6 +48,8 @@ CONTACT_SORTS = {
     "owner": "c.owner",
     "id": "c.id",
 }
+SAVED_FILTER_PREFIX = "filter:"
+IN_CHUNK = 500  # parameters per IN list, well under SQLite's limit
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE_RE = re.compile(r"^\+?[\d\s().\-/]{5,}$")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -135,6 +137,13 @@ def phone_key(text: str) -> str:
     text = text.strip()
     digits = "".join(ch for ch in text if ch.isdigit())
     return ("+" if text.startswith("+") else "") + digits
+
+
+def chunks(values: Iterable, size: int = IN_CHUNK) -> Iterator[list]:
+    """Slices of `values` small enough for one `IN (...)` list."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _dedupe(values: Iterable[str], key: Callable[[str], str] = str.lower) -> list[str]:
@@ -1136,10 +1145,8 @@ class Store:
 
     def notified_keys(self, keys: Iterable[str]) -> set[str]:
         """Which of these occurrence keys were already notified."""
-        keys = list(keys)
         found: set[str] = set()
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+        for chunk in chunks(keys):
             found.update(
                 r[0]
                 for r in self.conn.execute(
@@ -1147,6 +1154,22 @@ class Store:
                 )
             )
         return found
+
+    def next_reminders(self, contact_ids: Iterable[int]) -> dict[int, str]:
+        """The soonest open stored reminder (UTC text) of each of these contacts."""
+        out: dict[int, str] = {}
+        for chunk in chunks(contact_ids):
+            rows = self.conn.execute(
+                "SELECT contact_id, MIN(due) FROM reminder WHERE done_at IS NULL"
+                f" AND contact_id IN ({','.join('?' * len(chunk))}) GROUP BY contact_id",
+                chunk,
+            )
+            out.update(dict(rows.fetchall()))
+        return out
+
+    def data_version(self) -> int:
+        """SQLite's per-connection change counter: it moves when another connection commits."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def mark_notified(self, keys: Iterable[str]) -> None:
         """Remember that these occurrences were notified (not part of undo)."""
@@ -1162,6 +1185,17 @@ class Store:
         """A stored setting, or the default."""
         row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
+
+    def saved_filters(self) -> dict[str, str]:
+        """Saved filters by name (settings `filter:NAME`), sorted by name."""
+        rows = self.conn.execute(
+            "SELECT key, value FROM setting WHERE key LIKE ? ORDER BY key", (SAVED_FILTER_PREFIX + "%",)
+        )
+        return {key[len(SAVED_FILTER_PREFIX) :]: value for key, value in rows}
+
+    def save_filter(self, name: str, text: str) -> None:
+        """Save a filter under a name, as a setting."""
+        self.set_setting(SAVED_FILTER_PREFIX + name.strip(), text)
 
     def set_setting(self, key: str, value: str) -> None:
         """Store a setting."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable
 
-from .store import Store
+from .store import Store, chunks
 
 TYPE_CHECKING = False  # `import typing` costs ~5 ms of `due`'s start-up; annotations are strings
 if TYPE_CHECKING:
@@ -34,7 +34,6 @@ _DEAL_SELECT = (
     "SELECT d.id, d.contact_id, d.title, d.stage, d.status, d.close_date, d.stage_entered_at,"
     " c.name FROM deal d JOIN contact c ON c.id = d.contact_id"
 )
-_CHUNK = 500  # parameters per IN list, well under SQLite's limit
 
 
 def _contact(row: tuple) -> dict[str, Any]:
@@ -96,7 +95,7 @@ def _chunked(template: str, values: list) -> list[tuple[str, list]]:
     """One query per chunk of an IN list; `template` has one `{}` for the placeholders."""
     return [
         (template.format(",".join("?" * len(chunk))), chunk)
-        for chunk in (values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK))
+        for chunk in chunks(values)
     ]
 
 

@@ -25,7 +25,6 @@ from textual.widgets import Footer, Static
 from ..dates import local_tz, utc_now
 from ..errors import CrmError
 from ..store import Store
-from ..store_tui import data_version
 from .base import CrmScreen
 from .commands import ContactCommands, NavigationCommands, SavedFilterCommands
 from .messages import DataChanged
@@ -177,7 +176,7 @@ class CrmApp(App):
         with self._watcher_lock:
             if self._watcher is None:
                 self._watcher = self.open_store()
-            return data_version(self._watcher)
+            return self._watcher.data_version()
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def _poll(self) -> None:

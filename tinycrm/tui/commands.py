@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..errors import CrmError
-from ..store_tui import saved_filters
 
 if TYPE_CHECKING:
     from .app import CrmApp
@@ -111,7 +110,7 @@ class SavedFilterCommands(CrmProvider):
 
     def _load(self) -> dict[str, str]:
         with self.crm.open_store() as store:
-            return saved_filters(store)
+            return store.saved_filters()
 
     def _hits(self) -> list[tuple[str, str, object]]:
         return [

@@ -16,7 +16,6 @@ from textual.widgets import Footer, Input, Static
 
 from ...errors import FilterError
 from ...query import parse
-from ...store_tui import saved_filters
 from ..base import CrmScreen
 from ..widgets.contact_table import COLUMNS, SORT_CYCLE, ContactTable
 from .forms import ContactForm, PickFilterScreen, SaveFilterForm
@@ -177,7 +176,7 @@ class ContactsScreen(CrmScreen):
     def action_pick_filter(self) -> None:
         """Load the saved filters (worker), then let the user pick one."""
         with self.store() as store:
-            filters = saved_filters(store)
+            filters = store.saved_filters()
 
         def picked(text: str | None) -> None:
             if text is not None:

@@ -22,7 +22,6 @@ from textual.widgets.option_list import Option
 from ...dates import parse_when
 from ...errors import CrmError, InvalidData
 from ...store import INTERACTION_KINDS, Store
-from ...store_tui import save_filter
 
 
 def _split(text: str) -> list[str]:
@@ -353,7 +352,7 @@ class SaveFilterForm(FormScreen):
         name = values["name"].strip()
         if not name or any(ch.isspace() for ch in name):
             raise InvalidData("a saved filter needs a name without spaces")
-        save_filter(store, name, self.filter_text)
+        store.save_filter(name, self.filter_text)
         return {"name": name, "filter": self.filter_text}
 
 

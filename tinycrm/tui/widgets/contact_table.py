@@ -31,7 +31,6 @@ from textual.strip import Strip
 from ...dates import parse_utc
 from ...errors import CrmError
 from ...store import Store
-from ...store_tui import next_reminders
 
 PAGE_SIZE = 100
 CACHE_PAGES = 40
@@ -109,7 +108,7 @@ def fetch_rows(store: Store, query: Query, page: int, tz: tzinfo) -> list[Row]:
     contacts = store.list_contacts(
         query.filter, sort=query.sort, limit=PAGE_SIZE, offset=page * PAGE_SIZE
     )
-    upcoming = next_reminders(store, [c["id"] for c in contacts])
+    upcoming = store.next_reminders(c["id"] for c in contacts)
     now = store.now()
     return [format_row(c, upcoming.get(c["id"]), now, tz) for c in contacts]
 

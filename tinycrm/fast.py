@@ -57,10 +57,8 @@ def _show(state, args: list[str], opts: dict) -> int:
 
 
 def _due(state, args: list[str], opts: dict) -> int:
-    try:
-        from .views import show_due
-    except ImportError:
-        return -1
+    from .views import show_due
+
     return show_due(
         state, within=opts.get("--within"), as_json="--json" in opts, notify="--notify" in opts
     )

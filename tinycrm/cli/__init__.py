@@ -71,19 +71,13 @@ def root(
 
 
 def _register() -> None:
-    from . import contact, core, deal
+    from . import contact, core, deal, remind, tui
 
     app.add_typer(contact.app, name="contact")
     app.add_typer(deal.app, name="deal")
     core.register(app)
-    for name in ("remind", "tui"):
-        try:
-            module = __import__(f"tinycrm.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tinycrm.cli.{name}":
-                raise
-            continue
-        module.register(app)
+    remind.register(app)
+    tui.register(app)
 
 
 _register()

@@ -8,7 +8,7 @@ import typer
 
 from ..session import State, clock, local_text
 
-__all__ = ["CsvOpt", "JsonOpt", "State", "clock", "filter_words", "local_text", "state"]
+__all__ = ["CsvOpt", "JsonOpt", "State", "clock", "emit_records", "filter_words", "local_text", "state"]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (one document).")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
@@ -34,3 +34,17 @@ def filter_words(words: list[str] | None) -> str:
         if word.startswith("--") and len(word) > 2:
             raise UsageError(f"no such option: {word.split('=')[0]}")
     return " ".join(words or [])
+
+
+def emit_records(rows: list[dict], *, as_json: bool, as_csv: bool, csv_columns: list[str]) -> bool:
+    """The machine forms of a list (`--json`, `--csv`); False when the caller draws its table."""
+    from ..errors import UsageError
+    from ..output import emit_csv, emit_json
+
+    if as_json and as_csv:
+        raise UsageError("--json and --csv cannot be combined")
+    if as_json:
+        emit_json(rows)
+    elif as_csv:
+        emit_csv(rows, csv_columns)
+    return as_json or as_csv

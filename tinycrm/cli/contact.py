@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from ..errors import InvalidData, UsageError
-from ..output import emit_csv, emit_json, emit_table
+from ..output import emit_json, emit_table
 from ..views import show_contact
-from ._common import CsvOpt, JsonOpt, filter_words, local_text, state
+from ._common import CsvOpt, JsonOpt, emit_records, filter_words, local_text, state
 
 app = typer.Typer(help="Add, find, show and change contacts (people and organisations).",
                   no_args_is_help=True)
@@ -142,21 +142,16 @@ def list_(
     as_csv: CsvOpt = False,
 ) -> None:
     """List contacts matching a filter."""
-    if as_json and as_csv:
-        raise UsageError("--json and --csv cannot be combined")
     store = state(ctx).store()
     contacts = store.list_contacts(filter_words(filter_), sort=sort, limit=limit)
-    if as_json:
-        emit_json(contacts)
-    elif as_csv:
-        emit_csv(contacts, CSV_COLUMNS)
-    else:
-        for contact in contacts:
-            contact["last"] = local_text(contact["last_contacted_at"], all_day=True)
-            contact["emails"] = contact["emails"][:1]
-        emit_table(contacts, LIST_COLUMNS)
-        if sys.stdout.isatty():
-            typer.echo(f"{len(contacts)} contact{'s' if len(contacts) != 1 else ''}", err=True)
+    if emit_records(contacts, as_json=as_json, as_csv=as_csv, csv_columns=CSV_COLUMNS):
+        return
+    for contact in contacts:
+        contact["last"] = local_text(contact["last_contacted_at"], all_day=True)
+        contact["emails"] = contact["emails"][:1]
+    emit_table(contacts, LIST_COLUMNS)
+    if sys.stdout.isatty():
+        typer.echo(f"{len(contacts)} contact{'s' if len(contacts) != 1 else ''}", err=True)
 
 
 @app.command("show")

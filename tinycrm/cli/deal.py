@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ..output import emit_csv, emit_fields, emit_json, emit_table
-from ._common import CsvOpt, JsonOpt, State, filter_words, local_text, state
+from ..output import emit_fields, emit_json, emit_table
+from ._common import CsvOpt, JsonOpt, State, emit_records, filter_words, local_text, state
 
 app = typer.Typer(help="The sales pipeline: deals and their stages.", no_args_is_help=True)
 
@@ -94,15 +94,12 @@ def list_(
 ) -> None:
     """List deals, open ones first by stage and close date."""
     deals = state(ctx).store().list_deals(filter_words(filter_), limit=limit)
-    if as_json:
-        emit_json(deals)
-    elif as_csv:
-        emit_csv(deals, CSV_COLUMNS)
-    else:
-        for deal in deals:
-            deal["amount"] = f"{deal['value']} {deal['currency']}"
-            deal["star"] = "★" if deal["key"] else ""
-        emit_table(deals, LIST_COLUMNS)
+    if emit_records(deals, as_json=as_json, as_csv=as_csv, csv_columns=CSV_COLUMNS):
+        return
+    for deal in deals:
+        deal["amount"] = f"{deal['value']} {deal['currency']}"
+        deal["star"] = "★" if deal["key"] else ""
+    emit_table(deals, LIST_COLUMNS)
 
 
 @app.command("show")

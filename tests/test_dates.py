@@ -19,6 +19,7 @@ from tinycrm.dates import (
     parse_birthday,
     parse_duration,
     parse_rule,
+    parse_since,
     parse_utc,
     parse_when,
     utc_iso,
@@ -300,3 +301,18 @@ def test_import_stays_light() -> None:
     loaded = out.stdout
     for heavy in ("dateutil.parser", "dateutil.rrule", "dateutil.tz", "typer", "rich", "textual"):
         assert f"'{heavy}" not in loaded
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30d", datetime(2026, 10, 23, tzinfo=BERLIN)),  # a bare duration counts back
+        ("2w", datetime(2026, 11, 8, tzinfo=BERLIN)),
+        ("monday", datetime(2026, 11, 16, tzinfo=BERLIN)),  # the last Monday, not the next
+        ("sun", datetime(2026, 11, 22, tzinfo=BERLIN)),  # today is a Sunday: today
+        ("yesterday", datetime(2026, 11, 21, tzinfo=BERLIN)),
+        ("2026-03-05", datetime(2026, 3, 5, tzinfo=BERLIN)),
+    ],
+)
+def test_since_reads_into_the_past(text, expected):
+    assert parse_since(text, NOW) == expected

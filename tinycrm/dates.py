@@ -158,6 +158,21 @@ def _duration_parts(text: str) -> tuple[int, str]:
     return int(m[1]), m[2]
 
 
+def parse_since(text: str, now: datetime) -> datetime:
+    """A WHEN that opens a look-back window (`--since`): it reads into the past.
+
+    A bare duration counts back (`30d` is the last 30 days) and a weekday is the last one;
+    every other WHEN form means what it always means.
+    """
+    word = text.strip().lower()
+    if _DURATION.fullmatch(word) and not word.startswith("+"):
+        word = "-" + word
+    at = parse_when(word, now).at
+    if word in _WEEKDAYS and at > now:
+        at -= timedelta(days=7)
+    return at
+
+
 def parse_duration(text: str) -> relativedelta:
     """Parse a DURATION (`30d`, `2w`, `3m`, `1y`, `12h`) into a positive relativedelta."""
     n, unit = _duration_parts(text)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import sys
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +14,6 @@ from ..views import log_interaction
 from ._common import JsonOpt, local_text, state
 
 KINDS = "call, email, meeting, message, visit, note"
-_WEEKDAY_RE = re.compile(r"(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|sday|nesday|rsday|urday)?")
 
 
 def log(
@@ -98,15 +95,9 @@ def timeline(
     contact_id = store.resolve(ref, include_trash=True)["id"] if ref else None
     since_dt = None
     if since:
-        from ..dates import parse_when
+        from ..dates import parse_since
 
-        # a bare duration looks back: `--since 30d` means the last 30 days
-        text = "-" + since if re.fullmatch(r"\d+[dwmy]", since.strip()) else since
-        now = st.local_now()
-        since_dt = parse_when(text, now).at
-        # a weekday is the last one (WHEN reads `monday` as the next one, always in the future)
-        if since_dt > now and _WEEKDAY_RE.fullmatch(since.strip().lower()):
-            since_dt -= timedelta(days=7)
+        since_dt = parse_since(since, st.local_now())
     items = store.timeline(contact_id, since=since_dt, limit=limit)
     if as_json:
         emit_json(items)

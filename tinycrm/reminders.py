@@ -279,11 +279,6 @@ def _midnight(day: date, tz: tzinfo) -> datetime:
     return local_at(day, tz)
 
 
-def _utc(text: str) -> datetime:
-    """`parse_utc` at a fraction of the cost (strptime is slow), for the loops over contacts."""
-    return datetime.fromisoformat(text[:-1] + "+00:00")
-
-
 @lru_cache(maxsize=256)
 def _cadence_step(every: str) -> relativedelta | None:
     """A contact's cadence, or None if the stored text is not a DURATION."""
@@ -298,7 +293,7 @@ def _cadence_item(contact: Row, delta: relativedelta, today: date, tz: tzinfo) -
     last = contact.get("last_contacted_at")
     name = contact.get("name") or "?"
     if last:
-        last_local = _utc(last).astimezone(tz)
+        last_local = parse_utc(last).astimezone(tz)
         if delta.hours:
             day = (last_local + delta).date()
         elif delta.months or delta.years:
@@ -308,7 +303,7 @@ def _cadence_item(contact: Row, delta: relativedelta, today: date, tz: tzinfo) -
         note = f"last {_ago((today - last_local.date()).days)}"
     else:
         created = contact.get("created_at")
-        day = _utc(created).astimezone(tz).date() if created else today
+        day = parse_utc(created).astimezone(tz).date() if created else today
         note = "never contacted"
     text = f"Keep in touch with {name} (every {contact['every']}, {note})"
     key = f"cadence:{contact['id']}:{day.isoformat()}"
@@ -329,7 +324,7 @@ def _deal_items(deal: Row, stage_limits: Mapping[str, int | None], today: date, 
         items.append(DueItem(key, None, cid, did, text, _midnight(day, tz), True, None, "deal"))
     stage, limit = deal.get("stage"), stage_limits.get(deal.get("stage") or "")
     if limit and deal.get("stage_entered_at"):
-        entered = _utc(deal["stage_entered_at"]).astimezone(tz).date()
+        entered = parse_utc(deal["stage_entered_at"]).astimezone(tz).date()
         day = entered + timedelta(days=limit)
         text = f"Deal '{title}' stale in {stage} for {_plural((today - entered).days, 'day')}"
         key = f"deal-stale:{did}:{stage}:{day.isoformat()}"

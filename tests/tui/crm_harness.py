@@ -1,31 +1,25 @@
 """A stand-in for CrmApp that shows one screen, for the agenda, pipeline and dashboard tests.
 
 It keeps the contract screens rely on (`open_store`, `now`, `local_now`, `show_contact`,
-`notify_changed`) and nothing else, so those tests do not depend on the whole app; it also
-runs async tests without an async pytest plugin.
+`notify_changed`) and nothing else, so those tests do not depend on the whole app. The
+clock and `settle` are the ones of `pilot_helpers`; async tests run through conftest's hook.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from pilot_helpers import NOW, settle
+from pilot_helpers import fixed_clock as clock
 from textual.app import App
 
 from tinycrm.store import Store
 from tinycrm.tui.base import CrmScreen
 from tinycrm.tui.messages import DataChanged
 
-NOW = datetime(2026, 3, 10, 9, 30, tzinfo=timezone.utc)
-"""A Tuesday morning; local time is UTC in these tests."""
-
-
-def clock() -> datetime:
-    """The fixed clock of these tests."""
-    return NOW
+__all__ = ["NOW", "ScreenApp", "clock", "settle"]
 
 
 class ScreenApp(App):
@@ -56,23 +50,3 @@ class ScreenApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(self.screen_type())
-
-
-def sync(test: Callable[..., Coroutine]) -> Callable[..., None]:
-    """Run an async test in its own event loop (no pytest async plugin is installed)."""
-
-    @functools.wraps(test)
-    def run(*args: object, **kwargs: object) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-async def settle(pilot) -> None:
-    """Wait for every worker and for what they posted to be shown."""
-    for _ in range(20):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            return

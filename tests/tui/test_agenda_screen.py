@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label, OptionList
 
-from tests.tui.crm_harness import NOW, ScreenApp, clock, settle, sync
+from tests.tui.crm_harness import NOW, ScreenApp, clock, settle
 from tinycrm.reminders import DueItem
 from tinycrm.store import Store
 from tinycrm.tui.screens.agenda import AgendaScreen, SnoozeScreen, row
@@ -46,7 +46,6 @@ def summary(app) -> str:
     return str(app.screen.query_one("#agenda-summary").render())
 
 
-@sync
 async def test_sections_with_counts_overdue_first(db: Path) -> None:
     app = ScreenApp(db, AgendaScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -63,7 +62,6 @@ async def test_sections_with_counts_overdue_first(db: Path) -> None:
         assert app.screen.selected.overdue
 
 
-@sync
 async def test_d_marks_the_highlighted_reminder_done(db: Path) -> None:
     app = ScreenApp(db, AgendaScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -78,7 +76,6 @@ async def test_d_marks_the_highlighted_reminder_done(db: Path) -> None:
         assert app.screen.selected is not None  # the highlight stays on the list
 
 
-@sync
 async def test_done_on_a_birthday_marks_this_years_occurrence(db: Path) -> None:
     app = ScreenApp(db, AgendaScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -93,7 +90,6 @@ async def test_done_on_a_birthday_marks_this_years_occurrence(db: Path) -> None:
             assert s.occurrences()[birthday.key]["state"] == "done"
 
 
-@sync
 async def test_z_snoozes_until_tomorrow_by_default(db: Path) -> None:
     app = ScreenApp(db, AgendaScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -108,7 +104,6 @@ async def test_z_snoozes_until_tomorrow_by_default(db: Path) -> None:
         assert summary(app) == "Agenda · 0 overdue · 2 today · 2 in the next 7 days"
 
 
-@sync
 async def test_z_takes_any_when_and_shows_a_bad_one_in_place(db: Path) -> None:
     app = ScreenApp(db, AgendaScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -126,7 +121,6 @@ async def test_z_takes_any_when_and_shows_a_bad_one_in_place(db: Path) -> None:
             assert s.get_reminder(reminder_id(db, "Send the revised quote"))["due"] == "2026-03-15T00:00:00Z"
 
 
-@sync
 async def test_escape_leaves_the_item_alone(db: Path) -> None:
     app = ScreenApp(db, AgendaScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -136,7 +130,6 @@ async def test_escape_leaves_the_item_alone(db: Path) -> None:
         assert summary(app).startswith("Agenda · 1 overdue")
 
 
-@sync
 async def test_enter_opens_the_contact(db: Path) -> None:
     app = ScreenApp(db, AgendaScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -147,7 +140,6 @@ async def test_enter_opens_the_contact(db: Path) -> None:
         assert app.contacts_shown == [item.contact_id]
 
 
-@sync
 async def test_snoozing_into_the_past_is_refused_with_a_message(db: Path) -> None:
     app = ScreenApp(db, AgendaScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -158,7 +150,6 @@ async def test_snoozing_into_the_past_is_refused_with_a_message(db: Path) -> Non
             assert s.get_reminder(reminder_id(db, "Send the revised quote"))["due"] == "2026-03-07T00:00:00Z"
 
 
-@sync
 async def test_nothing_due_shows_empty_sections(tmp_path: Path) -> None:
     app = ScreenApp(tmp_path / "empty.db", AgendaScreen)
     async with app.run_test(size=(80, 24)) as pilot:

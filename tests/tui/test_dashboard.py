@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Sparkline
 
-from tests.tui.crm_harness import NOW, ScreenApp, clock, settle, sync
+from tests.tui.crm_harness import NOW, ScreenApp, clock, settle
 from tinycrm import reports
 from tinycrm.store import Store
 from tinycrm.tui.screens.dashboard import DashboardScreen
@@ -43,7 +43,6 @@ def expected(db: Path) -> dict:
         return reports.headline(s, NOW)
 
 
-@sync
 async def test_the_tiles_show_reports_headline(db: Path) -> None:
     head = expected(db)
     app = ScreenApp(db, DashboardScreen)
@@ -62,7 +61,6 @@ async def test_the_tiles_show_reports_headline(db: Path) -> None:
         assert tile(app, "overdue").has_class("alert")
 
 
-@sync
 async def test_charts_are_drawn_from_the_reports(db: Path) -> None:
     app = ScreenApp(db, DashboardScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -79,7 +77,6 @@ async def test_charts_are_drawn_from_the_reports(db: Path) -> None:
         assert app.screen.query_one(Sparkline).data[-1] == 1  # this week's call
 
 
-@sync
 async def test_a_change_elsewhere_updates_the_numbers(db: Path) -> None:
     app = ScreenApp(db, DashboardScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -92,7 +89,6 @@ async def test_a_change_elsewhere_updates_the_numbers(db: Path) -> None:
         assert lines(tile(app, "open"))[1] == "1 deal"
 
 
-@sync
 async def test_an_empty_book_shows_zeros(tmp_path: Path) -> None:
     app = ScreenApp(tmp_path / "empty.db", DashboardScreen)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.crm_harness import NOW, ScreenApp, clock, settle, sync
+from tests.tui.crm_harness import NOW, ScreenApp, clock, settle
 from tinycrm.store import Store
 from tinycrm.tui.screens.pipeline import LostReasonScreen, PipelineScreen
 from tinycrm.tui.widgets.board import ColumnHeader, DealCard
@@ -34,7 +34,6 @@ def counts(screen: PipelineScreen) -> dict[str, int]:
     return {c.data.stage: c.data.count for c in screen.board.columns}
 
 
-@sync
 async def test_board_has_a_column_per_stage_with_count_total_and_weighted(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -58,7 +57,6 @@ async def test_board_has_a_column_per_stage_with_count_total_and_weighted(db: Pa
         assert "4 open" in summary
 
 
-@sync
 async def test_key_deals_stand_out(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -70,7 +68,6 @@ async def test_key_deals_stand_out(db: Path) -> None:
         assert cards[0].has_class("-selected")
 
 
-@sync
 async def test_shift_right_moves_the_selected_deal_and_the_counts_follow(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -101,7 +98,6 @@ async def test_shift_right_moves_the_selected_deal_and_the_counts_follow(db: Pat
         }  # fmt: skip
 
 
-@sync
 async def test_a_move_is_undone_by_the_store_undo(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -114,7 +110,6 @@ async def test_a_move_is_undone_by_the_store_undo(db: Path) -> None:
         assert s.get_deal(deal_id)["stage"] == "lead"
 
 
-@sync
 async def test_moving_left_from_the_first_stage_does_nothing(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -126,7 +121,6 @@ async def test_moving_left_from_the_first_stage_does_nothing(db: Path) -> None:
             assert s.get_deal(deal_id)["stage"] == "lead"
 
 
-@sync
 async def test_arrows_and_hjkl_move_the_selection(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -148,7 +142,6 @@ async def test_arrows_and_hjkl_move_the_selection(db: Path) -> None:
         assert "年度维保合同" in str(app.screen.query_one("#deal-line").render())
 
 
-@sync
 async def test_w_marks_the_deal_won(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -169,7 +162,6 @@ async def test_w_marks_the_deal_won(db: Path) -> None:
         assert (deal["status"], deal["stage"]) == ("open", "negotiation")
 
 
-@sync
 async def test_x_asks_for_a_reason_and_marks_the_deal_lost(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -187,7 +179,6 @@ async def test_x_asks_for_a_reason_and_marks_the_deal_lost(db: Path) -> None:
         assert "reason: too expensive" in str(app.screen.query_one("#deal-line").render())
 
 
-@sync
 async def test_escape_in_the_lost_dialog_changes_nothing(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -202,7 +193,6 @@ async def test_escape_in_the_lost_dialog_changes_nothing(db: Path) -> None:
             assert s.get_deal(deal_id)["status"] == "open"
 
 
-@sync
 async def test_lost_without_a_reason_is_allowed(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -215,7 +205,6 @@ async def test_lost_without_a_reason_is_allowed(db: Path) -> None:
         assert (deal["status"], deal["lost_reason"]) == ("lost", None)
 
 
-@sync
 async def test_enter_opens_the_deals_contact(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -225,7 +214,6 @@ async def test_enter_opens_the_deals_contact(db: Path) -> None:
             assert app.contacts_shown == [s.resolve("张伟")["id"]]
 
 
-@sync
 async def test_click_selects_a_card_and_a_header_click_moves_it(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -244,7 +232,6 @@ async def test_click_selects_a_card_and_a_header_click_moves_it(db: Path) -> Non
         assert board.selected_id == target.deal_id
 
 
-@sync
 async def test_changes_from_elsewhere_show_on_data_changed(db: Path) -> None:
     app = ScreenApp(db, PipelineScreen)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -256,7 +243,6 @@ async def test_changes_from_elsewhere_show_on_data_changed(db: Path) -> None:
         assert counts(app.screen)["qualified"] == 1
 
 
-@sync
 async def test_a_long_column_shows_fifty_cards_and_counts_the_rest(db: Path) -> None:
     with store_of(db) as s:
         ada = s.resolve("Ada")["id"]
@@ -274,7 +260,6 @@ async def test_a_long_column_shows_fifty_cards_and_counts_the_rest(db: Path) -> 
         assert app.screen.board.row == 49
 
 
-@sync
 async def test_closed_columns_show_the_last_thirty_days(db: Path, tmp_path: Path) -> None:
     then = NOW - timedelta(days=45)
     with Store.open(db, "tester", clock=lambda: then) as s:
@@ -285,7 +270,6 @@ async def test_closed_columns_show_the_last_thirty_days(db: Path, tmp_path: Path
         assert counts(app.screen)["won"] == 0
 
 
-@sync
 async def test_in_the_app_3_shows_the_board_and_4_the_dashboard(db: Path) -> None:
     from tinycrm.tui.app import CrmApp
     from tinycrm.tui.screens.agenda import AgendaScreen

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tinycrm import agenda, store_due
+from tinycrm import agenda
 from tinycrm.dates import local_at, utc_iso
 from tinycrm.errors import Conflict, InvalidData, NotFound
 from tinycrm.reminders import due_items, end_of_day, month_days
 from tinycrm.store import Store
+from tinycrm.store import due as store_due
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ import pytest
 
 from tinycrm import query, textindex
 from tinycrm.errors import FilterError
-from tinycrm.schema import MIGRATIONS
+from tinycrm.store.schema import MIGRATIONS
 
 NOW = datetime(2026, 11, 22, 10, 0, 0, tzinfo=timezone.utc)
 USER = "alice"

@@ -37,6 +37,10 @@ class SchemaTooNew(CrmError):
     """The database was written by a newer tinycrm; it is left untouched."""
 
 
+class Busy(CrmError):
+    """Another process held the book's write lock for longer than the busy timeout; nothing was written."""
+
+
 class UsageError(CrmError):
     """The command line itself is wrong."""
 

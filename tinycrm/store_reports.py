@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from .dates import utc_iso
-from .store import Store, deal_record
+from .store import Store
+from .store.records import deal_record
 
 _TRASHED = "SELECT id FROM contact WHERE deleted_at IS NOT NULL"
 # an IN over the (few) trashed contacts, built once per query from a partial index, costs

@@ -163,8 +163,8 @@ def export_ics(
     ] = None,
 ) -> None:
     """An iCalendar file of reminders, follow-ups, birthdays and deal close dates."""
-    from .. import store_due
     from ..io import ics
+    from ..store import due as store_due
 
     st = state(ctx)
     store = st.store()
@@ -239,7 +239,7 @@ def cron_setup(st: State, at: str, urls: list[str]) -> dict[str, str]:
     if not m or int(m[1]) > 23 or int(m[2]) > 59:
         raise InvalidData(f"invalid time '{at}': use HH:MM, such as 08:00")
     hour, minute = int(m[1]), int(m[2])
-    from ..store import resolve_db_path
+    from ..config import resolve_db_path
 
     db = resolve_db_path(st.db).expanduser().resolve()
     words = [*program(), "--db", str(db)]

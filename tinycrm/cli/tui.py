@@ -18,7 +18,7 @@ from ._common import state
 
 def run_tui(st: State) -> None:
     """Open the interface on the state's database (the root command calls this on a terminal)."""
-    from ..store import default_user, resolve_db_path
+    from ..config import default_user, resolve_db_path
     from ..tui.app import CrmApp
 
     st.store()  # create or migrate the file now, so a bad one is a one-line error, not a crash

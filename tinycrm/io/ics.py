@@ -1,6 +1,6 @@
 """iCalendar export (RFC 5545, through the icalendar library) of what tinycrm will bring up.
 
-A pure module over the plain records `tinycrm.store_due.export_*` return, so any calendar
+A pure module over the plain records `tinycrm.store.due.export_*` return, so any calendar
 app can subscribe to the file:
 
 - open stored reminders and follow-ups, with an RRULE when the reminder recurs. tinycrm's

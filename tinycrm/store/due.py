@@ -19,11 +19,13 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable
 
-from .store import Store, chunks
+from .base import chunks
 
 TYPE_CHECKING = False  # `import typing` costs ~5 ms of `due`'s start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Any
+
+    from . import Store
 
 _CONTACT_COLUMNS = (
     "id", "name", "birthday", "birthday_lunar", "anniversaries", "every", "last_contacted_at",

@@ -16,7 +16,75 @@ DEFAULT_STAGES = [
     ("lost", 0, 6, None),
 ]
 
-MIGRATIONS: list[list[str]] = [
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
+
+    Migration = list[str] | Callable[[sqlite3.Connection], None]
+
+# tables whose ids must never be reused (a script holding id 5 must never reach another record)
+_NEVER_REUSED = ("contact", "interaction", "deal", "deal_stage", "reminder", "history")
+# ISO 4217 currencies whose minor unit is not 1/100, and its exponent (see tinycrm.money)
+_NOT_CENTS = (
+    ("BIF", 0), ("CLP", 0), ("DJF", 0), ("GNF", 0), ("ISK", 0), ("JPY", 0), ("KMF", 0),
+    ("KRW", 0), ("PYG", 0), ("RWF", 0), ("UGX", 0), ("UYI", 0), ("VND", 0), ("VUV", 0),
+    ("XAF", 0), ("XOF", 0), ("XPF", 0), ("BHD", 3), ("IQD", 3), ("JOD", 3), ("KWD", 3),
+    ("LYD", 3), ("OMR", 3), ("TND", 3), ("CLF", 4), ("UYW", 4),
+)
+
+
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """Ids never reused (AUTOINCREMENT), money in each currency's own minor unit, notify claims.
+
+    Tables are rebuilt the way SQLite documents (new table, copy, drop, rename; foreign keys
+    are off while the migration runs). The sequence of each table starts above every id it
+    ever gave out, including rows since deleted, as far as history remembers them.
+    """
+    for table in _NEVER_REUSED:
+        create = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()[0]
+        indexes = [
+            row[0]
+            for row in conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                (table,),
+            )
+        ]
+        new_sql = create.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {table}_v2 (", 1).replace(
+            "id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,", 1
+        )
+        conn.execute(new_sql)
+        conn.execute(f"INSERT INTO {table}_v2 SELECT * FROM {table}")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE {table}_v2 RENAME TO {table}")
+        for sql in indexes:
+            conn.execute(sql)
+        high = conn.execute(
+            f"SELECT max(COALESCE((SELECT MAX(id) FROM {table}), 0),"
+            " COALESCE((SELECT MAX(row_id) FROM history WHERE tbl = ?), 0))",
+            (table,),
+        ).fetchone()[0]
+        conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
+        conn.execute("INSERT INTO sqlite_sequence(name, seq) VALUES (?, ?)", (table, high))
+    for code, places in _NOT_CENTS:  # stored as cents until now
+        if places < 2:
+            conn.execute(
+                "UPDATE deal SET value_minor = (value_minor + 50) / 100 WHERE currency = ?", (code,)
+            )
+        else:
+            conn.execute(
+                f"UPDATE deal SET value_minor = value_minor * {10 ** (places - 2)} WHERE currency = ?",
+                (code,),
+            )
+    # a notification is claimed ('sending') inside a write transaction before it is sent, so
+    # parallel cron runs send it once; a failed send releases the claim
+    conn.execute("ALTER TABLE notified ADD COLUMN state TEXT NOT NULL DEFAULT 'sent'")
+    conn.execute("CREATE INDEX history_user_tx ON history(user, txid)")
+
+
+MIGRATIONS: list[Migration] = [
     # 1: the whole first model
     [
         """CREATE TABLE contact (
@@ -80,7 +148,7 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX interaction_contact_at ON interaction(contact_id, at)",
         "CREATE INDEX interaction_at ON interaction(at)",
         "CREATE INDEX interaction_deal ON interaction(deal_id) WHERE deal_id IS NOT NULL",
-        # rowid = tinycrm.store.search_key(at, id): time-ordered, so the newest matches
+        # rowid = tinycrm.store.interactions.search_key(at, id): time-ordered, so the newest matches
         # come straight off the index
         "CREATE VIRTUAL TABLE interaction_fts USING fts5(doc, interaction_id UNINDEXED,"
         " tokenize='unicode61 remove_diacritics 2')",
@@ -167,6 +235,17 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX history_contact ON history(contact_id)",
         "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ],
+    # 2: ids never reused, money in minor units per currency, notify claims
+    _migration_2,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+_TABLES_1 = frozenset({
+    "contact", "contact_key", "deal", "deal_stage", "history", "interaction", "notified",
+    "occurrence", "reminder", "setting", "stage",
+    *(f"{fts}{part}" for fts in ("contact_fts", "contact_name_fts", "interaction_fts")
+      for part in ("", "_config", "_content", "_data", "_docsize", "_idx")),
+})  # fmt: skip
+# the tables a book of each version holds, no more and no fewer (a test checks them)
+TABLES: dict[int, frozenset[str]] = {1: _TABLES_1, 2: _TABLES_1 | {"sqlite_sequence"}}

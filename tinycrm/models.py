@@ -1,0 +1,129 @@
+"""The records tinycrm hands around, and the JSON keys of the scripting contract — defined once.
+
+Records are plain dicts (what `json.dumps` writes and what the TUI and the CLI read); their
+shapes are TypedDicts for the type checker only, so defining them costs nothing at start-up.
+The key tuples below are the contract (PRODUCT.md, "--json"): the store builds records with
+exactly these keys first, `to_json` keeps them in this order, `from_json` checks a document
+read back (import of `export json`).
+"""
+
+from __future__ import annotations
+
+from .errors import InvalidData
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypedDict
+
+    class Contact(TypedDict):
+        id: int
+        kind: str
+        name: str
+        org: str | None
+        title: str | None
+        emails: list[str]
+        phones: list[str]
+        tags: list[str]
+        tier: str | None
+        owner: str | None
+        birthday: str | None
+        every: str | None
+        notes: str | None
+        fields: dict[str, str]
+        created_at: str
+        updated_at: str
+        last_contacted_at: str | None
+        birthday_lunar: bool
+        anniversaries: list[dict[str, Any]]
+        addresses: list[str]
+        aliases: list[str]
+        org_id: int | None
+        next_touch_at: str | None
+        deleted_at: str | None
+
+    class Interaction(TypedDict, total=False):
+        id: int
+        contact_id: int
+        kind: str
+        at: str
+        summary: str
+        deal_id: int | None
+        user: str | None
+        body: str | None
+        contact: str
+        follow_up: dict[str, Any] | None
+
+    class Deal(TypedDict, total=False):
+        id: int
+        contact_id: int
+        title: str
+        value: str
+        currency: str
+        stage: str
+        probability: int
+        status: str
+        close_date: str | None
+        key: bool
+        owner: str | None
+        lost_reason: str | None
+        stage_entered_at: str
+        created_at: str
+        updated_at: str
+        closed_at: str | None
+        value_minor: int
+        contact: str
+        stages: list[dict[str, Any]]
+
+    class Reminder(TypedDict, total=False):
+        id: int
+        contact_id: int | None
+        deal_id: int | None
+        text: str
+        due: str
+        every: str | None
+        source: str
+        all_day: bool
+        from_done: bool
+        interaction_id: int | None
+        anchor: str | None
+        done_at: str | None
+        owner: str | None
+        contact: str | None
+
+CONTACT_KEYS = (
+    "id", "kind", "name", "org", "title", "emails", "phones", "tags", "tier", "owner",
+    "birthday", "every", "notes", "fields", "created_at", "updated_at", "last_contacted_at",
+)  # fmt: skip
+INTERACTION_KEYS = ("id", "contact_id", "kind", "at", "summary", "deal_id", "user")
+DEAL_KEYS = (
+    "id", "contact_id", "title", "value", "currency", "stage", "probability", "status",
+    "close_date", "key", "owner",
+)  # fmt: skip
+REMINDER_KEYS = ("id", "contact_id", "deal_id", "text", "due", "every", "source")
+KEYS = {
+    "contact": CONTACT_KEYS,
+    "interaction": INTERACTION_KEYS,
+    "deal": DEAL_KEYS,
+    "reminder": REMINDER_KEYS,
+}
+INTERACTION_KINDS = ("call", "email", "meeting", "message", "visit", "note")
+REMINDER_SOURCES = ("manual", "follow-up", "birthday", "anniversary", "cadence", "deal")
+
+
+def to_json(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    """A record as its JSON object: the contract's keys first, in their order, then the rest."""
+    keys = KEYS[kind]
+    out = {key: record.get(key) for key in keys}
+    out.update((k, v) for k, v in record.items() if k not in out)
+    return out
+
+
+def from_json(kind: str, obj: object, where: str = "") -> dict[str, Any]:
+    """Check a JSON object read back as a record of `kind`; InvalidData names what is missing."""
+    at = f"{where}: " if where else ""
+    if not isinstance(obj, dict):
+        raise InvalidData(f"{at}a {kind} must be a JSON object")
+    missing = [key for key in KEYS[kind] if key not in obj]
+    if missing:
+        raise InvalidData(f"{at}the {kind} lacks {', '.join(missing)}")
+    return dict(obj)

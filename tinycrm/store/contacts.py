@@ -1,0 +1,452 @@
+"""Contacts: people and organisations, their search documents and look-up keys, REFs, trash, forget."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from .. import textindex, validate
+from ..dates import parse_utc, utc_iso
+from ..errors import Ambiguous, Conflict, InvalidData, NotFound
+from .base import like_escape
+from .records import contact_record
+from .unit import UnitOfWork
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..models import Contact
+    from . import Store
+
+CONTACT_SORTS = {
+    "name": "c.name COLLATE NOCASE",
+    "org": "c.org COLLATE NOCASE",
+    "created": "c.created_at",
+    "updated": "c.updated_at",
+    "last": "c.last_contacted_at",
+    "next": "c.next_touch_at",
+    "tier": "c.tier",
+    "owner": "c.owner",
+    "id": "c.id",
+}
+CONTACT_FIELDS = {
+    "kind", "org", "title", "emails", "phones", "addresses", "tags", "birthday",
+    "birthday_lunar", "anniversaries", "every", "notes", "owner", "tier", "fields",
+    "aliases", "name",
+}  # fmt: skip
+
+
+def next_touch(every: str | None, last: str | None, created_at: str) -> str | None:
+    """When a contact with a keep-in-touch cadence is next due (never contacted: now-ish)."""
+    if not every:
+        return None
+    if last is None:
+        return created_at
+    from ..dates import parse_duration
+
+    return utc_iso(parse_utc(last) + parse_duration(every))
+
+
+def name_document(name: str, aliases: list[str]) -> str:
+    """What the trigram name index holds: the name and the names it was merged from."""
+    return "\n".join([name, *aliases])
+
+
+class ContactStore(UnitOfWork):
+    """Contacts and their derived columns."""
+
+    def _index_contact(self, contact_id: int) -> None:
+        """Rewrite the search document and the e-mail/phone/tag keys of one contact."""
+        self.conn.execute("DELETE FROM contact_fts WHERE rowid = ?", (contact_id,))
+        self.conn.execute("DELETE FROM contact_name_fts WHERE rowid = ?", (contact_id,))
+        self.conn.execute("DELETE FROM contact_key WHERE contact_id = ?", (contact_id,))
+        row = self._row("contact", contact_id)
+        if row is None:
+            return
+        emails = json.loads(row["emails"])
+        phones = json.loads(row["phones"])
+        tags = json.loads(row["tags"])
+        aliases = json.loads(row["aliases"])
+        doc = textindex.document(
+            row["name"], row["org"], row["title"], *emails, *phones, *tags, *aliases,
+            row["notes"], pinyin_of=row["name"],
+        )
+        self.conn.execute("INSERT INTO contact_fts(rowid, doc) VALUES (?, ?)", (contact_id, doc))
+        self.conn.execute(
+            "INSERT INTO contact_name_fts(rowid, name) VALUES (?, ?)",
+            (contact_id, name_document(row["name"], aliases)),
+        )
+        keys = [("email", e.lower()) for e in emails]
+        keys += [("phone", validate.phone_key(p)) for p in phones]
+        keys += [("tag", t.lower()) for t in tags]
+        self.conn.executemany(
+            "INSERT INTO contact_key(contact_id, kind, value) VALUES (?, ?, ?)",
+            [(contact_id, kind, value) for kind, value in keys],
+        )
+
+    def _touch(self, contact_id: int) -> None:
+        """Recompute the stored last-contacted time and the next keep-in-touch date."""
+        row = self.conn.execute(
+            "SELECT c.every, c.created_at, (SELECT MAX(at) FROM interaction i"
+            " WHERE i.contact_id = c.id) FROM contact c WHERE c.id = ?",
+            (contact_id,),
+        ).fetchone()
+        if row is None:
+            return
+        every, created_at, last = row
+        self.conn.execute(
+            "UPDATE contact SET last_contacted_at = ?, next_touch_at = ? WHERE id = ?",
+            (last, next_touch(every, last, created_at), contact_id),
+        )
+
+    def _contact_values(self, fields: dict[str, Any], existing: Contact | None = None) -> dict[str, Any]:
+        """Validate and convert user-level contact fields to column values."""
+        from ..dates import parse_birthday, parse_duration
+
+        values: dict[str, Any] = {}
+        if "name" in fields:
+            values["name"] = validate.name(fields["name"] or "")
+        if "kind" in fields and fields["kind"] is not None:
+            if fields["kind"] not in ("person", "org"):
+                raise InvalidData(f"invalid kind '{fields['kind']}': use person or org")
+            values["kind"] = fields["kind"]
+        for key in ("title", "notes", "owner", "tier"):
+            if key in fields:
+                values[key] = (fields[key] or "").strip() or None
+        if "org" in fields:
+            org = (fields["org"] or "").strip() or None
+            values["org"] = org
+            values["org_id"] = None
+            if org:
+                hit = self.conn.execute(
+                    "SELECT id FROM contact WHERE kind = 'org' AND name = ? COLLATE NOCASE"
+                    " AND deleted_at IS NULL",
+                    (org,),
+                ).fetchone()
+                values["org_id"] = hit[0] if hit else None
+        if "emails" in fields:
+            values["emails"] = json.dumps(
+                validate.dedupe(validate.email(e) for e in fields["emails"]), ensure_ascii=False
+            )
+        if "phones" in fields:
+            values["phones"] = json.dumps(
+                validate.dedupe((validate.phone(p) for p in fields["phones"]), key=validate.phone_key),
+                ensure_ascii=False,
+            )
+        if "addresses" in fields:
+            values["addresses"] = json.dumps(validate.dedupe(fields["addresses"]), ensure_ascii=False)
+        if "tags" in fields:
+            tags = validate.dedupe(t.lstrip("#") for t in fields["tags"])
+            for tag in tags:
+                if any(ch.isspace() for ch in tag):
+                    raise InvalidData(f"invalid tag '{tag}': no spaces in tags")
+            values["tags"] = json.dumps(tags, ensure_ascii=False)
+        if "aliases" in fields:
+            values["aliases"] = json.dumps(validate.dedupe(fields["aliases"]), ensure_ascii=False)
+        if "birthday_lunar" in fields and fields["birthday_lunar"] is not None:
+            values["birthday_lunar"] = 1 if fields["birthday_lunar"] else 0
+        if "birthday" in fields or "birthday_lunar" in values:
+            bday = fields["birthday"] if "birthday" in fields else (existing or {}).get("birthday")
+            lunar = bool(values.get("birthday_lunar", (existing or {}).get("birthday_lunar")))
+            values["birthday"] = parse_birthday(bday, lunar=lunar) if bday else None
+        if "anniversaries" in fields:
+            annis = []
+            for item in fields["anniversaries"] or []:
+                label = (item.get("label") or "").strip()
+                if not label:
+                    raise InvalidData("an anniversary needs a label")
+                lunar = bool(item.get("lunar"))
+                day = parse_birthday(item["date"], lunar=lunar)
+                annis.append({"label": label, "date": day, "lunar": lunar})
+            values["anniversaries"] = json.dumps(annis, ensure_ascii=False)
+        if "every" in fields:
+            every = (fields["every"] or "").strip() or None
+            if every:
+                parse_duration(every)
+            values["every"] = every
+        if "fields" in fields:
+            custom = {}
+            for key, value in (fields["fields"] or {}).items():
+                key = key.strip()
+                if not key:
+                    raise InvalidData("a custom field needs a name (KEY=VALUE)")
+                custom[key] = value
+            values["fields"] = json.dumps(custom, ensure_ascii=False)
+        return values
+
+    def add_contact(self: Store, name: str, **fields: Any) -> Contact:
+        """Create a contact; returns its record."""
+        unknown = set(fields) - CONTACT_FIELDS
+        if unknown:
+            raise InvalidData(f"unknown contact field(s): {', '.join(sorted(unknown))}")
+        fields.setdefault("owner", self.user)
+        with self.write(f"contact add {name}"):
+            values = self._contact_values({"name": name, **fields})
+            now = utc_iso(self.now())
+            values.update(created_at=now, updated_at=now)
+            contact_id = self._insert("contact", values)
+            self._index_contact(contact_id)
+            self._touch(contact_id)
+        return self.get_contact(contact_id)
+
+    def edit_contact(
+        self,
+        contact_id: int,
+        *,
+        add_tags: Iterable[str] = (),
+        rm_tags: Iterable[str] = (),
+        add_emails: Iterable[str] = (),
+        add_phones: Iterable[str] = (),
+        set_fields: dict | None = None,
+        unset_fields: Iterable[str] = (),
+        **fields: Any,
+    ) -> Contact:
+        """Change fields of a contact; list fields can be added to or removed from.
+
+        The record is read inside the write transaction, so an edit made by another
+        process meanwhile (a tag added) is the base of this one, never overwritten.
+        """
+        unknown = set(fields) - CONTACT_FIELDS
+        if unknown:
+            raise InvalidData(f"unknown contact field(s): {', '.join(sorted(unknown))}")
+        with self.write("contact edit") as unit:
+            current = self.get_contact(contact_id, include_trash=True)
+            unit.command = f"contact edit {current['name']}"
+            self._edit_contact(
+                current, list(add_tags), list(rm_tags), list(add_emails), list(add_phones),
+                set_fields, list(unset_fields), fields,
+            )
+        return self.get_contact(contact_id, include_trash=True)
+
+    def _edit_contact(
+        self,
+        current: Contact,
+        add_tags: list[str],
+        rm_tag_list: list[str],
+        add_emails: list[str],
+        add_phones: list[str],
+        set_fields: dict[str, str] | None,
+        unset_fields: list[str],
+        fields: dict[str, Any],
+    ) -> None:
+        contact_id = current["id"]
+        rm_tags = {t.lower().lstrip("#") for t in rm_tag_list}
+        if add_tags or rm_tags:
+            tags = fields.get("tags", current["tags"])
+            fields["tags"] = [t for t in [*tags, *add_tags] if t.lower() not in rm_tags]
+        if add_emails:
+            fields["emails"] = [*fields.get("emails", current["emails"]), *add_emails]
+        if add_phones:
+            fields["phones"] = [*fields.get("phones", current["phones"]), *add_phones]
+        if set_fields or unset_fields:
+            custom = dict(fields.get("fields", current["fields"]))
+            custom.update(set_fields or {})
+            for key in unset_fields:
+                custom.pop(key, None)
+            fields["fields"] = custom
+        values = self._contact_values(fields, current)
+        if not values:
+            return
+        values["updated_at"] = utc_iso(self.now())
+        self._update("contact", contact_id, values)
+        self._index_contact(contact_id)
+        self._touch(contact_id)
+
+    def get_contact(self, contact_id: int, *, include_trash: bool = False) -> Contact:
+        """One contact's record, or NotFound."""
+        row = self._row("contact", contact_id)
+        if row is None or (row["deleted_at"] and not include_trash):
+            raise NotFound(f"no contact with id {contact_id}")
+        return contact_record(row)
+
+    def resolve(self, ref: str, *, include_trash: bool = False) -> Contact:
+        """A contact from a REF: id, exact e-mail or phone, or a unique part of a name."""
+        ref = (ref or "").strip()
+        if not ref:
+            raise NotFound("empty contact reference")
+        live = "" if include_trash else " AND c.deleted_at IS NULL"
+        if ref.isdigit():
+            if int(ref) > validate.MAX_ID:
+                raise NotFound(f"no contact with id {ref}")
+            row = self.conn.execute(
+                f"SELECT c.id FROM contact c WHERE c.id = ?{live}", (int(ref),)
+            ).fetchone()
+            if row:
+                return self.get_contact(row[0], include_trash=include_trash)
+        if "@" in ref:
+            ids = self._ids(
+                "SELECT DISTINCT c.id FROM contact_key k JOIN contact c ON c.id = k.contact_id"
+                f" WHERE k.kind = 'email' AND k.value = ?{live}",
+                (ref.lower(),),
+            )
+            return self._one(ref, ids, include_trash)
+        if validate.looks_like_phone(ref):
+            ids = self._ids(
+                "SELECT DISTINCT c.id FROM contact_key k JOIN contact c ON c.id = k.contact_id"
+                f" WHERE k.kind = 'phone' AND k.value = ?{live}",
+                (validate.phone_key(ref),),
+            )
+            if ids:
+                return self._one(ref, ids, include_trash)
+        # a part of a name (or of a name it was merged from), case-insensitive
+        like = "%" + like_escape(ref) + "%"
+        if textindex.has_cjk(ref) and (match := textindex.match_expression(ref)):
+            # CJK characters are single tokens: a phrase of them is a substring
+            candidates = "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?"
+        elif len(ref) >= 3:
+            # trigrams find any substring of three characters or more
+            candidates = "SELECT rowid FROM contact_name_fts WHERE contact_name_fts MATCH ?"
+            match = '"' + ref.replace('"', '""') + '"'
+        else:
+            candidates, match = "", None
+        if candidates:
+            ids = self._ids(
+                f"SELECT c.id FROM contact c WHERE c.id IN ({candidates}){live}"
+                " AND (c.name LIKE ? ESCAPE '\\' OR c.aliases LIKE ? ESCAPE '\\') ORDER BY c.id LIMIT 51",
+                (match, like, like),
+            )
+        else:  # one or two latin characters: a scan, rare and still correct
+            ids = self._ids(
+                "SELECT c.id FROM contact c WHERE (c.name LIKE ? ESCAPE '\\'"
+                f" OR c.aliases LIKE ? ESCAPE '\\'){live} ORDER BY c.id LIMIT 51",
+                (like, like),
+            )
+        if len(ids) > 1:
+            exact = self._ids(
+                f"SELECT c.id FROM contact c WHERE c.name = ? COLLATE NOCASE{live}", (ref,)
+            )
+            if len(exact) == 1:
+                ids = exact
+        return self._one(ref, ids, include_trash)
+
+    def _one(self, ref: str, ids: list[int], include_trash: bool) -> Contact:
+        if not ids:
+            raise NotFound(f"no contact matches '{ref}'")
+        if len(ids) == 1:
+            return self.get_contact(ids[0], include_trash=include_trash)
+        rows = self.conn.execute(
+            f"SELECT id, name, org FROM contact WHERE id IN ({','.join('?' * len(ids[:10]))})"
+            " ORDER BY name",
+            ids[:10],
+        ).fetchall()
+        shown = "; ".join(f"{r[0]} {r[1]}" + (f" ({r[2]})" if r[2] else "") for r in rows)
+        more = f" and {len(ids) - 10}+ more" if len(ids) > 10 else ""
+        raise Ambiguous(
+            f"'{ref}' matches {len(ids)}{'+' if len(ids) > 50 else ''} contacts: {shown}{more}",
+            [{"id": r[0], "name": r[1], "org": r[2]} for r in rows],
+        )
+
+    def trash_contact(self, contact_id: int) -> Contact:
+        """Move a contact to the trash (nothing is deleted)."""
+        with self.write("contact rm") as unit:
+            contact = self.get_contact(contact_id)
+            unit.command = f"contact rm {contact['name']}"
+            now = utc_iso(self.now())
+            self._update("contact", contact_id, {"deleted_at": now, "updated_at": now})
+        return self.get_contact(contact_id, include_trash=True)
+
+    def restore_contact(self, contact_id: int) -> Contact:
+        """Bring a contact back from the trash."""
+        with self.write("contact restore") as unit:
+            contact = self.get_contact(contact_id, include_trash=True)
+            if not contact["deleted_at"]:
+                raise Conflict(f"contact {contact_id} ({contact['name']}) is not in the trash")
+            unit.command = f"contact restore {contact['name']}"
+            self._update(
+                "contact", contact_id, {"deleted_at": None, "updated_at": utc_iso(self.now())}
+            )
+        return self.get_contact(contact_id)
+
+    def forget_contact(self: Store, contact_id: int) -> Contact:
+        """Erase a contact for good: its rows, its search entries and its history."""
+        self.conn.execute("PRAGMA secure_delete = ON")  # overwrite freed pages too
+        try:
+            with self.write("contact forget"):
+                contact = self.get_contact(contact_id, include_trash=True)
+                for interaction_id, at in self.conn.execute(
+                    "SELECT id, at FROM interaction WHERE contact_id = ?", (contact_id,)
+                ).fetchall():
+                    self._unindex_interaction({"id": interaction_id, "at": at})
+                self.conn.execute("DELETE FROM contact_fts WHERE rowid = ?", (contact_id,))
+                self.conn.execute("DELETE FROM contact_name_fts WHERE rowid = ?", (contact_id,))
+                # done/snoozed occurrences of its derived items (keys of tinycrm.reminders:
+                # `birthday:CONTACT:…`, `deal-close:DEAL:…`, `reminder:REMINDER:…`), and their history
+                prefixes = [f"{kind}:{contact_id}:" for kind in ("birthday", "anniversary", "cadence")]
+                for deal_id in self._ids("SELECT id FROM deal WHERE contact_id = ?", (contact_id,)):
+                    prefixes += [f"deal-close:{deal_id}:", f"deal-stale:{deal_id}:"]
+                for rem_id in self._ids("SELECT id FROM reminder WHERE contact_id = ?", (contact_id,)):
+                    prefixes.append(f"reminder:{rem_id}:")
+                for prefix in prefixes:
+                    like = like_escape(prefix) + "%"
+                    self.conn.execute("DELETE FROM occurrence WHERE key LIKE ? ESCAPE '\\'", (like,))
+                    self.conn.execute("DELETE FROM notified WHERE key LIKE ? ESCAPE '\\'", (like,))
+                    self.conn.execute(
+                        "DELETE FROM history WHERE tbl = 'occurrence'"
+                        " AND json_extract(after, '$.key') LIKE ? ESCAPE '\\'",
+                        (like,),
+                    )
+                self.conn.execute("DELETE FROM contact WHERE id = ?", (contact_id,))
+                self.conn.execute("DELETE FROM history WHERE contact_id = ?", (contact_id,))
+        finally:
+            self.conn.execute("PRAGMA secure_delete = OFF")
+        return contact
+
+    def list_contacts(
+        self,
+        filter_text: str = "",
+        *,
+        sort: str = "name",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Contact]:
+        """Contacts matching a filter of the filter language, sorted in SQL."""
+        where, params = self._contact_where(filter_text)
+        order = self._contact_order(sort)
+        sql = f"SELECT c.* FROM contact c WHERE {where} ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, limit, offset]
+        cur = self.conn.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [contact_record(dict(zip(cols, row))) for row in cur]
+
+    def members(self, org_id: int) -> list[Contact]:
+        """The people of an organisation (not in the trash), by name."""
+        cur = self.conn.execute(
+            "SELECT c.* FROM contact c WHERE c.org_id = ? AND c.deleted_at IS NULL"
+            " ORDER BY c.name COLLATE NOCASE, c.id",
+            (org_id,),
+        )
+        cols = [d[0] for d in cur.description]
+        return [contact_record(dict(zip(cols, row))) for row in cur]
+
+    def count_contacts(self, filter_text: str = "") -> int:
+        """How many contacts match a filter."""
+        where, params = self._contact_where(filter_text)
+        return self.conn.execute(f"SELECT count(*) FROM contact c WHERE {where}", params).fetchone()[0]
+
+    def _contact_where(self, filter_text: str) -> tuple[str, list[Any]]:
+        from .. import query
+
+        expr = query.parse(filter_text or "")
+        if expr is None:
+            return "c.deleted_at IS NULL", []
+        sql, params = query.compile_contacts(expr, now=self.now(), user=self.user)
+        if not query.mentions_trash(expr):
+            sql = f"c.deleted_at IS NULL AND ({sql})"
+        return sql, list(params)
+
+    @staticmethod
+    def _contact_order(sort: str) -> str:
+        desc = sort.startswith("-")
+        key = sort.lstrip("-+")
+        if key not in CONTACT_SORTS:
+            raise InvalidData(f"invalid sort '{sort}': use {', '.join(CONTACT_SORTS)} (prefix - to reverse)")
+        direction = " DESC" if desc else ""
+        # empty values last; a descending sort does that by itself (NULL sorts lowest) and
+        # then keeps walking its index, id included, so the stale and last-contacted
+        # views read 50 index entries instead of sorting 100,000 rows
+        nulls = " NULLS LAST" if key in ("last", "next", "tier", "org") and not desc else ""
+        return f"{CONTACT_SORTS[key]}{direction}{nulls}, c.id{direction}"
+

@@ -1,0 +1,205 @@
+"""Deals: the pipeline's stages, deals and the history of the stages each deal entered."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .. import validate
+from ..dates import utc_iso
+from ..errors import Conflict, InvalidData, NotFound
+from ..money import parse_amount
+from .records import deal_record
+from .unit import UnitOfWork
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from ..models import Deal
+    from . import Store
+    from .unit import Unit
+
+
+class DealStore(UnitOfWork):
+    """Stages and deals."""
+
+    def stages(self) -> list[dict]:
+        """The pipeline stages in order, with probability and stale limit."""
+        cur = self.conn.execute("SELECT name, probability, position, stale_days FROM stage ORDER BY position")
+        return [dict(zip(("name", "probability", "position", "stale_days"), r)) for r in cur]
+
+    def _stage(self, name: str) -> dict[str, Any]:
+        wanted = (name or "").strip().lower()
+        for stage in self.stages():
+            if stage["name"] == wanted:
+                return stage
+        names = ", ".join(s["name"] for s in self.stages())
+        raise InvalidData(f"invalid stage '{name}': use {names}")
+
+    def add_deal(
+        self: Store,
+        contact_id: int,
+        title: str,
+        *,
+        value: str | int | Decimal | None = None,
+        currency: str | None = None,
+        stage: str = "lead",
+        probability: int | None = None,
+        close_date: str | None = None,
+        key: bool = False,
+        owner: str | None = None,
+    ) -> Deal:
+        """Create an open deal for a contact; `close_date` is `YYYY-MM-DD`."""
+        title = (title or "").strip()
+        if not title:
+            raise InvalidData("a deal needs a title")
+        st = self._stage(stage)
+        if st["name"] in ("won", "lost"):
+            raise InvalidData("a new deal starts in an open stage; use deal won/lost after")
+        currency = validate.currency(currency or self.setting("currency", "USD") or "USD")
+        prob = st["probability"] if probability is None else validate.probability(probability)
+        value_minor = parse_amount(value, currency)
+        close = validate.plan_date(close_date)
+        now = utc_iso(self.now())
+        with self.write(f"deal add {title}"):
+            contact = self.get_contact(contact_id)
+            deal_id = self._insert(
+                "deal",
+                {
+                    "contact_id": contact_id,
+                    "title": title,
+                    "value_minor": value_minor,
+                    "currency": currency,
+                    "stage": st["name"],
+                    "probability": prob,
+                    "status": "open",
+                    "close_date": close,
+                    "key": 1 if key else 0,
+                    "owner": owner or contact["owner"] or self.user,
+                    "stage_entered_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+            self._insert(
+                "deal_stage",
+                {"deal_id": deal_id, "stage": st["name"], "entered_at": now, "user": self.user},
+            )
+        return self.get_deal(deal_id)
+
+    def get_deal(self, deal_id: int) -> Deal:
+        """One deal's record (with its stage history), or NotFound."""
+        cur = self.conn.execute(
+            "SELECT d.*, c.name AS contact FROM deal d JOIN contact c ON c.id = d.contact_id"
+            " WHERE d.id = ?",
+            (deal_id,),
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise NotFound(f"no deal with id {deal_id}")
+        deal = deal_record(dict(zip([d[0] for d in cur.description], row)))
+        deal["stages"] = [
+            {"stage": s, "entered_at": at, "user": u}
+            for s, at, u in self.conn.execute(
+                "SELECT stage, entered_at, user FROM deal_stage WHERE deal_id = ? ORDER BY id",
+                (deal_id,),
+            )
+        ]
+        return deal
+
+    def list_deals(
+        self,
+        filter_text: str = "",
+        *,
+        contact_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[Deal]:
+        """Deals matching a filter (stage/status/value refer to the deal itself)."""
+        # one contact's deals are shown even when that contact is in the trash
+        where, params = ("d.contact_id = ?", [contact_id]) if contact_id else ("c.deleted_at IS NULL", [])
+        if filter_text and filter_text.strip():
+            from .. import query
+
+            expr = query.parse(filter_text)
+            sql, more = query.compile_deals(expr, now=self.now(), user=self.user)
+            if not query.mentions_trash(expr):
+                sql += " AND c.deleted_at IS NULL"
+            where = f"{where} AND ({sql})"
+            params += list(more)
+        sql = (
+            "SELECT d.*, c.name AS contact FROM deal d JOIN contact c ON c.id = d.contact_id"
+            f" LEFT JOIN stage s ON s.name = d.stage WHERE {where}"
+            " ORDER BY d.status = 'open' DESC, s.position, d.close_date IS NULL, d.close_date, d.id"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        cur = self.conn.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [deal_record(dict(zip(cols, row))) for row in cur]
+
+    def move_deal(self, deal_id: int, stage: str, *, reason: str | None = None) -> Deal:
+        """Move a deal to a stage; `won` and `lost` close it (lost with a reason)."""
+        with self.write("deal move") as unit:
+            deal = self.get_deal(deal_id)
+            self._move_deal(unit, deal, stage, reason)
+        return self.get_deal(deal_id)
+
+    def _move_deal(self, unit: Unit, deal: Deal, stage: str, reason: str | None) -> None:
+        deal_id = deal["id"]
+        st = self._stage(stage)
+        now = utc_iso(self.now())
+        changes: dict[str, Any] = {"updated_at": now}
+        if st["name"] != deal["stage"]:
+            changes.update(stage=st["name"], probability=st["probability"], stage_entered_at=now)
+        if st["name"] == "won":
+            changes.update(status="won", closed_at=now, lost_reason=None)
+        elif st["name"] == "lost":
+            changes.update(status="lost", closed_at=now, lost_reason=(reason or "").strip() or None)
+        else:
+            changes.update(status="open", closed_at=None, lost_reason=None)
+        if st["name"] == deal["stage"] and changes.get("lost_reason") == deal.get("lost_reason"):
+            raise Conflict(f"deal {deal_id} is already in {st['name']}")
+        unit.command = f"deal {st['name'] if st['name'] in ('won', 'lost') else 'move'} {deal['title']}"
+        self._update("deal", deal_id, changes)
+        if "stage" in changes:
+            self._insert(
+                "deal_stage",
+                {"deal_id": deal_id, "stage": st["name"], "entered_at": now, "user": self.user},
+            )
+
+    def edit_deal(self, deal_id: int, **fields: Any) -> Deal:
+        """Change a deal's title, value, currency, close date, key flag, probability or owner."""
+        with self.write("deal edit") as unit:
+            deal = self.get_deal(deal_id)
+            unit.command = f"deal edit {deal['title']}"
+            self._edit_deal(deal, fields)
+        return self.get_deal(deal_id)
+
+    def _edit_deal(self, deal: Deal, fields: dict[str, Any]) -> None:
+        deal_id = deal["id"]
+        changes: dict[str, Any] = {}
+        if fields.get("title") is not None:
+            if not fields["title"].strip():
+                raise InvalidData("a deal needs a title")
+            changes["title"] = fields["title"].strip()
+        currency = deal["currency"]
+        if fields.get("currency") is not None:
+            currency = changes["currency"] = validate.currency(fields["currency"])
+        if fields.get("value") is not None:
+            changes["value_minor"] = parse_amount(fields["value"], currency)
+        elif currency != deal["currency"]:  # the same amount, in the new currency's minor units
+            changes["value_minor"] = parse_amount(deal["value"], currency)
+        if "close_date" in fields and fields["close_date"] is not None:
+            changes["close_date"] = validate.plan_date(fields["close_date"]) or None
+        if fields.get("key") is not None:
+            changes["key"] = 1 if fields["key"] else 0
+        if fields.get("probability") is not None:
+            changes["probability"] = validate.probability(fields["probability"])
+        if fields.get("owner") is not None:
+            changes["owner"] = fields["owner"]
+        if not changes:
+            return
+        changes["updated_at"] = utc_iso(self.now())
+        self._update("deal", deal_id, changes)
+

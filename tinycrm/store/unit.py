@@ -1,0 +1,303 @@
+"""The unit of work: one `BEGIN IMMEDIATE` transaction per change, its history, and undo.
+
+Every write — and every read a write depends on — happens inside `Store.write()`, so two
+processes editing the same record take turns instead of overwriting each other (a deferred
+transaction that reads and then writes fails at once under WAL, and a read made before the
+transaction would be stale). Every change to a user-visible row is recorded in `history`
+(who, when, before, after) under one transaction id, which is what `undo` takes back.
+Derived columns (last-contacted time, next keep-in-touch date, the search index and the
+e-mail/phone/tag keys) are not history: they are recomputed from the rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..dates import utc_iso
+from ..errors import Busy, Conflict, CrmError, NotFound
+from .base import StoreBase
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from . import Store
+
+
+class Unit:
+    """One open write transaction: its history id and the words history will show for it."""
+
+    __slots__ = ("txid", "command")
+
+    def __init__(self, txid: int, command: str) -> None:
+        self.txid = txid
+        self.command = command
+
+
+def storage_error(exc: sqlite3.Error, path: object) -> CrmError:
+    """An SQLite failure during a write, in words a person can act on."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        from .connection import BUSY_TIMEOUT_S
+
+        return Busy(
+            f"the book {path} is busy: another tinycrm has been writing to it for over "
+            f"{BUSY_TIMEOUT_S} s; nothing was written — try again in a moment"
+        )
+    if "readonly" in text:
+        return CrmError(f"cannot write {path}: the file or its folder is read-only")
+    if "disk is full" in text or "disk I/O" in text:
+        return CrmError(f"cannot write {path}: {text}; nothing was written")
+    return CrmError(f"cannot write {path}: {text}")
+
+
+class UnitOfWork(StoreBase):
+    """Transactions, history and undo."""
+
+    @contextmanager
+    def write(self, command: str) -> Iterator[Unit]:
+        """One `BEGIN IMMEDIATE` transaction; all history rows in it share one txid.
+
+        Nested calls join the outer transaction (a service that logs and adds a follow-up,
+        or a command that prints its result before it commits, is still one change).
+        """
+        if self._unit is not None:
+            yield self._unit
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise storage_error(exc, self.path) from None
+        try:
+            # history ids never come back (AUTOINCREMENT): the next one names this change
+            row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'history'").fetchone()
+            self._unit = Unit((row[0] if row else 0) + 1, command)
+            yield self._unit
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise storage_error(exc, self.path) from None
+        except BaseException:
+            self._rollback()
+            raise
+        finally:
+            self._unit = None
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def _log(
+        self,
+        table: str,
+        row_id: int,
+        op: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        unit = self._unit
+        assert unit is not None, "writes must happen inside Store.write()"
+        source = after or before or {}
+        contact_id = row_id if table == "contact" else source.get("contact_id")
+        if contact_id is None and source.get("deal_id") is not None:  # deal_stage rows
+            hit = self.conn.execute(
+                "SELECT contact_id FROM deal WHERE id = ?", (source["deal_id"],)
+            ).fetchone()
+            contact_id = hit[0] if hit else None
+        self.conn.execute(
+            "INSERT INTO history(txid, at, user, command, tbl, row_id, contact_id, op, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                unit.txid,
+                utc_iso(self.now()),
+                self.user,
+                unit.command,
+                table,
+                row_id,
+                contact_id,
+                op,
+                json.dumps(before, ensure_ascii=False) if before is not None else None,
+                json.dumps(after, ensure_ascii=False) if after is not None else None,
+            ),
+        )
+
+    def _insert(self, table: str, values: dict[str, Any]) -> int:
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values()))
+        row_id = cur.lastrowid
+        assert row_id is not None
+        self._log(table, row_id, "insert", None, self._row(table, row_id))
+        return row_id
+
+    def _update(self, table: str, row_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        before = self._row(table, row_id)
+        if before is None:
+            raise NotFound(f"no {table} {row_id}")
+        changes = {k: v for k, v in changes.items() if before.get(k) != v}
+        if not changes or set(changes) <= {"updated_at"}:
+            return before  # a change that changes nothing is not history
+        sets = ", ".join(f"{col} = ?" for col in changes)
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*changes.values(), row_id))
+        after = self._row(table, row_id)
+        assert after is not None
+        self._log(table, row_id, "update", before, after)
+        return after
+
+    def _delete(self, table: str, row_id: int) -> dict[str, Any]:
+        before = self._row(table, row_id)
+        if before is None:
+            raise NotFound(f"no {table} {row_id}")
+        self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        self._log(table, row_id, "delete", before, None)
+        return before
+
+    # ------------------------------------------------------------ history and undo
+
+    def history(self, contact_id: int | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Changes, newest first, of one contact or of everything."""
+        sql = "SELECT * FROM history"
+        params: list[Any] = []
+        if contact_id is not None:
+            sql += " WHERE contact_id = ?"
+            params.append(contact_id)
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(limit)
+        cur = self.conn.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        out = []
+        for row in cur:
+            item = dict(zip(cols, row))
+            before = json.loads(item["before"]) if item["before"] else None
+            after = json.loads(item["after"]) if item["after"] else None
+            out.append(
+                {
+                    "id": item["id"],
+                    "txid": item["txid"],
+                    "at": item["at"],
+                    "user": item["user"],
+                    "command": item["command"],
+                    "table": item["tbl"],
+                    "row_id": item["row_id"],
+                    "contact_id": item["contact_id"],
+                    "op": item["op"],
+                    "changes": _changes(before, after),
+                    "before": before,
+                    "after": after,
+                    "undone_at": item["undone_at"],
+                }
+            )
+        return out
+
+    def undo(self: Store) -> dict[str, Any]:
+        """Take back the acting user's own most recent change not yet undone.
+
+        A colleague's change is never taken back; a change that someone else has built on
+        since (a later change to the same record) is refused with an error naming it.
+        """
+        with self.write("undo"):
+            row = self.conn.execute(
+                "SELECT txid, command, user, at FROM history WHERE undone_at IS NULL AND user = ?"
+                " ORDER BY txid DESC LIMIT 1",
+                (self.user,),
+            ).fetchone()
+            if row is None:
+                raise Conflict(f"nothing to undo (of yours, {self.user})")
+            txid, command, user, at = row
+            entries = self.conn.execute(
+                "SELECT tbl, row_id, op, before, after FROM history WHERE txid = ? ORDER BY id DESC",
+                (txid,),
+            ).fetchall()
+            later = self.conn.execute(
+                "SELECT h.user, h.command, h.at FROM history h JOIN history mine ON mine.txid = ?"
+                " AND ((mine.tbl = h.tbl AND mine.row_id = h.row_id) OR (mine.tbl = 'contact'"
+                " AND mine.op = 'insert' AND h.contact_id = mine.row_id))"
+                " WHERE h.txid > ? AND h.undone_at IS NULL AND h.tbl != 'occurrence'"
+                " ORDER BY h.id DESC LIMIT 1",
+                (txid, txid),
+            ).fetchone()
+            if later is not None:
+                who, what, when = later
+                raise Conflict(
+                    f"cannot undo '{command}': {who} has changed the same record since"
+                    f" ('{what}', {when}); undo that first"
+                )
+            touched: set[int] = set()
+            for table, row_id, op, before_text, after_text in entries:
+                before = json.loads(before_text) if before_text else None
+                after = json.loads(after_text) if after_text else None
+                try:
+                    self._revert(table, row_id, op, before, after)
+                except sqlite3.IntegrityError:
+                    raise Conflict(
+                        f"cannot undo '{command}': it refers to a record that was erased for good"
+                        " (contact forget) or changed since"
+                    ) from None
+                for rec in (before, after):
+                    if rec:
+                        cid = row_id if table == "contact" else rec.get("contact_id")
+                        if cid:
+                            touched.add(cid)
+            for cid in touched:
+                self._index_contact(cid)
+                self._touch(cid)
+            self.conn.execute(
+                "UPDATE history SET undone_at = ? WHERE txid = ?", (utc_iso(self.now()), txid)
+            )
+        return {"txid": txid, "command": command, "user": user, "at": at, "changes": len(entries)}
+
+    def _revert(
+        self: Store,
+        table: str,
+        row_id: int,
+        op: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+    ) -> None:
+        if table == "occurrence":
+            key = (after or before or {}).get("key")
+            self.conn.execute("DELETE FROM occurrence WHERE key = ?", (key,))
+            if before:
+                self.conn.execute(
+                    "INSERT INTO occurrence(key, state, until, at) VALUES (?, ?, ?, ?)",
+                    (before["key"], before["state"], before["until"], before["at"]),
+                )
+            return
+        if before is not None:
+            before = self._live_references(before)
+        if op == "insert":
+            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+            if table == "interaction" and after is not None:
+                self._unindex_interaction(after)
+        elif op == "update" and before is not None:
+            cols = [c for c in before if c != "id"]
+            self.conn.execute(
+                f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                (*(before[c] for c in cols), row_id),
+            )
+        elif op == "delete" and before is not None:
+            cols = list(before)
+            self.conn.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                tuple(before[c] for c in cols),
+            )
+            if table == "interaction":
+                self._index_interaction(before)
+
+    def _live_references(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A row to put back, its optional links to records erased since (forget) let go."""
+        row = dict(row)
+        for column, target in (("org_id", "contact"), ("deal_id", "deal"), ("interaction_id", "interaction")):
+            ref = row.get(column)
+            if ref is not None and self._row(target, ref) is None:
+                row[column] = None
+        return row
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    if before is None or after is None:
+        return {}
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v and k != "updated_at"}

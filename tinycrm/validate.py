@@ -1,0 +1,118 @@
+"""What is acceptable: one place that checks e-mails, phones, dates, probabilities, currencies, ids.
+
+Pure (no SQL, no I/O); the store calls these on every write path and the CLI and TUI
+get the same messages. Each function returns the cleaned value or raises InvalidData.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from .errors import InvalidData
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_RE = re.compile(r"^\+?[\d\s().\-/]{5,}$")
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+MAX_ID = 2**63 - 1
+PLAN_YEARS = (1900, 2199)
+
+
+def email(text: str) -> str:
+    """A checked, trimmed e-mail address (case kept; matched case-insensitively)."""
+    value = text.strip()
+    if not _EMAIL_RE.match(value):
+        raise InvalidData(f"invalid e-mail '{text}'")
+    return value
+
+
+def looks_like_phone(text: str) -> bool:
+    """True when the text is written like a phone number (digits, spaces, + ( ) . - /)."""
+    return bool(_PHONE_RE.match(text)) and sum(ch.isdigit() for ch in text) >= 5
+
+
+def phone(text: str) -> str:
+    """A checked phone number, as entered but trimmed."""
+    value = text.strip()
+    if not looks_like_phone(value):
+        raise InvalidData(f"invalid phone '{text}'")
+    return value
+
+
+def phone_key(text: str) -> str:
+    """The digits of a phone number (and a leading +), for look-up."""
+    text = text.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return ("+" if text.startswith("+") else "") + digits
+
+
+def currency(text: str) -> str:
+    """A three-letter currency code, upper case."""
+    code = (text or "").strip().upper()
+    if not _CURRENCY_RE.match(code):
+        raise InvalidData(f"invalid currency '{text}': use a 3-letter code such as EUR")
+    return code
+
+
+def probability(value: Any) -> int:
+    """A percentage 0–100."""
+    try:
+        prob = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidData(f"invalid probability '{value}': use 0 to 100") from None
+    if not 0 <= prob <= 100:
+        raise InvalidData(f"invalid probability '{value}': use 0 to 100")
+    return prob
+
+
+def plan_date(text: str | None) -> str | None:
+    """A `YYYY-MM-DD` date for plans (close dates), within the years tinycrm plans for."""
+    if text is None or text == "":
+        return None
+    try:
+        day = datetime.strptime(str(text), "%Y-%m-%d")
+    except ValueError:
+        raise InvalidData(f"invalid date '{text}': use YYYY-MM-DD") from None
+    low, high = PLAN_YEARS
+    if not low <= day.year <= high:
+        raise InvalidData(f"invalid date '{text}': use a year from {low} to {high}")
+    return day.strftime("%Y-%m-%d")
+
+
+def record_id(value: int | str, what: str = "record") -> int:
+    """An id as given on a command line: a positive integer SQLite can hold."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidData(f"invalid {what} id '{value}': use a number") from None
+    if not 0 < number <= MAX_ID:
+        raise InvalidData(f"no {what} with id {value}")
+    return number
+
+
+def dedupe(values: Iterable[str], key: Callable[[str], str] = str.lower) -> list[str]:
+    """Trimmed values, empty ones and repeats (by `key`) left out, order kept."""
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        value = value.strip()
+        if value and key(value) not in seen:
+            seen.add(key(value))
+            out.append(value)
+    return out
+
+
+def name(text: str) -> str:
+    """A contact's or deal's name: trimmed, with at least one visible character."""
+    value = text.strip()
+    if not value:
+        raise InvalidData("a contact needs a name")
+    if not any(ch.isprintable() and not ch.isspace() and ch not in "\u200b\u200c\u200d\u2060\ufeff"
+               for ch in value):
+        raise InvalidData("a name needs at least one visible character")
+    return value

@@ -1,6 +1,6 @@
 """What is due, as a service over the store: used by `due`, `remind`, cron and the Agenda screen.
 
-`tinycrm.reminders` computes due items from records and `now`; `tinycrm.store_due` reads
+`tinycrm.reminders` computes due items from records and `now`; `tinycrm.store.due` reads
 only the records that can be due in a window; this module joins the two and applies
 done/snooze to stored reminders and to derived items. No SQL here, no Typer, no output.
 
@@ -12,9 +12,9 @@ derived, by its key (`reminder:5:2026-11-22T09:00:00Z`, `birthday:12:2026-11-22`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
-from . import store_due
 from .dates import local_at, parse_utc, utc_iso
 from .errors import Conflict, InvalidData, NotFound
 from .reminders import (
@@ -27,6 +27,7 @@ from .reminders import (
     next_due_after_done,
 )
 from .store import Store
+from .store import due as store_due
 
 DERIVED = ("birthday", "anniversary", "cadence", "deal-close", "deal-stale")
 CADENCE_MARGIN = timedelta(hours=2)
@@ -161,8 +162,14 @@ def _when(dt: datetime, tz, all_day: bool) -> str:
 def mark_done(store: Store, key_or_id: str | int, now_local: datetime) -> str:
     """Handle one occurrence: a recurring reminder moves on, a one-off is done, a derived one recorded.
 
-    Returns a one-line description of what happened.
+    Read and write are one transaction, so two runs marking the same daily reminder done at
+    once move it one day, not two. Returns a one-line description of what happened.
     """
+    with store.write(f"remind done {key_or_id}"):
+        return _mark_done(store, key_or_id, now_local)
+
+
+def _mark_done(store: Store, key_or_id: str | int, now_local: datetime) -> str:
     tz = now_local.tzinfo
     reminder = _open_reminder(store, key_or_id)
     if reminder is not None:
@@ -190,8 +197,20 @@ def snooze(
     """Move one occurrence to `until`; a stored reminder's due moves (its anchor stays).
 
     With `all_day` (a WHEN without a time, such as `tomorrow`) a timed reminder keeps its time
-    of day on the new day. Returns a one-line description.
+    of day on the new day. One transaction, like `mark_done`. Returns a one-line description.
     """
+    with store.write(f"remind snooze {key_or_id}"):
+        return _snooze(store, key_or_id, until, all_day=all_day, now_local=now_local)
+
+
+def _snooze(
+    store: Store,
+    key_or_id: str | int,
+    until: datetime,
+    *,
+    all_day: bool,
+    now_local: datetime | None,
+) -> str:
     if until.tzinfo is None:
         raise ValueError("naive until")
     tz = until.tzinfo if now_local is None else now_local.tzinfo
@@ -235,6 +254,25 @@ def unnotified(store: Store, items: list[DueItem]) -> list[DueItem]:
 def mark_notified(store: Store, items: list[DueItem]) -> None:
     """Remember that these occurrences were notified, so later runs stay quiet about them."""
     store.mark_notified(item.key for item in items)
+
+
+def notify_once(store: Store, items: list[DueItem], send: Callable[[list[DueItem]], None]) -> list[DueItem]:
+    """Send the occurrences nobody has sent yet, each exactly once however many runs overlap.
+
+    The occurrences are claimed in one write transaction before `send` runs, confirmed after
+    it returns, and released for the next run when it raises. Returns what this run sent.
+    """
+    claimed = set(store.claim_notifications(item.key for item in items))
+    mine = [item for item in items if item.key in claimed]
+    if not mine:
+        return []
+    try:
+        send(mine)
+    except BaseException:
+        store.release_notifications(claimed)
+        raise
+    store.confirm_notifications(claimed)
+    return mine
 
 
 def horizon(now_local: datetime, within: str | None = None) -> datetime:

@@ -6,7 +6,6 @@ No Typer, Textual or Rich here: these paths must start fast.
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 
 from .output import emit_fields, emit_json, pad, use_color
 from .session import State, local_text
@@ -18,23 +17,12 @@ def _heading(text: str) -> str:
     return f"\033[1m{text}\033[0m" if use_color() else text
 
 
-def contact_picture(st: State, contact: dict, *, limit: int | None = TIMELINE_SHOWN) -> dict:
-    """A contact with its interactions, deals and open reminders: the 360° record."""
-    store = st.store()
-    picture = dict(contact)
-    picture["interactions"] = store.timeline(contact["id"], limit=limit)
-    picture["interaction_count"] = (
-        store.count_interactions(contact["id"]) if limit is not None else len(picture["interactions"])
-    )
-    picture["deals"] = store.list_deals(contact_id=contact["id"])
-    picture["reminders"] = store.list_reminders(contact_id=contact["id"])
-    return picture
-
-
 def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
     """`contact show REF`: one customer's whole picture."""
+    from .services.contacts import picture as contact_picture
+
     contact = st.store().resolve(ref, include_trash=True)
-    picture = contact_picture(st, contact, limit=None if as_json else TIMELINE_SHOWN)
+    picture = contact_picture(st.store(), contact, limit=None if as_json else TIMELINE_SHOWN)
     if as_json:
         emit_json(picture)
         return 0
@@ -67,6 +55,12 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
             ("notes", contact["notes"]),
         ]
     )
+    people = picture.get("people")
+    if people:
+        out.write("\n" + _heading(f"People ({len(people)})") + "\n")
+        for person in people:
+            title = f"  {person['title']}" if person["title"] else ""
+            out.write(f"  #{person['id']}  {person['name']}{title}\n")
     interactions = picture["interactions"]
     total = picture["interaction_count"]
     out.write("\n" + _heading(f"Timeline ({len(interactions)} of {total})") + "\n")
@@ -112,30 +106,16 @@ def log_interaction(
     as_json: bool = False,
 ) -> int:
     """`log REF TEXT`: record an interaction, optionally with a follow-up."""
-    from .dates import parse_when
+    from .services.interactions import log_interaction as log
 
-    store = st.store()
-    now = st.local_now()
-    at_dt: datetime | None = None
-    if at:
-        when = parse_when(at, now)
-        at_dt = when.at if not when.all_day else when.at.replace(hour=now.hour, minute=now.minute)
-    follow = parse_when(next_when, now) if next_when else None
-    contact = store.resolve(ref)
-    record = store.log(
-        contact["id"],
-        text,
-        kind=kind,
-        at=at_dt,
-        deal_id=deal,
-        follow_up=follow.at if follow else None,
-        follow_up_all_day=follow.all_day if follow else True,
+    record = log(
+        st.store(), ref, text, now_local=st.local_now(), kind=kind, at=at, deal_id=deal,
+        next_when=next_when,
     )
     if as_json:
-        record["contact"] = contact["name"]
         emit_json(record)
         return 0
-    line = f"logged {record['id']}: {kind} with {contact['name']}"
+    line = f"logged {record['id']}: {kind} with {record['contact']}"
     follow_up = record["follow_up"]
     if follow_up:
         line += f"; follow up {local_text(follow_up['due'], all_day=follow_up['all_day'])}"
@@ -168,12 +148,11 @@ def show_due(
     tz = now.tzinfo
     items = agenda.collect(store, now, agenda.horizon(now, within))
     if notify:
-        items = agenda.unnotified(store, items)
-        if items:
-            from .notify import send
+        from .notify import send
 
-            send(items, tuple(urls), tz=tz, sender=sender)
-            agenda.mark_notified(store, items)
+        items = agenda.notify_once(
+            store, items, lambda mine: send(mine, tuple(urls), tz=tz, sender=sender)
+        )
         if not as_json:
             return 0
     if as_json:

@@ -30,14 +30,10 @@ CSV_COLUMNS = [
 
 
 def _close(st: State, when: str | None) -> str | None:
-    """A close date from any WHEN form, as YYYY-MM-DD."""
-    if when is None:
-        return None
-    if when == "":
-        return ""
-    from ..dates import parse_when
+    """A close date from any WHEN form, as YYYY-MM-DD (the deal service's reading)."""
+    from ..services.deals import close_date
 
-    return parse_when(when, st.local_now()).at.strftime("%Y-%m-%d")
+    return close_date(when, st.local_now())
 
 
 def _print(deal: dict, as_json: bool, verb: str) -> None:

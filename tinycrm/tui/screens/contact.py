@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from ...dates import format_local, utc_iso
 from ...errors import NotFound
+from ...services.contacts import picture as contact_picture
 from ..base import CrmScreen
 from .forms import ContactForm, DealForm, LogForm, ReminderForm
 
@@ -77,12 +78,14 @@ class ContactScreen(CrmScreen):
         try:
             with self.store() as store:
                 contact = store.get_contact(self.contact_id, include_trash=True)
+                whole = contact_picture(store, contact, limit=TIMELINE_LIMIT)
                 picture = {
                     "contact": contact,
-                    "timeline": store.timeline(self.contact_id, limit=TIMELINE_LIMIT),
-                    "interactions": store.count_interactions(self.contact_id),
-                    "deals": store.list_deals(contact_id=self.contact_id),
-                    "reminders": store.list_reminders(contact_id=self.contact_id),
+                    "timeline": whole["interactions"],
+                    "interactions": whole["interaction_count"],
+                    "deals": whole["deals"],
+                    "reminders": whole["reminders"],
+                    "people": whole.get("people", []),
                     "stages": [s["name"] for s in store.stages()],
                 }
         except NotFound:

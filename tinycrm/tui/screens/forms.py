@@ -19,20 +19,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ...dates import parse_when
 from ...errors import CrmError, InvalidData
-from ...store import INTERACTION_KINDS, Store
+from ...models import INTERACTION_KINDS
+from ...store import Store
 
 
 def _split(text: str) -> list[str]:
     """A comma-separated field as a list (empty items dropped)."""
     return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _when(text: str, now: datetime):
-    """An optional WHEN: None when left empty, else parsed exactly as the CLI does."""
-    text = text.strip()
-    return parse_when(text, now) if text else None
 
 
 class FormScreen(ModalScreen[dict | None]):
@@ -158,20 +152,13 @@ class LogForm(FormScreen):
         }
 
     def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
-        """Store.log, with dates read like `tinycrm log --at/--next`."""
+        """The log service, exactly as `tinycrm log --at/--next`."""
+        from ...services.interactions import log_interaction
+
         assert self.contact is not None
-        at = _when(values["at"], now)
-        at_dt = None
-        if at is not None:
-            at_dt = at.at if not at.all_day else at.at.replace(hour=now.hour, minute=now.minute)
-        follow = _when(values["next"], now)
-        return store.log(
-            self.contact["id"],
-            values["text"],
-            kind=str(values["kind"]),
-            at=at_dt,
-            follow_up=follow.at if follow else None,
-            follow_up_all_day=follow.all_day if follow else True,
+        return log_interaction(
+            store, self.contact["id"], values["text"], now_local=now, kind=str(values["kind"]),
+            at=values["at"], next_when=values["next"],
         )
 
 
@@ -214,17 +201,14 @@ class DealForm(FormScreen):
         }
 
     def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
-        """Store.add_deal; the store checks value, currency and stage."""
+        """The deal service, exactly as `tinycrm deal add`; the store checks value, currency, stage."""
+        from ...services.deals import add_deal
+
         assert self.contact is not None
-        close = _when(values["close"], now)
-        return store.add_deal(
-            self.contact["id"],
-            values["title"],
-            value=values["value"].strip() or None,
-            currency=values["currency"].strip() or None,
-            stage=str(values["stage"]),
-            close_date=close.at.strftime("%Y-%m-%d") if close else None,
-            key=bool(values["key"]),
+        return add_deal(
+            store, self.contact["id"], values["title"], now_local=now,
+            value=values["value"].strip() or None, currency=values["currency"].strip() or None,
+            stage=str(values["stage"]), close=values["close"], key=bool(values["key"]),
         )
 
 
@@ -249,14 +233,12 @@ class ReminderForm(FormScreen):
         return {"due": self.text("due"), "text": self.text("text"), "every": self.text("every")}
 
     def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
-        """Store.add_reminder; a missing date is the CLI's error too."""
+        """The reminder service, exactly as `tinycrm remind add`."""
+        from ... import agenda
+
         assert self.contact is not None
-        due = parse_when(values["due"], now)
-        return store.add_reminder(
-            self.contact["id"],
-            due.at,
-            values["text"],
-            all_day=due.all_day,
+        return agenda.add_reminder(
+            store, str(self.contact["id"]), values["due"], values["text"], now_local=now,
             every=values["every"].strip() or None,
         )
 

@@ -7,6 +7,7 @@ module of its own so a newcomer finds where, say, deals are stored, in one look.
 - `schema` — the numbered migrations
 - `unit` — the unit of work: `BEGIN IMMEDIATE`, history, undo
 - `contacts`, `interactions`, `deals`, `reminders`, `settings` — one module per record type
+- `bulk` — many rows in one transaction, one history row per batch (imports)
 - `search` — the full-text indexes; `due`, `reports` — the read models of `due` and the reports
 - `records` — rows as the contract's records (`tinycrm.models`)
 
@@ -24,6 +25,7 @@ from datetime import datetime
 
 from ..config import default_user, resolve_db_path
 from ..dates import utc_now
+from .bulk import BulkStore
 from .connection import connect, migrate
 from .contacts import CONTACT_FIELDS, CONTACT_SORTS, ContactStore, name_document, next_touch
 from .deals import DealStore
@@ -38,7 +40,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-class Store(ContactStore, InteractionStore, DealStore, ReminderStore, SettingStore, SearchStore):
+class Store(BulkStore, ContactStore, InteractionStore, DealStore, ReminderStore, SettingStore, SearchStore):
     """An open tinycrm book: every record type's reads and writes, in units of work."""
 
     @classmethod

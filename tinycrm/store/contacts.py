@@ -53,6 +53,26 @@ def name_document(name: str, aliases: list[str]) -> str:
     return "\n".join([name, *aliases])
 
 
+def _list(text: str) -> list[str]:
+    return [] if text == "[]" else list(json.loads(text))
+
+
+def index_entries(row: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]:
+    """A contact row's full-text document, trigram name document and look-up keys."""
+    emails = _list(row["emails"])
+    phones = _list(row["phones"])
+    tags = _list(row["tags"])
+    aliases = _list(row["aliases"])
+    doc = textindex.document(
+        row["name"], row["org"], row["title"], *emails, *phones, *tags, *aliases,
+        row["notes"], pinyin_of=row["name"],
+    )
+    keys = [("email", e.lower()) for e in emails]
+    keys += [("phone", validate.phone_key(p)) for p in phones]
+    keys += [("tag", t.lower()) for t in tags]
+    return doc, name_document(row["name"], aliases), keys
+
+
 class ContactStore(UnitOfWork):
     """Contacts and their derived columns."""
 
@@ -64,22 +84,9 @@ class ContactStore(UnitOfWork):
         row = self._row("contact", contact_id)
         if row is None:
             return
-        emails = json.loads(row["emails"])
-        phones = json.loads(row["phones"])
-        tags = json.loads(row["tags"])
-        aliases = json.loads(row["aliases"])
-        doc = textindex.document(
-            row["name"], row["org"], row["title"], *emails, *phones, *tags, *aliases,
-            row["notes"], pinyin_of=row["name"],
-        )
+        doc, names, keys = index_entries(row)
         self.conn.execute("INSERT INTO contact_fts(rowid, doc) VALUES (?, ?)", (contact_id, doc))
-        self.conn.execute(
-            "INSERT INTO contact_name_fts(rowid, name) VALUES (?, ?)",
-            (contact_id, name_document(row["name"], aliases)),
-        )
-        keys = [("email", e.lower()) for e in emails]
-        keys += [("phone", validate.phone_key(p)) for p in phones]
-        keys += [("tag", t.lower()) for t in tags]
+        self.conn.execute("INSERT INTO contact_name_fts(rowid, name) VALUES (?, ?)", (contact_id, names))
         self.conn.executemany(
             "INSERT INTO contact_key(contact_id, kind, value) VALUES (?, ?, ?)",
             [(contact_id, kind, value) for kind, value in keys],
@@ -100,7 +107,13 @@ class ContactStore(UnitOfWork):
             (last, next_touch(every, last, created_at), contact_id),
         )
 
-    def _contact_values(self, fields: dict[str, Any], existing: Contact | None = None) -> dict[str, Any]:
+    def _contact_values(
+        self,
+        fields: dict[str, Any],
+        existing: Contact | None = None,
+        *,
+        org_cache: dict[str, int | None] | None = None,
+    ) -> dict[str, Any]:
         """Validate and convert user-level contact fields to column values."""
         from ..dates import parse_birthday, parse_duration
 
@@ -118,13 +131,17 @@ class ContactStore(UnitOfWork):
             org = (fields["org"] or "").strip() or None
             values["org"] = org
             values["org_id"] = None
-            if org:
+            if org and org_cache is not None and org.lower() in org_cache:
+                values["org_id"] = org_cache[org.lower()]
+            elif org:
                 hit = self.conn.execute(
                     "SELECT id FROM contact WHERE kind = 'org' AND name = ? COLLATE NOCASE"
                     " AND deleted_at IS NULL",
                     (org,),
                 ).fetchone()
                 values["org_id"] = hit[0] if hit else None
+                if org_cache is not None:
+                    org_cache[org.lower()] = values["org_id"]
         if "emails" in fields:
             values["emails"] = json.dumps(
                 validate.dedupe(validate.email(e) for e in fields["emails"]), ensure_ascii=False
@@ -312,6 +329,8 @@ class ContactStore(UnitOfWork):
                 f" OR c.aliases LIKE ? ESCAPE '\\'){live} ORDER BY c.id LIMIT 51",
                 (like, like),
             )
+        if not ids and ref.isascii() and ref.isalpha():
+            ids = self._pinyin_ids(ref.lower(), live)
         if len(ids) > 1:
             exact = self._ids(
                 f"SELECT c.id FROM contact c WHERE c.name = ? COLLATE NOCASE{live}", (ref,)
@@ -319,6 +338,15 @@ class ContactStore(UnitOfWork):
             if len(exact) == 1:
                 ids = exact
         return self._one(ref, ids, include_trash)
+
+    def _pinyin_ids(self, ref: str, live: str) -> list[int]:
+        """Chinese names whose pinyin initials or full pinyin are `ref` (`zw`, `zhangwei` → 张伟)."""
+        rows = self.conn.execute(
+            f"SELECT c.id, c.name FROM contact c WHERE c.id IN (SELECT rowid FROM contact_fts"
+            f" WHERE contact_fts MATCH ?){live} ORDER BY c.id LIMIT 200",
+            ('"' + ref + '"',),
+        ).fetchall()
+        return [cid for cid, name in rows if ref in textindex.pinyin_tokens(name)][:51]
 
     def _one(self, ref: str, ids: list[int], include_trash: bool) -> Contact:
         if not ids:

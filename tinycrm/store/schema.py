@@ -52,8 +52,14 @@ def _migration_2(conn: sqlite3.Connection) -> None:
                 (table,),
             )
         ]
-        new_sql = create.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {table}_v2 (", 1).replace(
-            "id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,", 1
+        new_sql = (
+            create.replace(f"CREATE TABLE {table} (", f"CREATE TABLE {table}_v2 (", 1)
+            .replace("id INTEGER PRIMARY KEY,", "id INTEGER PRIMARY KEY AUTOINCREMENT,", 1)
+            # a whole import is one history row per batch of ids (store/bulk.py)
+            .replace(
+                "CHECK (op IN ('insert', 'update', 'delete'))",
+                "CHECK (op IN ('insert', 'update', 'delete', 'bulk'))",
+            )
         )
         conn.execute(new_sql)
         conn.execute(f"INSERT INTO {table}_v2 SELECT * FROM {table}")
@@ -235,7 +241,7 @@ MIGRATIONS: list[Migration] = [
         "CREATE INDEX history_contact ON history(contact_id)",
         "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ],
-    # 2: ids never reused, money in minor units per currency, notify claims
+    # 2: ids never reused, money in minor units per currency, notify claims, bulk history
     _migration_2,
 ]
 

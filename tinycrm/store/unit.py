@@ -229,6 +229,9 @@ class UnitOfWork(StoreBase):
             for table, row_id, op, before_text, after_text in entries:
                 before = json.loads(before_text) if before_text else None
                 after = json.loads(after_text) if after_text else None
+                if op == "bulk":
+                    touched |= self._revert_bulk(table, after or {"ids": []})
+                    continue
                 try:
                     self._revert(table, row_id, op, before, after)
                 except sqlite3.IntegrityError:
@@ -242,8 +245,9 @@ class UnitOfWork(StoreBase):
                         if cid:
                             touched.add(cid)
             for cid in touched:
-                self._index_contact(cid)
-                self._touch(cid)
+                if self._row("contact", cid) is not None:
+                    self._index_contact(cid)
+                    self._touch(cid)
             self.conn.execute(
                 "UPDATE history SET undone_at = ? WHERE txid = ?", (utc_iso(self.now()), txid)
             )

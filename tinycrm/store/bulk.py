@@ -1,0 +1,177 @@
+"""Bulk writes: many contacts or interactions in one transaction, one history row per batch.
+
+An import of 100,000 rows must not take a minute (the per-row path indexes and logs each row
+separately) nor hold the write lock for long, and it must be one `undo` step. So rows are
+validated exactly as the single path does (`_contact_values`), their ids taken from the
+table's sequence up front, and rows, search documents and keys written with `executemany`;
+history gets one `bulk` row per batch listing the ids, which is what undo deletes. A bulk
+history row holds ids only, never personal data, so `forget` has nothing to erase there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .. import textindex
+from ..dates import utc_iso
+from ..errors import InvalidData
+from .base import chunks
+from .contacts import CONTACT_FIELDS, ContactStore, index_entries, next_touch
+from .interactions import InteractionStore, search_key
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+BATCH = 5000
+_CONTACT_COLUMNS = (
+    "id", "kind", "name", "org", "org_id", "title", "emails", "phones", "addresses", "tags",
+    "birthday", "birthday_lunar", "anniversaries", "every", "notes", "owner", "tier", "fields",
+    "aliases", "created_at", "updated_at", "last_contacted_at", "next_touch_at", "deleted_at",
+)  # fmt: skip
+_CONTACT_DEFAULTS: dict[str, Any] = {
+    "kind": "person", "org": None, "org_id": None, "title": None, "emails": "[]", "phones": "[]",
+    "addresses": "[]", "tags": "[]", "birthday": None, "birthday_lunar": 0, "anniversaries": "[]",
+    "every": None, "notes": None, "owner": None, "tier": None, "fields": "{}", "aliases": "[]",
+    "last_contacted_at": None, "next_touch_at": None, "deleted_at": None,
+}  # fmt: skip
+
+
+class BulkStore(ContactStore, InteractionStore):
+    """Many rows at once, inside the caller's unit of work (or one of its own)."""
+
+    def _next_ids(self, table: str, count: int) -> int:
+        """The first of `count` fresh ids of `table` (ids are never reused)."""
+        row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        high = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
+        return max(row[0] if row else 0, high) + 1
+
+    def _log_bulk(self, table: str, ids: Sequence[int]) -> None:
+        self._log(table, ids[0], "bulk", None, {"ids": list(ids)})
+
+    def add_contacts(self, drafts: Iterable[dict[str, Any]], *, command: str = "import") -> list[int]:
+        """Create contacts from field dicts (the names `add_contact` takes); returns their ids in order.
+
+        A bad row raises InvalidData naming its position (1-based) and nothing is written.
+        """
+        ids: list[int] = []
+        with self.write(command):
+            now = utc_iso(self.now())
+            org_cache: dict[str, int | None] = {}
+            batch: list[dict[str, Any]] = []
+            for number, draft in enumerate(drafts, 1):
+                unknown = set(draft) - CONTACT_FIELDS
+                if unknown:
+                    raise InvalidData(f"row {number}: unknown field(s) {', '.join(sorted(unknown))}")
+                fields = dict(draft)
+                fields.setdefault("owner", self.user)
+                try:
+                    values = self._contact_values(fields, org_cache=org_cache)
+                except InvalidData as exc:
+                    raise InvalidData(f"row {number}: {exc}") from None
+                batch.append(values)
+                if len(batch) >= BATCH:
+                    ids += self._insert_contacts(batch, now)
+                    batch = []
+            if batch:
+                ids += self._insert_contacts(batch, now)
+        return ids
+
+    def _insert_contacts(self, batch: list[dict[str, Any]], now: str) -> list[int]:
+        first = self._next_ids("contact", len(batch))
+        rows = []
+        for offset, values in enumerate(batch):
+            row = {**_CONTACT_DEFAULTS, **values, "id": first + offset, "created_at": now, "updated_at": now}
+            row["next_touch_at"] = next_touch(row["every"], None, now)
+            rows.append(row)
+        self.conn.executemany(
+            f"INSERT INTO contact ({', '.join(_CONTACT_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(_CONTACT_COLUMNS))})",
+            [tuple(row[col] for col in _CONTACT_COLUMNS) for row in rows],
+        )
+        docs, names, keys = [], [], []
+        for row in rows:
+            doc, name_doc, row_keys = index_entries(row)
+            docs.append((row["id"], doc))
+            names.append((row["id"], name_doc))
+            keys += [(row["id"], kind, value) for kind, value in row_keys]
+        self.conn.executemany("INSERT INTO contact_fts(rowid, doc) VALUES (?, ?)", docs)
+        self.conn.executemany("INSERT INTO contact_name_fts(rowid, name) VALUES (?, ?)", names)
+        self.conn.executemany("INSERT INTO contact_key(contact_id, kind, value) VALUES (?, ?, ?)", keys)
+        ids = [row["id"] for row in rows]
+        self._log_bulk("contact", ids)
+        return ids
+
+    def add_interactions(self, rows: Iterable[dict[str, Any]], *, command: str = "import") -> list[int]:
+        """Record many interactions (contact_id, kind, at, summary, body, deal_id, user); ids in order."""
+        from ..models import INTERACTION_KINDS
+
+        ids: list[int] = []
+        touched: set[int] = set()
+        with self.write(command):
+            now = utc_iso(self.now())
+            batch: list[dict[str, Any]] = []
+            for number, item in enumerate(rows, 1):
+                summary = (item.get("summary") or "").strip()
+                kind = item.get("kind") or "note"
+                if not summary or kind not in INTERACTION_KINDS:
+                    raise InvalidData(f"row {number}: an interaction needs a text and a kind")
+                batch.append(
+                    {
+                        "contact_id": item["contact_id"], "kind": kind, "at": item["at"],
+                        "summary": summary, "body": item.get("body"), "deal_id": item.get("deal_id"),
+                        "user": item.get("user") or self.user, "created_at": now,
+                    }
+                )
+                touched.add(item["contact_id"])
+                if len(batch) >= BATCH:
+                    ids += self._insert_interactions(batch)
+                    batch = []
+            if batch:
+                ids += self._insert_interactions(batch)
+            for chunk in chunks(touched):
+                for contact_id in chunk:
+                    self._touch(contact_id)
+        return ids
+
+    def _insert_interactions(self, batch: list[dict[str, Any]]) -> list[int]:
+        first = self._next_ids("interaction", len(batch))
+        cols = ("id", "contact_id", "kind", "at", "summary", "body", "deal_id", "user", "created_at")
+        for offset, row in enumerate(batch):
+            row["id"] = first + offset
+        self.conn.executemany(
+            f"INSERT INTO interaction ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [tuple(row[c] for c in cols) for row in batch],
+        )
+        self.conn.executemany(
+            "INSERT INTO interaction_fts(rowid, doc, interaction_id) VALUES (?, ?, ?)",
+            [
+                (search_key(r["at"], r["id"]), textindex.document(r["summary"], r["body"]), r["id"])
+                for r in batch
+            ],
+        )
+        ids = [row["id"] for row in batch]
+        self._log_bulk("interaction", ids)
+        return ids
+
+    def _revert_bulk(self, table: str, after: dict[str, Any]) -> set[int]:
+        """Undo of one bulk batch: delete its rows (and their index entries); the contacts touched."""
+        ids: list[int] = after["ids"]
+        touched: set[int] = set()
+        for chunk in chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            if table == "contact":
+                self.conn.execute(f"DELETE FROM contact_fts WHERE rowid IN ({marks})", chunk)
+                self.conn.execute(f"DELETE FROM contact_name_fts WHERE rowid IN ({marks})", chunk)
+                self.conn.execute(f"DELETE FROM contact WHERE id IN ({marks})", chunk)
+            elif table == "interaction":
+                rows = self.conn.execute(
+                    f"SELECT id, at, contact_id FROM interaction WHERE id IN ({marks})", chunk
+                ).fetchall()
+                for interaction_id, at, contact_id in rows:
+                    self._unindex_interaction({"id": interaction_id, "at": at})
+                    touched.add(contact_id)
+                self.conn.execute(f"DELETE FROM interaction WHERE id IN ({marks})", chunk)
+        return touched
+
+

@@ -28,13 +28,16 @@ def test_bulk_contacts_are_found_like_any_other(store: Store) -> None:
         ]
         + [{"name": f"Person {i}"} for i in range(12_000)]
     )
-    assert len(ids) == 12_002 and ids == sorted(ids) and ids[0] == 2
+    assert len(ids) == 12_002
+    assert ids == sorted(ids)
+    assert ids[0] == 2
     assert store.resolve("ada@engines.example")["id"] == ids[0]
     assert store.resolve("+86 138 0000 0000")["name"] == "张伟"
     assert store.resolve("zw")["name"] == "张伟"
     assert [c["name"] for c in store.list_contacts("tag:vip")] == ["Ada Lovelace"]
     ada = store.get_contact(ids[0])
-    assert ada["org_id"] == 1 and ada["owner"] == "tester"
+    assert ada["org_id"] == 1
+    assert ada["owner"] == "tester"
     assert store.get_contact(ids[1])["next_touch_at"] == "2026-11-30T09:00:00Z"
     assert store.search("person 11999")["contacts"][0]["name"] == "Person 11999"
 
@@ -63,7 +66,8 @@ def test_a_bad_row_names_its_number_and_nothing_is_written(store: Store) -> None
 def test_bulk_interactions_touch_their_contacts_and_undo_in_one_step(store: Store) -> None:
     ada = store.add_contact("Ada Lovelace", every="30d")
     store.add_interactions(
-        {"contact_id": ada["id"], "kind": "call", "at": f"2026-11-{day:02d}T10:00:00Z", "summary": f"call {day}"}
+        {"contact_id": ada["id"], "kind": "call", "at": f"2026-11-{day:02d}T10:00:00Z",
+         "summary": f"call {day}"}
         for day in range(1, 29)
     )
     assert store.get_contact(ada["id"])["last_contacted_at"] == "2026-11-28T10:00:00Z"

@@ -110,7 +110,7 @@ def test_a_failed_send_is_released_for_the_next_run(tmp_path: Path) -> None:
         def broken(mine: list) -> None:
             raise OSError("no network")
 
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match="no network"):
             agenda.notify_once(store, items, broken)
         sent: list = []
         assert agenda.notify_once(store, items, sent.extend) == items
@@ -192,9 +192,13 @@ def test_a_lock_held_too_long_is_a_sentence_and_nothing_is_written(tmp_path: Pat
 def test_a_failure_inside_the_unit_rolls_back_everything_in_it(tmp_path: Path) -> None:
     with _open(str(tmp_path / "crm.db")) as store:
         store.add_contact("Ada Lovelace")
-        with pytest.raises(RuntimeError), store.write("log"):
-            store.log(1, "hello", follow_up=NOW)
-            raise RuntimeError("the output could not be written")
+        def log_then_fail() -> None:
+            with store.write("log"):
+                store.log(1, "hello", follow_up=NOW)
+                raise RuntimeError("the output could not be written")
+
+        with pytest.raises(RuntimeError):
+            log_then_fail()
         assert store.timeline(1) == []
         assert store.list_reminders() == []
 

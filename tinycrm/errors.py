@@ -16,7 +16,7 @@ class NotFound(CrmError):
 class Ambiguous(CrmError):
     """A reference matches several records; the message lists them."""
 
-    def __init__(self, message: str, candidates: list | None = None) -> None:
+    def __init__(self, message: str, candidates: list[dict[str, object]] | None = None) -> None:
         super().__init__(message)
         self.candidates = candidates or []
 

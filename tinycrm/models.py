@@ -51,7 +51,7 @@ if TYPE_CHECKING:
         user: str | None
         body: str | None
         contact: str
-        follow_up: dict[str, Any] | None
+        follow_up: Reminder | None
 
     class Deal(TypedDict, total=False):
         id: int

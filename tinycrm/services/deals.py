@@ -18,7 +18,8 @@ def close_date(when: str | None, now_local: datetime) -> str | None:
         return None
     if not when.strip():
         return ""
-    return parse_when(when, now_local).at.strftime("%Y-%m-%d")
+    day: datetime = parse_when(when, now_local).at
+    return day.strftime("%Y-%m-%d")
 
 
 def add_deal(

@@ -17,9 +17,10 @@ def interaction_time(at: str | None, now_local: datetime) -> datetime | None:
     if not at or not at.strip():
         return None
     when = parse_when(at, now_local)
+    moment: datetime = when.at
     if when.all_day:
-        return when.at.replace(hour=now_local.hour, minute=now_local.minute)
-    return when.at
+        return moment.replace(hour=now_local.hour, minute=now_local.minute)
+    return moment
 
 
 def log_interaction(

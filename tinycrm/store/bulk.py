@@ -44,7 +44,7 @@ class BulkStore(ContactStore, InteractionStore):
         """The first of `count` fresh ids of `table` (ids are never reused)."""
         row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
         high = self.conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
-        return max(row[0] if row else 0, high) + 1
+        return int(max(row[0] if row else 0, high)) + 1
 
     def _log_bulk(self, table: str, ids: Sequence[int]) -> None:
         self._log(table, ids[0], "bulk", None, {"ids": list(ids)})

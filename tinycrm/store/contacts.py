@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..models import Contact
-    from . import Store
 
 CONTACT_SORTS = {
     "name": "c.name COLLATE NOCASE",
@@ -164,8 +163,9 @@ class ContactStore(UnitOfWork):
         if "birthday_lunar" in fields and fields["birthday_lunar"] is not None:
             values["birthday_lunar"] = 1 if fields["birthday_lunar"] else 0
         if "birthday" in fields or "birthday_lunar" in values:
-            bday = fields["birthday"] if "birthday" in fields else (existing or {}).get("birthday")
-            lunar = bool(values.get("birthday_lunar", (existing or {}).get("birthday_lunar")))
+            old: dict[str, Any] = dict(existing) if existing else {}
+            bday = fields["birthday"] if "birthday" in fields else old.get("birthday")
+            lunar = bool(values.get("birthday_lunar", old.get("birthday_lunar")))
             values["birthday"] = parse_birthday(bday, lunar=lunar) if bday else None
         if "anniversaries" in fields:
             annis = []
@@ -192,7 +192,7 @@ class ContactStore(UnitOfWork):
             values["fields"] = json.dumps(custom, ensure_ascii=False)
         return values
 
-    def add_contact(self: Store, name: str, **fields: Any) -> Contact:
+    def add_contact(self, name: str, **fields: Any) -> Contact:
         """Create a contact; returns its record."""
         unknown = set(fields) - CONTACT_FIELDS
         if unknown:
@@ -215,7 +215,7 @@ class ContactStore(UnitOfWork):
         rm_tags: Iterable[str] = (),
         add_emails: Iterable[str] = (),
         add_phones: Iterable[str] = (),
-        set_fields: dict | None = None,
+        set_fields: dict[str, str] | None = None,
         unset_fields: Iterable[str] = (),
         **fields: Any,
     ) -> Contact:
@@ -386,7 +386,7 @@ class ContactStore(UnitOfWork):
             )
         return self.get_contact(contact_id)
 
-    def forget_contact(self: Store, contact_id: int) -> Contact:
+    def forget_contact(self, contact_id: int) -> Contact:
         """Erase a contact for good: its rows, its search entries and its history."""
         self.conn.execute("PRAGMA secure_delete = ON")  # overwrite freed pages too
         try:
@@ -452,7 +452,7 @@ class ContactStore(UnitOfWork):
     def count_contacts(self, filter_text: str = "") -> int:
         """How many contacts match a filter."""
         where, params = self._contact_where(filter_text)
-        return self.conn.execute(f"SELECT count(*) FROM contact c WHERE {where}", params).fetchone()[0]
+        return int(self.conn.execute(f"SELECT count(*) FROM contact c WHERE {where}", params).fetchone()[0])
 
     def _contact_where(self, filter_text: str) -> tuple[str, list[Any]]:
         from .. import query

@@ -16,14 +16,13 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..models import Deal
-    from . import Store
     from .unit import Unit
 
 
 class DealStore(UnitOfWork):
     """Stages and deals."""
 
-    def stages(self) -> list[dict]:
+    def stages(self) -> list[dict[str, Any]]:
         """The pipeline stages in order, with probability and stale limit."""
         cur = self.conn.execute("SELECT name, probability, position, stale_days FROM stage ORDER BY position")
         return [dict(zip(("name", "probability", "position", "stale_days"), r)) for r in cur]
@@ -37,7 +36,7 @@ class DealStore(UnitOfWork):
         raise InvalidData(f"invalid stage '{name}': use {names}")
 
     def add_deal(
-        self: Store,
+        self,
         contact_id: int,
         title: str,
         *,

@@ -38,7 +38,7 @@ _DEAL_SELECT = (
 )
 
 
-def _contact(row: tuple) -> dict[str, Any]:
+def _contact(row: tuple[Any, ...]) -> dict[str, Any]:
     rec = dict(zip(_CONTACT_COLUMNS, row))
     annis = rec["anniversaries"]
     rec["anniversaries"] = json.loads(annis) if annis and annis != "[]" else []
@@ -74,7 +74,7 @@ def yearly_contacts(
     found: dict[int, dict[str, Any]] = {}
     live = "c.deleted_at IS NULL"
     by_day = f"{_CONTACT_SELECT} WHERE c.birthday IS NOT NULL AND substr(c.birthday, -5) IN"
-    queries: list[tuple[str, list]] = []
+    queries: list[tuple[str, list[Any]]] = []
     if month_days is None:
         queries.append((f"{_CONTACT_SELECT} WHERE c.birthday IS NOT NULL AND {live}", []))
     elif lunar_month_days is None:
@@ -93,7 +93,7 @@ def yearly_contacts(
     return list(found.values())
 
 
-def _chunked(template: str, values: list) -> list[tuple[str, list]]:
+def _chunked(template: str, values: list[Any]) -> list[tuple[str, list[Any]]]:
     """One query per chunk of an IN list; `template` has one `{}` for the placeholders."""
     return [
         (template.format(",".join("?" * len(chunk))), chunk)
@@ -125,7 +125,7 @@ def due_deals(store: Store, until_day: str, stale_before: dict[str, str]) -> lis
     live = "c.deleted_at IS NULL"
     # without ANALYZE statistics SQLite prefers deal_status_stage (all open deals) here
     by_close = _DEAL_SELECT.replace("FROM deal d", "FROM deal d INDEXED BY deal_close")
-    queries: list[tuple[str, tuple]] = [
+    queries: list[tuple[str, tuple[Any, ...]]] = [
         (
             f"{by_close} WHERE d.status = 'open' AND d.close_date IS NOT NULL"
             f" AND d.close_date <= ? AND {live}",
@@ -163,7 +163,7 @@ def occurrence_states(store: Store) -> dict[str, dict[str, Any]]:
 # --- export ---------------------------------------------------------------------------
 
 
-def _filtered(store: Store, filter_text: str) -> tuple[str, list]:
+def _filtered(store: Store, filter_text: str) -> tuple[str, list[Any]]:
     """A WHERE clause on `c` for the contacts matching a filter (trash excluded)."""
     return store._contact_where(filter_text)
 

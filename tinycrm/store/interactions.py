@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..models import Interaction
-    from . import Store
 
 
 def search_key(at: str, interaction_id: int) -> int:
@@ -28,7 +27,7 @@ class InteractionStore(UnitOfWork):
     """Interactions and their search index."""
 
     def log(
-        self: Store,
+        self,
         contact_id: int,
         summary: str,
         *,
@@ -95,9 +94,9 @@ class InteractionStore(UnitOfWork):
 
     def count_interactions(self, contact_id: int) -> int:
         """How many interactions a contact has."""
-        return self.conn.execute(
+        return int(self.conn.execute(
             "SELECT count(*) FROM interaction WHERE contact_id = ?", (contact_id,)
-        ).fetchone()[0]
+        ).fetchone()[0])
 
     def timeline(
         self,

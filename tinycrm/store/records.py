@@ -24,7 +24,7 @@ def _json(text: str) -> Any:
 
 def contact_record(row: dict[str, Any]) -> Contact:
     """A contact row as its JSON-contract record."""
-    rec: Any = {
+    rec: dict[str, Any] = {
         "id": row["id"],
         "kind": row["kind"],
         "name": row["name"],
@@ -50,12 +50,12 @@ def contact_record(row: dict[str, Any]) -> Contact:
         "next_touch_at": row["next_touch_at"],
         "deleted_at": row["deleted_at"],
     }
-    return rec
+    return rec  # type: ignore[return-value]
 
 
 def interaction_record(row: dict[str, Any]) -> Interaction:
     """An interaction row as its JSON-contract record."""
-    rec: Any = {
+    rec: dict[str, Any] = {
         "id": row["id"],
         "contact_id": row["contact_id"],
         "kind": row["kind"],
@@ -67,12 +67,12 @@ def interaction_record(row: dict[str, Any]) -> Interaction:
     }
     if "contact" in row:
         rec["contact"] = row["contact"]
-    return rec
+    return rec  # type: ignore[return-value]
 
 
 def deal_record(row: dict[str, Any]) -> Deal:
     """A deal row as its JSON-contract record; `value` is an exact decimal string."""
-    rec: Any = {
+    rec: dict[str, Any] = {
         "id": row["id"],
         "contact_id": row["contact_id"],
         "title": row["title"],
@@ -93,12 +93,12 @@ def deal_record(row: dict[str, Any]) -> Deal:
     }
     if "contact" in row:
         rec["contact"] = row["contact"]
-    return rec
+    return rec  # type: ignore[return-value]
 
 
 def reminder_record(row: dict[str, Any]) -> Reminder:
     """A stored reminder row as its JSON-contract record."""
-    rec: Any = {
+    rec: dict[str, Any] = {
         "id": row["id"],
         "contact_id": row["contact_id"],
         "deal_id": row["deal_id"],
@@ -115,6 +115,6 @@ def reminder_record(row: dict[str, Any]) -> Reminder:
     }
     if "contact" in row:
         rec["contact"] = row["contact"]
-    return rec
+    return rec  # type: ignore[return-value]
 
 

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ..models import Reminder
-    from . import Store
 
 
 class ReminderStore(UnitOfWork):
@@ -30,7 +29,7 @@ class ReminderStore(UnitOfWork):
         return self._insert("reminder", values)
 
     def add_reminder(
-        self: Store,
+        self,
         contact_id: int | None,
         due: datetime,
         text: str,

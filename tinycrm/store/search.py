@@ -23,7 +23,7 @@ class SearchStore(UnitOfWork):
         stops after `limit` entries instead of sorting every match (120,000 of a million
         interactions for a common word took 800 ms).
         """
-        found: list[dict] = []
+        found: list[Any] = []
         offset, batch = 0, max(limit * 2, 20)
         while len(found) < limit:
             ids = self._ids(
@@ -50,8 +50,8 @@ class SearchStore(UnitOfWork):
         if not text:
             raise InvalidData("search needs a text")
         match = textindex.match_expression(text)
-        contacts: list[dict] = []
-        interactions: list[dict] = []
+        contacts: list[Any] = []
+        interactions: list[Any] = []
         if match:
             cur = self.conn.execute(
                 "SELECT c.* FROM contact c WHERE c.id IN (SELECT rowid FROM contact_fts"

@@ -35,5 +35,5 @@ class SettingStore(UnitOfWork):
 
     def data_version(self) -> int:
         """SQLite's per-connection change counter: it moves when another connection commits."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 

@@ -24,7 +24,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from . import Store
 
 
 class Unit:
@@ -192,7 +191,7 @@ class UnitOfWork(StoreBase):
             )
         return out
 
-    def undo(self: Store) -> dict[str, Any]:
+    def undo(self) -> dict[str, Any]:
         """Take back the acting user's own most recent change not yet undone.
 
         A colleague's change is never taken back; a change that someone else has built on
@@ -244,17 +243,16 @@ class UnitOfWork(StoreBase):
                         cid = row_id if table == "contact" else rec.get("contact_id")
                         if cid:
                             touched.add(cid)
-            for cid in touched:
-                if self._row("contact", cid) is not None:
-                    self._index_contact(cid)
-                    self._touch(cid)
+            for cid in touched:  # a contact gone by the undo loses its index entries here
+                self._index_contact(cid)
+                self._touch(cid)
             self.conn.execute(
                 "UPDATE history SET undone_at = ? WHERE txid = ?", (utc_iso(self.now()), txid)
             )
         return {"txid": txid, "command": command, "user": user, "at": at, "changes": len(entries)}
 
     def _revert(
-        self: Store,
+        self,
         table: str,
         row_id: int,
         op: str,

@@ -1,0 +1,41 @@
+"""The JSON of every contract command is the same before and after the storage package (issue 7).
+
+`tests/golden/json/` was written by the build before the refactoring (`tests/golden/parity.py`
+on commit 639415e); this runs the same commands on the same demo book with this build. The one
+intended difference: an organisation's `contact show --json` now lists its `people` (PRODUCT.md).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent / "golden"
+ADDED_KEYS = {"people"}
+
+
+@pytest.fixture(scope="module")
+def now_printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("json")
+    subprocess.run([sys.executable, str(HERE / "parity.py"), str(out)], check=True, timeout=300)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (HERE / "json").glob("*.json")))
+def test_the_json_is_what_it_was(now_printed: Path, name: str) -> None:
+    before = (HERE / "json" / name).read_text()
+    after = (now_printed / name).read_text()
+    if before == after:
+        return
+    status_before, _, body_before = before.partition("\n")
+    status_after, _, body_after = after.partition("\n")
+    assert status_after == status_before
+    old, new = json.loads(body_before), json.loads(body_after)
+    assert isinstance(new, dict)
+    assert set(new) - set(old) <= ADDED_KEYS
+    assert {k: v for k, v in new.items() if k not in ADDED_KEYS} == old
+    assert list(new)[: len(old)] == list(old)  # the old keys keep their order

@@ -33,10 +33,12 @@ READS = {
     "search": ["search", "li", "--json"],
 }
 WRITES = {
-    "contact-add": ["contact", "add", "Parity Person", "--email", "parity@example.com", "--tag", "p", "--json"],
-    "log": ["log", "parity@example.com", "called about parity", "--kind", "call", "--next", "2026-12-04", "--json"],
-    "deal-add": ["deal", "add", "parity@example.com", "Parity deal", "--value", "1234.50", "--currency", "EUR",
-                 "--close", "2026-12-31", "--json"],
+    "contact-add": ["contact", "add", "Parity Person", "--email", "parity@example.com", "--tag", "p",
+                    "--json"],
+    "log": ["log", "parity@example.com", "called about parity", "--kind", "call", "--next", "2026-12-04",
+            "--json"],
+    "deal-add": ["deal", "add", "parity@example.com", "Parity deal", "--value", "1234.50", "--currency",
+                 "EUR", "--close", "2026-12-31", "--json"],
     "deal-move": ["deal", "move", "1", "negotiation", "--json"],
 }
 

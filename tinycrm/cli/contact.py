@@ -273,15 +273,17 @@ def forget(
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
 ) -> None:
     """Erase a person for good, history included (privacy requests)."""
+    from ..services.contacts import forget as erase
+    from ..services.contacts import forget_target
+
     store = state(ctx).store()
-    contact = store.resolve(ref, include_trash=True)
+    contact, ghosts = forget_target(store, ref)
+    who = f"{contact['name']} (#{contact['id']})" if contact else f"'{ref}' (only in history)"
     if not yes:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            typer.confirm(
-                f"Erase {contact['name']} (#{contact['id']}) and all its history for good?",
-                abort=True,
-            )
+            typer.confirm(f"Erase {who} and all its history for good? Undo cannot bring it back.",
+                          abort=True)
         else:
-            raise UsageError("forget erases for good: add --yes to confirm")
-    store.forget_contact(contact["id"])
-    typer.echo(f"forgot {contact['id']} ({contact['name']})")
+            raise UsageError("forget erases for good and undo cannot bring it back: add --yes to confirm")
+    erase(store, contact, ghosts)
+    typer.echo(f"forgot {contact['id']} ({contact['name']})" if contact else f"forgot {who}")

@@ -25,3 +25,28 @@ def picture(store: Store, contact: Contact, *, limit: int | None = TIMELINE_SHOW
     if contact["kind"] == "org":
         result["people"] = store.members(cid)
     return result
+
+
+def forget_target(store: Store, ref: str) -> tuple[Contact | None, list[int]]:
+    """Who `contact forget REF` would erase: a contact (trash included), else people left only in history.
+
+    A person whose creation was undone no longer answers to a REF, but history still holds
+    their name and e-mails: a privacy request must reach them too.
+    """
+    from ..errors import NotFound
+
+    try:
+        return store.resolve(ref, include_trash=True), []
+    except NotFound:
+        ghosts = store.forgotten_matches(ref)
+        if not ghosts:
+            raise
+        return None, ghosts
+
+
+def forget(store: Store, contact: Contact | None, ghosts: list[int]) -> None:
+    """Erase for good what `forget_target` found; undo cannot bring it back."""
+    if contact is not None:
+        store.forget_contact(contact["id"])
+    if ghosts:
+        store.forget_history(ghosts)

@@ -387,11 +387,18 @@ class ContactStore(UnitOfWork):
         return self.get_contact(contact_id)
 
     def forget_contact(self, contact_id: int) -> Contact:
-        """Erase a contact for good: its rows, its search entries and its history."""
+        """Erase a contact for good: its rows, its search entries and its history.
+
+        Then no byte of it remains in the file or its WAL: freed pages are overwritten
+        (`secure_delete`), the full-text indexes are rewritten without its words (`optimize`;
+        a deleted FTS5 row's tokens otherwise stay in the index segments), and the WAL,
+        which still holds the old pages, is checkpointed and truncated.
+        """
         self.conn.execute("PRAGMA secure_delete = ON")  # overwrite freed pages too
         try:
             with self.write("contact forget"):
                 contact = self.get_contact(contact_id, include_trash=True)
+                self._erase_history_of([contact_id])
                 for interaction_id, at in self.conn.execute(
                     "SELECT id, at FROM interaction WHERE contact_id = ?", (contact_id,)
                 ).fetchall():
@@ -405,20 +412,76 @@ class ContactStore(UnitOfWork):
                     prefixes += [f"deal-close:{deal_id}:", f"deal-stale:{deal_id}:"]
                 for rem_id in self._ids("SELECT id FROM reminder WHERE contact_id = ?", (contact_id,)):
                     prefixes.append(f"reminder:{rem_id}:")
-                for prefix in prefixes:
-                    like = like_escape(prefix) + "%"
-                    self.conn.execute("DELETE FROM occurrence WHERE key LIKE ? ESCAPE '\\'", (like,))
-                    self.conn.execute("DELETE FROM notified WHERE key LIKE ? ESCAPE '\\'", (like,))
-                    self.conn.execute(
-                        "DELETE FROM history WHERE tbl = 'occurrence'"
-                        " AND json_extract(after, '$.key') LIKE ? ESCAPE '\\'",
-                        (like,),
-                    )
+                self._erase_keys(prefixes)
                 self.conn.execute("DELETE FROM contact WHERE id = ?", (contact_id,))
-                self.conn.execute("DELETE FROM history WHERE contact_id = ?", (contact_id,))
+                self._compact_indexes()
+            self._truncate_wal()
         finally:
             self.conn.execute("PRAGMA secure_delete = OFF")
         return contact
+
+    def _erase_keys(self, prefixes: list[str]) -> None:
+        """Occurrence, notification and their history rows under these key prefixes."""
+        for prefix in prefixes:
+            like = like_escape(prefix) + "%"
+            self.conn.execute("DELETE FROM occurrence WHERE key LIKE ? ESCAPE '\\'", (like,))
+            self.conn.execute("DELETE FROM notified WHERE key LIKE ? ESCAPE '\\'", (like,))
+            self.conn.execute(
+                "DELETE FROM history WHERE tbl = 'occurrence'"
+                " AND json_extract(after, '$.key') LIKE ? ESCAPE '\\'",
+                (like,),
+            )
+
+    def _erase_history_of(self, contact_ids: list[int]) -> None:
+        """Every history row about these contacts, and the occurrences named after their records."""
+        for contact_id in contact_ids:
+            prefixes = [f"{kind}:{contact_id}:" for kind in ("birthday", "anniversary", "cadence")]
+            for tbl, prefix in (("deal", "deal-close"), ("deal", "deal-stale"), ("reminder", "reminder")):
+                prefixes += [
+                    f"{prefix}:{row_id}:"
+                    for row_id in self._ids(
+                        "SELECT DISTINCT row_id FROM history WHERE tbl = ? AND contact_id = ?",
+                        (tbl, contact_id),
+                    )
+                ]
+            self._erase_keys(prefixes)
+            self.conn.execute("DELETE FROM history WHERE contact_id = ?", (contact_id,))
+
+    def _compact_indexes(self) -> None:
+        for table in ("contact_fts", "contact_name_fts", "interaction_fts"):
+            self.conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+
+    def _truncate_wal(self) -> None:
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def forgotten_matches(self, ref: str) -> list[int]:
+        """Contacts that live only in history (an undone add, say) whose name or e-mail has `ref`."""
+        needle = (ref or "").strip().lower()
+        if not needle:
+            return []
+        ids = []
+        for contact_id, before, after in self.conn.execute(
+            "SELECT h.row_id, h.before, h.after FROM history h WHERE h.tbl = 'contact'"
+            " AND NOT EXISTS (SELECT 1 FROM contact c WHERE c.id = h.row_id) ORDER BY h.id"
+        ):
+            for text in (before, after):
+                record = json.loads(text) if text else {}
+                words = [record.get("name") or "", *json.loads(record.get("emails") or "[]")]
+                if any(needle in w.lower() for w in words) or needle == str(contact_id):
+                    ids.append(contact_id)
+                    break
+        return sorted(set(ids))
+
+    def forget_history(self, contact_ids: list[int]) -> None:
+        """Erase what history still holds of contacts that no longer exist (see forgotten_matches)."""
+        self.conn.execute("PRAGMA secure_delete = ON")
+        try:
+            with self.write("contact forget"):
+                self._erase_history_of(contact_ids)
+                self._compact_indexes()
+            self._truncate_wal()
+        finally:
+            self.conn.execute("PRAGMA secure_delete = OFF")
 
     def list_contacts(
         self,

@@ -9,6 +9,7 @@ module of its own so a newcomer finds where, say, deals are stored, in one look.
 - `contacts`, `interactions`, `deals`, `reminders`, `settings` — one module per record type
 - `bulk` — many rows in one transaction, one history row per batch (imports)
 - `search` — the full-text indexes; `due`, `reports` — the read models of `due` and the reports
+- `safety` — backup, restore, the book's own check
 - `records` — rows as the contract's records (`tinycrm.models`)
 
 The seam for a second backend (PostgreSQL, for teams that outgrow one host) is this
@@ -31,6 +32,7 @@ from .contacts import CONTACT_FIELDS, CONTACT_SORTS, ContactStore, name_document
 from .deals import DealStore
 from .interactions import InteractionStore, search_key
 from .reminders import ReminderStore
+from .safety import SafetyStore
 from .search import SearchStore
 from .settings import SAVED_FILTER_PREFIX, SettingStore
 
@@ -40,7 +42,10 @@ __all__ = [
 ]  # fmt: skip
 
 
-class Store(BulkStore, ContactStore, InteractionStore, DealStore, ReminderStore, SettingStore, SearchStore):
+class Store(
+    BulkStore, ContactStore, InteractionStore, DealStore, ReminderStore, SettingStore, SearchStore,
+    SafetyStore,
+):
     """An open tinycrm book: every record type's reads and writes, in units of work."""
 
     @classmethod

@@ -149,6 +149,7 @@ def backup(conn: sqlite3.Connection, target: str | os.PathLike[str]) -> Path:
     dest = sqlite3.connect(target)
     try:
         conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal/-shm beside it
     finally:
         dest.close()
     return target

@@ -302,3 +302,13 @@ def test_a_read_only_folder_is_a_sentence(tmp_path: Path) -> None:
     folder.mkdir(mode=0o500)
     with pytest.raises(CrmError, match="cannot create"):
         _open(str(folder / "crm.db"))
+
+
+def test_a_book_on_a_network_filesystem_is_refused_unless_allowed(tmp_path: Path, monkeypatch) -> None:
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"/dev/sda1 / ext4 rw 0 0\nserver:/home {tmp_path} nfs4 rw 0 0\n")
+    monkeypatch.setattr(store_connection, "MOUNTS", mounts)
+    with pytest.raises(CrmError, match="network filesystem \\(nfs4\\).*--allow-network-fs"):
+        _open(str(tmp_path / "crm.db"))
+    assert not (tmp_path / "crm.db").exists()
+    Store.open(tmp_path / "crm.db", "tester", allow_network_fs=True).close()

@@ -56,10 +56,11 @@ class Store(
         clock: Callable[[], datetime] | None = None,
         *,
         create: bool = True,
+        allow_network_fs: bool = False,
     ) -> Store:
         """Open (creating it 0600 if `create`) and migrate the book at `path`."""
         db_path = resolve_db_path(path)
-        conn = connect(db_path, create=create)
+        conn = connect(db_path, create=create, allow_network_fs=allow_network_fs)
         try:
             migrate(conn, db_path)
         except BaseException:
@@ -74,6 +75,7 @@ def open_store(
     clock: Callable[[], datetime] | None = None,
     *,
     create: bool = True,
+    allow_network_fs: bool = False,
 ) -> Store:
     """The book at `path` (`--db`, else `$TINYCRM_DB`, else the platform default), opened."""
-    return Store.open(path, user, clock, create=create)
+    return Store.open(path, user, clock, create=create, allow_network_fs=allow_network_fs)

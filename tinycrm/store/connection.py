@@ -38,9 +38,40 @@ def check_path(path: Path, *, create: bool) -> None:
         raise NotFound(f"no tinycrm database at {path}")
 
 
-def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+NETWORK_FS = ("nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afs", "ceph",
+              "glusterfs", "fuse.glusterfs", "lustre", "davfs", "fuse.davfs2")  # fmt: skip
+MOUNTS = Path("/proc/self/mounts")
+
+
+def network_fs(path: Path) -> str | None:
+    """The type of the network filesystem `path` lives on, or None (local, or not knowable)."""
+    try:
+        lines = MOUNTS.read_text().splitlines()
+    except OSError:
+        return None
+    target = path.resolve() if path.exists() else path.parent.resolve()
+    best, kind = "", None
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = str(target) == point or str(target).startswith(point.rstrip("/") + "/")
+        if inside and len(point) > len(best):
+            best, kind = point, fields[2]
+    return kind if kind in NETWORK_FS else None
+
+
+def connect(path: Path, *, create: bool = True, allow_network_fs: bool = False) -> sqlite3.Connection:
     """Connect with the file (and its -wal/-shm, which SQLite gives the same mode) 0600."""
     check_path(path, create=create)
+    kind = None if allow_network_fs else network_fs(path)
+    if kind:
+        raise CrmError(
+            f"{path} is on a network filesystem ({kind}): SQLite's WAL needs shared memory on one "
+            "host, and two machines writing would corrupt the book; keep it on a local disk, or "
+            "pass --allow-network-fs if only this machine ever opens it"
+        )
     if not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

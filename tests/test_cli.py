@@ -437,7 +437,7 @@ def test_log_json_is_the_interaction(js):
         ("-k visit", "kind", "visit"),
         ("--at yesterday", "at", "2026-03-09T09:00:00Z"),  # yesterday at the current local time
         ("--at '2026-03-01 14:30'", "at", "2026-03-01T13:30:00Z"),  # CET
-        ("--at '2026-07-01 14:30'", "at", "2026-07-01T12:30:00Z"),  # CEST
+        ("--at '2025-07-01 14:30'", "at", "2025-07-01T12:30:00Z"),  # CEST
         ("--deal 1", "deal_id", 1),
         ("--user bob", "user", "bob"),
     ],
@@ -447,6 +447,15 @@ def test_log_options(js, options, field, value):
     if options.startswith("--user"):
         argv = [*argv[3:], *argv[:3]]
     assert js(*argv)[field] == value
+
+
+@pytest.mark.usefixtures("book")
+def test_a_future_interaction_is_refused_as_a_plan(run):
+    result = run("log", "ada", "meeting", "--at", "next monday")
+    assert result.code == 1
+    assert "is in the future" in result.err
+    assert "--next" in result.err
+    assert result.out == ""
 
 
 @pytest.mark.usefixtures("book")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..dates import parse_when
+from ..errors import InvalidData
+
+FUTURE_SLACK = timedelta(minutes=5)  # clocks of a small team's machines differ a little
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -19,7 +22,13 @@ def interaction_time(at: str | None, now_local: datetime) -> datetime | None:
     when = parse_when(at, now_local)
     moment: datetime = when.at
     if when.all_day:
-        return moment.replace(hour=now_local.hour, minute=now_local.minute)
+        moment = moment.replace(hour=now_local.hour, minute=now_local.minute)
+    if moment > now_local + FUTURE_SLACK:
+        # a future "interaction" is a plan: it would move last-contacted past now and hide
+        # the contact from every stale view until then
+        raise InvalidData(
+            f"'{at}' is in the future: log what happened; for a plan use --next or `tinycrm remind add`"
+        )
     return moment
 
 

@@ -9,6 +9,7 @@ module of its own so a newcomer finds where, say, deals are stored, in one look.
 - `contacts`, `interactions`, `deals`, `reminders`, `settings` — one module per record type
 - `bulk` — many rows in one transaction, one history row per batch (imports)
 - `search` — the full-text indexes; `due`, `reports` — the read models of `due` and the reports
+- `merge` — duplicates merged into one contact, one undo step
 - `safety` — backup, restore, the book's own check
 - `records` — rows as the contract's records (`tinycrm.models`)
 
@@ -31,6 +32,7 @@ from .connection import connect, migrate
 from .contacts import CONTACT_FIELDS, CONTACT_SORTS, ContactStore, name_document, next_touch
 from .deals import DealStore
 from .interactions import InteractionStore, search_key
+from .merge import MergeStore
 from .reminders import ReminderStore
 from .safety import SafetyStore
 from .search import SearchStore
@@ -43,8 +45,8 @@ __all__ = [
 
 
 class Store(
-    BulkStore, ContactStore, InteractionStore, DealStore, ReminderStore, SettingStore, SearchStore,
-    SafetyStore,
+    BulkStore, MergeStore, ContactStore, InteractionStore, DealStore, ReminderStore, SettingStore,
+    SearchStore, SafetyStore,
 ):
     """An open tinycrm book: every record type's reads and writes, in units of work."""
 

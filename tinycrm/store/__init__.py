@@ -11,6 +11,7 @@ module of its own so a newcomer finds where, say, deals are stored, in one look.
 - `search` — the full-text indexes; `due`, `reports` — the read models of `due` and the reports
 - `merge` — duplicates merged into one contact, one undo step
 - `safety` — backup, restore, the book's own check
+- `team` — owners, the shared pool, hand-over, targets
 - `records` — rows as the contract's records (`tinycrm.models`)
 
 The seam for a second backend (PostgreSQL, for teams that outgrow one host) is this
@@ -37,6 +38,7 @@ from .reminders import ReminderStore
 from .safety import SafetyStore
 from .search import SearchStore
 from .settings import SAVED_FILTER_PREFIX, SettingStore
+from .team import TeamStore
 
 __all__ = [
     "CONTACT_FIELDS", "CONTACT_SORTS", "SAVED_FILTER_PREFIX", "Store", "name_document",
@@ -46,7 +48,7 @@ __all__ = [
 
 class Store(
     BulkStore, MergeStore, ContactStore, InteractionStore, DealStore, ReminderStore, SettingStore,
-    SearchStore, SafetyStore,
+    SearchStore, SafetyStore, TeamStore,
 ):
     """An open tinycrm book: every record type's reads and writes, in units of work."""
 

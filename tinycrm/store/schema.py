@@ -88,6 +88,10 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     # parallel cron runs send it once; a failed send releases the claim
     conn.execute("ALTER TABLE notified ADD COLUMN state TEXT NOT NULL DEFAULT 'sent'")
     conn.execute("CREATE INDEX history_user_tx ON history(user, txid)")
+    # since when the current owner has the customer: the shared pool's rules count from it
+    conn.execute("ALTER TABLE contact ADD COLUMN owner_since TEXT")
+    conn.execute("UPDATE contact SET owner_since = created_at WHERE owner IS NOT NULL")
+    conn.execute("CREATE INDEX contact_owner ON contact(owner, owner_since)")
 
 
 MIGRATIONS: list[Migration] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def backup_book(
     stem = store.path.stem
     if target:
         path = Path(target).expanduser()
-        if path.is_dir():
+        if path.is_dir() or target.endswith(("/", os.sep)):
             path = path / f"{stem}-{now:%Y%m%d-%H%M%S}.db"
     else:
         path = backup_folder() / f"{stem}-{now:%Y%m%d-%H%M%S}.db"

@@ -46,9 +46,12 @@ class SafetyStore(UnitOfWork):
     def backup_to(self, target: Path) -> Path:
         """A consistent copy while others write (SQLite's backup API), 0600, written then renamed."""
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        from .sharing import shared_mode
+
         partial = target.with_name(f".{target.name}.partial")
         partial.unlink(missing_ok=True)
         backup(self.conn, partial)
+        os.chmod(partial, shared_mode(self.path))  # 0600, or 0660 for a book shared with a group
         os.replace(partial, target)
         return target
 

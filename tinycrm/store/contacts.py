@@ -32,7 +32,7 @@ CONTACT_SORTS = {
 CONTACT_FIELDS = {
     "kind", "org", "title", "emails", "phones", "addresses", "tags", "birthday",
     "birthday_lunar", "anniversaries", "every", "notes", "owner", "tier", "fields",
-    "aliases", "name",
+    "aliases", "name", "uid", "sources",
 }  # fmt: skip
 
 
@@ -69,6 +69,9 @@ def index_entries(row: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]
     keys = [("email", e.lower()) for e in emails]
     keys += [("phone", validate.phone_key(p)) for p in phones]
     keys += [("tag", t.lower()) for t in tags]
+    if row.get("uid"):
+        keys.append(("uid", row["uid"]))
+    keys += [("source", s) for s in _list(row.get("sources") or "[]")]
     return doc, name_document(row["name"], aliases), keys
 
 
@@ -160,6 +163,11 @@ class ContactStore(UnitOfWork):
                 if any(ch.isspace() for ch in tag):
                     raise InvalidData(f"invalid tag '{tag}': no spaces in tags")
             values["tags"] = json.dumps(tags, ensure_ascii=False)
+        if "uid" in fields:
+            values["uid"] = (fields["uid"] or "").strip() or None
+        if "sources" in fields:
+            sources = validate.dedupe(fields["sources"] or [], key=str)
+            values["sources"] = json.dumps(sources, ensure_ascii=False)
         if "aliases" in fields:
             values["aliases"] = json.dumps(validate.dedupe(fields["aliases"]), ensure_ascii=False)
         if "birthday_lunar" in fields and fields["birthday_lunar"] is not None:
@@ -503,6 +511,37 @@ class ContactStore(UnitOfWork):
         cur = self.conn.execute(sql, params)
         cols = [d[0] for d in cur.description]
         return [contact_record(dict(zip(cols, row))) for row in cur]
+
+    def match_index(self) -> dict[str, dict[str, int]]:
+        """Every look-up key of every contact (trash included) → its id: what an import matches on.
+
+        One pass over `contact_key`: `{"email": {...}, "phone": {...}, "uid": {...}, "source": {...}}`,
+        plus `name_org` → id for contacts with none of the strong keys.
+        """
+        index: dict[str, dict[str, int]] = {"email": {}, "phone": {}, "uid": {}, "source": {}, "name_org": {}}
+        for kind, value, contact_id in self.conn.execute(
+            "SELECT kind, value, contact_id FROM contact_key WHERE kind != 'tag' ORDER BY contact_id"
+        ):
+            index[kind].setdefault(value, contact_id)
+        for contact_id, name, org in self.conn.execute(
+            "SELECT id, name, org FROM contact c WHERE NOT EXISTS"
+            " (SELECT 1 FROM contact_key k WHERE k.contact_id = c.id AND k.kind != 'tag') ORDER BY id"
+        ):
+            key = " ".join(name.split()).casefold() + "\n" + " ".join((org or "").split()).casefold()
+            index["name_org"].setdefault(key, contact_id)
+        return index
+
+    def uid_and_sources(self, contact_ids: Iterable[int]) -> dict[int, tuple[str | None, list[str]]]:
+        """The stored vCard UID and source ids of these contacts."""
+        from .base import chunks
+
+        out: dict[int, tuple[str | None, list[str]]] = {}
+        for chunk in chunks(contact_ids):
+            for contact_id, uid, sources in self.conn.execute(
+                f"SELECT id, uid, sources FROM contact WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            ):
+                out[contact_id] = (uid, _list(sources))
+        return out
 
     def members(self, org_id: int) -> list[Contact]:
         """The people of an organisation (not in the trash), by name."""

@@ -92,6 +92,19 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE contact ADD COLUMN owner_since TEXT")
     conn.execute("UPDATE contact SET owner_since = created_at WHERE owner IS NOT NULL")
     conn.execute("CREATE INDEX contact_owner ON contact(owner, owner_since)")
+    # where a contact came from, so re-importing the same file adds nobody: a vCard UID (also
+    # what the vCard export writes back) and source ids (a vdir's file name, another CRM's id)
+    conn.execute("ALTER TABLE contact ADD COLUMN uid TEXT")
+    conn.execute("ALTER TABLE contact ADD COLUMN sources TEXT NOT NULL DEFAULT '[]'")
+    conn.execute(
+        "CREATE TABLE contact_key_v2 (contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,"
+        " kind TEXT NOT NULL CHECK (kind IN ('email', 'phone', 'tag', 'uid', 'source')), value TEXT NOT NULL)"
+    )
+    conn.execute("INSERT INTO contact_key_v2 SELECT contact_id, kind, value FROM contact_key")
+    conn.execute("DROP TABLE contact_key")
+    conn.execute("ALTER TABLE contact_key_v2 RENAME TO contact_key")
+    conn.execute("CREATE INDEX contact_key_value ON contact_key(kind, value, contact_id)")
+    conn.execute("CREATE INDEX contact_key_contact ON contact_key(contact_id, kind, value)")
 
 
 MIGRATIONS: list[Migration] = [

@@ -167,6 +167,9 @@ def _cards(data: bytes) -> Iterator[_Card]:
             continue
         if card is None:
             continue
+        if upper.startswith(b"AGENT") and upper.endswith(b":BEGIN:VCARD"):
+            depth += 1  # a 3.0 AGENT written unescaped: its card is not this contact's data
+            continue
         if upper == b"END:VCARD":
             depth -= 1
             if depth == 0:

@@ -54,8 +54,10 @@ def test_detect_keeps_utf8_with_a_few_stray_bytes_and_warns() -> None:
     data = "name,notes\nJosé,café\n".encode() + b"Zo\xeb,d\xe9j\xe0 vu\n"
     result = decode(data)
     assert result.encoding == "utf-8"
-    assert "Zoë,déjà vu" in result.text and "José" in result.text
-    assert result.warnings and "cp1252" in result.warnings[0]
+    assert "Zoë,déjà vu" in result.text
+    assert "José" in result.text
+    assert result.warnings
+    assert "cp1252" in result.warnings[0]
 
 
 @pytest.mark.parametrize(
@@ -74,8 +76,14 @@ def test_format_is_detected_from_content_before_the_name(text: str, name: str | 
 
 @pytest.mark.parametrize(
     ("first_line", "expected"),
-    [("name,email,phone", ","), ("name;email;phone", ";"), ("name\temail\tphone", "\t"),
-     ('"Smith, John";email', ";"), ("name|email", "|"), ("name", ",")],
+    [
+        ("name,email,phone", ","),
+        ("name;email;phone", ";"),
+        ("name\temail\tphone", "\t"),
+        ('"Smith, John";email', ";"),
+        ("name|email", "|"),
+        ("name", ","),
+    ],
 )
 def test_delimiter_is_sniffed_outside_quotes(first_line: str, expected: str) -> None:
     assert sniff_delimiter(first_line + "\n") == expected
@@ -88,12 +96,15 @@ def test_google_old_gmail_csv_arrives_whole() -> None:
     ada, babbage = drafts("google_old.csv")
     assert ada.name == "Ada Lovelace"
     assert ada.emails == ["ada@example.com", "ada.lovelace@example.org", "countess@example.net"]
-    assert ada.labels["ada@example.com"] == "work" and ada.labels["countess@example.net"] == "home"
-    assert ada.phones == ["+44 20 7946 0000"] and ada.labels["+44 20 7946 0000"] == "mobile"
+    assert ada.labels["ada@example.com"] == "work"
+    assert ada.labels["countess@example.net"] == "home"
+    assert ada.phones == ["+44 20 7946 0000"]
+    assert ada.labels["+44 20 7946 0000"] == "mobile"
     assert ada.fields["phone work"] == "call the office"  # a word in a phone cell: kept aside
     assert any("call the office" in w for w in ada.warnings)
     assert ada.tags == ["starred", "Math-People"]  # `* myContacts` is no information
-    assert ada.org == "Analytical Engines Ltd" and ada.title == "Mathematician"
+    assert ada.org == "Analytical Engines Ltd"
+    assert ada.title == "Mathematician"
     assert ada.fields["department"] == "Research"
     assert ada.birthday == "1815-12-10"
     assert ada.anniversaries == [{"label": "anniversary", "date": "1835-07-08", "lunar": False}]
@@ -103,7 +114,8 @@ def test_google_old_gmail_csv_arrives_whole() -> None:
     assert ada.fields["favourite engine"] == "Difference Engine"
     assert ada.fields["website blog"] == "https://ada.example.com"
     assert ada.line == 2
-    assert babbage.name == "Charles Babbage" and babbage.birthday == "--12-26"  # year-less stays so
+    assert babbage.name == "Charles Babbage"
+    assert babbage.birthday == "--12-26"
     assert babbage.tags == ()
     assert babbage.line == 6  # after Ada's three-line cells
 
@@ -119,13 +131,17 @@ def test_google_current_csv_with_labels_and_bom() -> None:
     assert grace.notes == 'Said: "It\'s easier to ask forgiveness",\nthan permission.'
     assert grace.fields["ship"] == "USS Hopper"
     assert zhang.name == "张伟"  # family name first, no space
-    assert zhang.org == "佛山企业电子有限公司" and zhang.tags == ["客户"] and zhang.birthday == "--03-22"
+    assert zhang.org == "佛山企业电子有限公司"
+    assert zhang.tags == ["客户"]
+    assert zhang.birthday == "--03-22"
 
 
 def test_outlook_csv_in_cp1252_with_no_date_markers() -> None:
     jose, zoe = drafts("outlook.csv")
-    assert jose.name == "José Müller" and jose.fields["name prefix"] == "Dr."
-    assert jose.org == "Müller & Söhne GmbH" and jose.title == "Geschäftsführer"
+    assert jose.name == "José Müller"
+    assert jose.fields["name prefix"] == "Dr."
+    assert jose.org == "Müller & Söhne GmbH"
+    assert jose.title == "Geschäftsführer"
     assert jose.birthday == "1980-03-22"  # 3/22/1980, month first
     assert jose.anniversaries == ()  # 0/0/00 is "no date"
     assert jose.phones == ["+49 30 901820", "+49 30 1234567"]
@@ -134,7 +150,8 @@ def test_outlook_csv_in_cp1252_with_no_date_markers() -> None:
     assert jose.tags == ["Kunden", "VIP"]
     assert jose.notes == "Prefers café meetings"
     assert jose.fields["Department"] == "Vorstand"
-    assert zoe.name == "Zoë Ångström" and zoe.birthday is None
+    assert zoe.name == "Zoë Ångström"
+    assert zoe.birthday is None
 
 
 def test_thunderbird_csv_with_split_birthday_and_trailing_column() -> None:
@@ -143,31 +160,43 @@ def test_thunderbird_csv_with_split_birthday_and_trailing_column() -> None:
     assert linus.emails == ["linus@example.org", "torvalds@example.com"]
     assert linus.phones == ["+1 503 555 0142", "+1 503 555 0143"]
     assert linus.birthday == "1969-12-28"
-    assert linus.org == "Linux Foundation" and linus.title == "Fellow"
+    assert linus.org == "Linux Foundation"
+    assert linus.title == "Fellow"
     assert linus.addresses == ["12 Kernel Street, Portland, OR, 97201, USA"]
     assert linus.fields == {"Custom 1": "git"}
     assert linus.notes == "Kernel maintainer"
-    assert margaret.name == "Margaret Hamilton" and margaret.birthday == "--08-17"
+    assert margaret.name == "Margaret Hamilton"
+    assert margaret.birthday == "--08-17"
 
 
 def test_hubspot_csv_keeps_record_id_as_source_id() -> None:
     maria, brian = drafts("hubspot.csv")
-    assert maria.source_id == "record id:51" and brian.source_id == "record id:101"
-    assert maria.owner == "sam" and maria.org == "HubSpot" and maria.title == "Salesperson"
+    assert maria.source_id == "record id:51"
+    assert brian.source_id == "record id:101"
+    assert maria.owner == "sam"
+    assert maria.org == "HubSpot"
+    assert maria.title == "Salesperson"
     assert maria.fields["Lifecycle Stage"] == "Lead"
     assert maria.addresses == ["2 Canal Park, Cambridge, MA, 02141, United States"]
-    assert brian.phones == () and brian.fields["phone mobile"] == "n/a"
+    assert brian.phones == ()
+    assert brian.fields["phone mobile"] == "n/a"
 
 
 def test_chinese_headers_in_gb18030_with_a_multiline_cell() -> None:
     zhang, li, bad = drafts("chinese_gb18030.csv")
-    assert zhang.name == "张伟" and zhang.phones == ["138 0013 8000"]
-    assert zhang.emails == ["zhangwei@example.cn"] and zhang.org == "佛山企业电子有限公司"
+    assert zhang.name == "张伟"
+    assert zhang.phones == ["138 0013 8000"]
+    assert zhang.emails == ["zhangwei@example.cn"]
+    assert zhang.org == "佛山企业电子有限公司"
     assert zhang.notes == "老客户，每月\n回访"
-    assert zhang.birthday == "1980-03-22" and zhang.tags == ["重点", "华南"]
-    assert li.line == 4 and li.birthday == "--03-08"
+    assert zhang.birthday == "1980-03-22"
+    assert zhang.tags == ["重点", "华南"]
+    assert li.line == 4
+    assert li.birthday == "--03-08"
     assert li.fields["email"] == "不详"
-    assert isinstance(bad, BadRow) and bad.line == 5 and "no name" in bad.reason
+    assert isinstance(bad, BadRow)
+    assert bad.line == 5
+    assert "no name" in bad.reason
 
 
 # ------------------------------------------------------------------------------ plain sheets
@@ -176,14 +205,23 @@ def test_chinese_headers_in_gb18030_with_a_multiline_cell() -> None:
 def test_unknown_columns_become_custom_fields_never_dropped() -> None:
     data = "name,email,shoe size,,favourite colour\nAda,ada@example.com,38,x,green,extra\n"
     (ada,) = read_csv(data)
-    assert ada.fields == {"shoe size": "38", "column 4": "x", "favourite colour": "green", "column 6": "extra"}
+    assert ada.fields == {
+        "shoe size": "38",
+        "column 4": "x",
+        "favourite colour": "green",
+        "column 6": "extra",
+    }
 
 
 def test_map_option_names_columns() -> None:
     data = "Kunde,Mail,Handy,Firma\nAda,ada@example.com,+44 20 7946 0000,Engines\n"
     (ada,) = read_csv(data, mapping={"kunde": "name", "Mail": "email", "Handy": "phone", "Firma": "org"})
-    assert (ada.name, ada.emails, ada.phones, ada.org) == ("Ada", ["ada@example.com"], ["+44 20 7946 0000"],
-                                                           "Engines")
+    assert (ada.name, ada.emails, ada.phones, ada.org) == (
+        "Ada",
+        ["ada@example.com"],
+        ["+44 20 7946 0000"],
+        "Engines",
+    )
 
 
 def test_map_naming_no_column_is_a_usage_error() -> None:
@@ -193,8 +231,12 @@ def test_map_naming_no_column_is_a_usage_error() -> None:
 
 def test_sheet_without_header_is_read_by_content() -> None:
     ada, bob = read_csv("Ada Lovelace,ada@example.com,+44 20 7946 0000\nBob,bob@example.com,12345\n")
-    assert (ada.name, ada.emails, ada.phones, ada.line) == ("Ada Lovelace", ["ada@example.com"],
-                                                            ["+44 20 7946 0000"], 1)
+    assert (ada.name, ada.emails, ada.phones, ada.line) == (
+        "Ada Lovelace",
+        ["ada@example.com"],
+        ["+44 20 7946 0000"],
+        1,
+    )
     assert bob.line == 2
 
 
@@ -206,13 +248,16 @@ def test_semicolon_sheet_with_two_emails_in_a_cell() -> None:
 def test_row_with_nothing_usable_is_a_bad_row_and_blank_rows_are_skipped() -> None:
     items = list(read_csv("name,email,notes\n,,\n,,just a note\nAda,,\n"))
     assert len(items) == 2
-    assert isinstance(items[0], BadRow) and items[0].line == 3
-    assert isinstance(items[1], Draft) and items[1].name == "Ada"
+    assert isinstance(items[0], BadRow)
+    assert items[0].line == 3
+    assert isinstance(items[1], Draft)
+    assert items[1].name == "Ada"
 
 
 def test_nameless_row_is_kept_under_its_email() -> None:
     (d,) = read_csv("name,email\n,solo@example.com\n")
-    assert d.name == "solo@example.com" and d.warnings
+    assert d.name == "solo@example.com"
+    assert d.warnings
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n", b"\x00\x01\x02\x03" * 100])
@@ -225,16 +270,47 @@ def test_empty_or_binary_file_is_invalid(data: bytes) -> None:
 
 
 RECORD = {
-    "id": 7, "kind": "person", "name": "张伟", "org": "佛山企业电子有限公司", "title": "经理",
-    "emails": ["zw@example.cn", "wei@example.com"], "phones": ["+86 138 0013 8000"],
-    "addresses": ["广州市天河区 1 号"], "tags": ["vip", "华南"], "birthday": "--03-22", "birthday_lunar": True,
-    "anniversaries": [{"label": "wedding", "date": "2010-05-01", "lunar": False}], "every": "30d",
-    "notes": "line one\nline two, with \"quotes\"", "owner": "sam", "tier": "A",
-    "fields": {"shoe size": "42", "department": "销售"}, "aliases": ["小张"], "uid": "uid-7",
+    "id": 7,
+    "kind": "person",
+    "name": "张伟",
+    "org": "佛山企业电子有限公司",
+    "title": "经理",
+    "emails": ["zw@example.cn", "wei@example.com"],
+    "phones": ["+86 138 0013 8000"],
+    "addresses": ["广州市天河区 1 号"],
+    "tags": ["vip", "华南"],
+    "birthday": "--03-22",
+    "birthday_lunar": True,
+    "anniversaries": [{"label": "wedding", "date": "2010-05-01", "lunar": False}],
+    "every": "30d",
+    "notes": 'line one\nline two, with "quotes"',
+    "owner": "sam",
+    "tier": "A",
+    "fields": {"shoe size": "42", "department": "销售"},
+    "aliases": ["小张"],
+    "uid": "uid-7",
     "labels": {"zw@example.cn": "work", "+86 138 0013 8000": "mobile"},
 }
-KEYS = ("name", "kind", "org", "title", "emails", "phones", "addresses", "tags", "birthday", "birthday_lunar",
-        "anniversaries", "every", "notes", "owner", "tier", "fields", "aliases", "uid")
+KEYS = (
+    "name",
+    "kind",
+    "org",
+    "title",
+    "emails",
+    "phones",
+    "addresses",
+    "tags",
+    "birthday",
+    "birthday_lunar",
+    "anniversaries",
+    "every",
+    "notes",
+    "owner",
+    "tier",
+    "fields",
+    "aliases",
+    "uid",
+)
 
 
 def test_csv_writer_round_trips_every_field() -> None:
@@ -244,9 +320,12 @@ def test_csv_writer_round_trips_every_field() -> None:
     back, back_org = read_csv(out.getvalue().encode("utf-8"))
     for key in KEYS:
         got = getattr(back, key)
-        assert (list(got) if isinstance(got, tuple) else dict(got) if key == "fields" else got) == RECORD[key], key
+        assert (list(got) if isinstance(got, tuple) else dict(got) if key == "fields" else got) == RECORD[
+            key
+        ], key
     assert back.labels["zw@example.cn"] == "work"
-    assert back_org.kind == "org" and back_org.name == "Acme, Inc."
+    assert back_org.kind == "org"
+    assert back_org.name == "Acme, Inc."
 
 
 def test_csv_writer_header_is_googles() -> None:
@@ -254,7 +333,9 @@ def test_csv_writer_header_is_googles() -> None:
     write_csv([RECORD], out)
     header = out.getvalue().splitlines()[0].split(",")
     assert header[:4] == ["Name", "First Name", "Last Name", "Organization Name"]
-    assert "E-mail 1 - Value" in header and "Phone 1 - Value" in header and "Labels" in header
+    assert "E-mail 1 - Value" in header
+    assert "Phone 1 - Value" in header
+    assert "Labels" in header
 
 
 # ------------------------------------------------------------------------------ properties
@@ -280,25 +361,44 @@ def test_random_text_gives_only_crm_errors(text: str) -> None:
         pass
 
 
-_cell = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20).map(str.strip)
+_cell = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20).map(
+    str.strip
+)
 
 
 @settings(max_examples=100, deadline=None)
 @given(
     name=_cell.filter(bool),
     org=_cell,
-    notes=st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"),
-                  max_size=40).map(str.strip),
+    notes=st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"), max_size=40
+    ).map(str.strip),
     tags=st.lists(st.from_regex(r"[a-z0-9\u4e00-\u9fff]{1,8}", fullmatch=True), max_size=3, unique=True),
-    fields=st.dictionaries(st.from_regex(r"[a-z][a-z ]{0,8}[a-z]", fullmatch=True), _cell.filter(bool),
-                           max_size=3),
+    fields=st.dictionaries(
+        st.from_regex(r"[a-z][a-z ]{0,8}[a-z]", fullmatch=True), _cell.filter(bool), max_size=3
+    ),
 )
-def test_csv_round_trip_keeps_text_fields(name: str, org: str, notes: str, tags: list[str],
-                                          fields: dict[str, str]) -> None:
-    record = {"id": 1, "kind": "person", "name": name, "org": org or None, "notes": notes or None,
-              "emails": ["a@example.com"], "phones": [], "tags": tags, "fields": fields}
+def test_csv_round_trip_keeps_text_fields(
+    name: str, org: str, notes: str, tags: list[str], fields: dict[str, str]
+) -> None:
+    record = {
+        "id": 1,
+        "kind": "person",
+        "name": name,
+        "org": org or None,
+        "notes": notes or None,
+        "emails": ["a@example.com"],
+        "phones": [],
+        "tags": tags,
+        "fields": fields,
+    }
     out = io.StringIO()
     write_csv([record], out)
     (back,) = read_csv(out.getvalue().encode("utf-8"))
     assert (back.name, back.org, back.notes, list(back.tags), dict(back.fields)) == (
-        name, org or None, notes or None, tags, fields)
+        name,
+        org or None,
+        notes or None,
+        tags,
+        fields,
+    )

@@ -38,19 +38,70 @@ csv.field_size_limit(1 << 24)
 
 # header (lower-cased, spaces collapsed) -> draft field
 _SIMPLE = {
-    "name": {"name", "full name", "display name", "fn", "contact name", "姓名", "名字", "联系人", "客户名称",
-             "客户", "氏名", "名前"},
+    "name": {
+        "name",
+        "full name",
+        "display name",
+        "fn",
+        "contact name",
+        "姓名",
+        "名字",
+        "联系人",
+        "客户名称",
+        "客户",
+        "氏名",
+        "名前",
+    },
     "given": {"first name", "given name", "first", "名"},
     "middle": {"middle name", "additional name"},
     "family": {"last name", "family name", "surname", "last", "姓"},
     "prefix": {"name prefix", "prefix"},
     "suffix": {"name suffix", "suffix"},
-    "org": {"company", "organization", "organisation", "org", "organization name", "organization 1 - name",
-            "company name", "公司", "单位", "公司名称", "企业", "会社"},
-    "title": {"job title", "organization title", "organization 1 - title", "职位", "职务", "头衔", "position"},
-    "email": {"email", "e-mail", "email address", "e-mail address", "mail", "primary email", "secondary email",
-              "e-mail 2 address", "e-mail 3 address", "emails", "邮箱", "电子邮件", "电子邮箱", "邮件", "メール",
-              "work email", "home email", "other email", "email 2", "email 3"},
+    "org": {
+        "company",
+        "organization",
+        "organisation",
+        "org",
+        "organization name",
+        "organization 1 - name",
+        "company name",
+        "公司",
+        "单位",
+        "公司名称",
+        "企业",
+        "会社",
+    },
+    "title": {
+        "job title",
+        "organization title",
+        "organization 1 - title",
+        "职位",
+        "职务",
+        "头衔",
+        "position",
+    },
+    "email": {
+        "email",
+        "e-mail",
+        "email address",
+        "e-mail address",
+        "mail",
+        "primary email",
+        "secondary email",
+        "e-mail 2 address",
+        "e-mail 3 address",
+        "emails",
+        "邮箱",
+        "电子邮件",
+        "电子邮箱",
+        "邮件",
+        "メール",
+        "work email",
+        "home email",
+        "other email",
+        "email 2",
+        "email 3",
+    },
     "birthday": {"birthday", "birth date", "date of birth", "dob", "生日", "出生日期", "誕生日"},
     "anniversary": {"anniversary", "纪念日"},
     "notes": {"notes", "note", "comments", "comment", "description", "备注", "说明", "メモ"},
@@ -69,24 +120,85 @@ _SIMPLE = {
 _FIELD_OF = {header: fld for fld, headers in _SIMPLE.items() for header in headers}
 _PHONE_HEADER = re.compile(r"phone|mobile|\bfax\b|pager|\btel\b|telephone|\bcell\b|电话|手机|传真|電話|携帯")
 _PHONE_WORDS = re.compile(r"\s*(number|phone|tel)\s*")
-_NUMBERED = re.compile(r"(e-mail|email|phone|address|website|event|custom field|relation|im|organization)"
-                       r"\s*(\d+)\s*-\s*(.+)")
+_NUMBERED = re.compile(
+    r"(e-mail|email|phone|address|website|event|custom field|relation|im|organization)"
+    r"\s*(\d+)\s*-\s*(.+)"
+)
 _ADDRESS_PART = re.compile(
     r"(?:(home|work|business|other|mailing|billing|shipping)\s+)?"
     r"(street address|street|address(?: 2| 3)?|street 2|street 3|address po box|po box|city|state/region|"
     r"state|region|province|zip ?code|zip|postal code|country/region|country)"
 )
-_PART_ORDER = {"po box": 0, "address po box": 0, "street": 1, "street address": 1, "address": 1,
-               "street 2": 2, "address 2": 2, "street 3": 3, "address 3": 3, "city": 4, "state": 5,
-               "state/region": 5, "region": 5, "province": 5, "zip": 6, "zipcode": 6, "zip code": 6,
-               "postal code": 6, "country": 7, "country/region": 7}
-_GENERIC = {"email", "e-mail", "email address", "e-mail address", "mail", "emails", "邮箱", "电子邮件", "电子邮箱",
-            "邮件", "メール", "phone", "telephone", "tel", "phone number", "电话", "联系电话", "電話", "手机号码"}
+_PART_ORDER = {
+    "po box": 0,
+    "address po box": 0,
+    "street": 1,
+    "street address": 1,
+    "address": 1,
+    "street 2": 2,
+    "address 2": 2,
+    "street 3": 3,
+    "address 3": 3,
+    "city": 4,
+    "state": 5,
+    "state/region": 5,
+    "region": 5,
+    "province": 5,
+    "zip": 6,
+    "zipcode": 6,
+    "zip code": 6,
+    "postal code": 6,
+    "country": 7,
+    "country/region": 7,
+}
+_GENERIC = {
+    "email",
+    "e-mail",
+    "email address",
+    "e-mail address",
+    "mail",
+    "emails",
+    "邮箱",
+    "电子邮件",
+    "电子邮箱",
+    "邮件",
+    "メール",
+    "phone",
+    "telephone",
+    "tel",
+    "phone number",
+    "电话",
+    "联系电话",
+    "電話",
+    "手机号码",
+}
 _MOBILE = {"手机": "mobile", "手机号": "mobile", "携帯": "mobile", "传真": "fax"}
 _THUNDERBIRD_BIRTH = ("birth year", "birth month", "birth day")
-MAP_FIELDS = ("name", "given", "middle", "family", "org", "title", "email", "phone", "address", "tags",
-              "birthday", "anniversary", "notes", "owner", "tier", "every", "kind", "uid", "source_id",
-              "nickname", "lunar", "aliases", "skip")
+MAP_FIELDS = (
+    "name",
+    "given",
+    "middle",
+    "family",
+    "org",
+    "title",
+    "email",
+    "phone",
+    "address",
+    "tags",
+    "birthday",
+    "anniversary",
+    "notes",
+    "owner",
+    "tier",
+    "every",
+    "kind",
+    "uid",
+    "source_id",
+    "nickname",
+    "lunar",
+    "aliases",
+    "skip",
+)
 """What `--map COLUMN=FIELD` may name; anything else is taken as a custom field's name."""
 
 
@@ -217,29 +329,42 @@ class _Plan:
         elif fld == "prefix":
             self._add(i, "field:name prefix", raw, h, day_first)
         elif fld == "lunar":
+
             def lunar(d: Draft, row: list[str]) -> None:
                 if row[i].strip().lower() in ("1", "yes", "true", "lunar", "是", "农历"):
                     d.birthday_lunar = True
+
             add(lunar)
         elif fld == "aliases":
+
             def aliases(d: Draft, row: list[str]) -> None:
                 for part in _split_multi(row[i]):
                     d.add_alias(part)
+
             add(aliases)
         elif fld == "org":
+
             def org(d: Draft, row: list[str]) -> None:
                 if row[i] and not d.org:
                     d.org = row[i].strip() or None
+
             add(org)
         elif fld == "title":
+
             def title(d: Draft, row: list[str]) -> None:
                 if row[i]:
                     d.title = row[i].strip() or None
+
             add(title)
         elif fld == "email":
             email_ok = EMAIL_RE.match
-            label = None if h in _GENERIC else (
-                h.replace("e-mail", "email").replace("email", "").replace("address", "").strip() or None)
+            label = (
+                None
+                if h in _GENERIC
+                else (
+                    h.replace("e-mail", "email").replace("email", "").replace("address", "").strip() or None
+                )
+            )
             label = None if label in ("primary", "1") else label
 
             def email(d: Draft, row: list[str]) -> None:
@@ -251,6 +376,7 @@ class _Plan:
                             d.set_label(v, label)
                     else:
                         _emails(d, v, label)
+
             add(email)
         elif fld == "phone":
             phone_ok = PHONE_RE.fullmatch
@@ -265,46 +391,61 @@ class _Plan:
                             d.set_label(v, label)
                     else:
                         _phones(d, v, label)
+
             add(phone)
         elif fld == "address":
+
             def address(d: Draft, row: list[str]) -> None:
                 if row[i]:
                     d.add_address(" ".join(row[i].split()))
+
             add(address)
         elif fld in ("birthday", "anniversary"):
+
             def when(d: Draft, row: list[str]) -> None:
                 if row[i].strip():
                     _set_date(d, fld, row[i], day_first=day_first)
+
             add(when)
         elif fld == "notes":
+
             def notes(d: Draft, row: list[str]) -> None:
                 if row[i]:
                     d.add_note(row[i])
+
             add(notes)
         elif fld == "tags":
+
             def tags(d: Draft, row: list[str]) -> None:
                 if row[i]:
                     _tags(d, row[i])
+
             add(tags)
         elif fld in ("owner", "tier", "every", "uid"):
+
             def plain(d: Draft, row: list[str]) -> None:
                 v = row[i].strip()
                 if v:
                     setattr(d, fld, v)
+
             add(plain)
         elif fld == "kind":
+
             def kind(d: Draft, row: list[str]) -> None:
                 v = row[i].strip().lower()
                 if v in ("org", "organization", "organisation", "company"):
                     d.kind = "org"
                 elif v and v != "person":
                     d.keep_aside("kind", row[i], f"'{row[i]}' is not a kind (person or org)")
+
             add(kind)
         elif fld == "source_id":
+
             def source(d: Draft, row: list[str]) -> None:
                 v = row[i].strip()
                 if v:
                     d.source_id = f"{h}:{v}"
+
             add(source)
         elif fld == "skip":
             pass
@@ -315,6 +456,7 @@ class _Plan:
                 v = row[i]
                 if v and v.strip():
                     d.set_field(key, v.strip())
+
             add(custom)
 
     def _address_group(self, prefix: str, parts: dict[str, int]) -> Handler:
@@ -325,6 +467,7 @@ class _Plan:
             values = [" ".join(row[i].split()) for _, i in order if row[i].strip()]
             if values:
                 d.add_address(", ".join(values), label)
+
         return address
 
     def _numbered(self, kind: str, parts: dict[str, int], header: list[str]) -> Handler:
@@ -336,10 +479,12 @@ class _Plan:
             return _label(row[lab]) if lab is not None else None
 
         if kind == "email" and val is not None:
+
             def f(d: Draft, row: list[str]) -> None:
                 if row[val]:
                     _emails(d, row[val], label_of(row))
         elif kind == "phone" and val is not None:
+
             def f(d: Draft, row: list[str]) -> None:
                 if row[val]:
                     _phones(d, row[val], label_of(row))
@@ -355,6 +500,7 @@ class _Plan:
                 else:
                     group(d, row)
         elif kind == "event" and val is not None:
+
             def f(d: Draft, row: list[str]) -> None:
                 if row[val].strip():
                     label = label_of(row) or "anniversary"
@@ -364,7 +510,9 @@ class _Plan:
                         _set_date(d, "anniversary", row[val], day_first=False, label=label)
         elif kind == "organization":
             name, title, dept = parts.get("name"), parts.get("title"), parts.get("department")
-            rest = {k: v for k, v in parts.items() if k not in ("name", "title", "department", "type", "label")}
+            rest = {
+                k: v for k, v in parts.items() if k not in ("name", "title", "department", "type", "label")
+            }
 
             def f(d: Draft, row: list[str]) -> None:
                 if name is not None and row[name].strip() and not d.org:
@@ -383,11 +531,16 @@ class _Plan:
             def f(d: Draft, row: list[str]) -> None:
                 label = label_of(row)
                 if val is not None and row[val].strip():
-                    key = f"{fallback} {label}".strip() if fallback and label else (label or fallback or "custom")
+                    key = (
+                        f"{fallback} {label}".strip()
+                        if fallback and label
+                        else (label or fallback or "custom")
+                    )
                     d.set_field(key, row[val].strip())
                 for k, i in others.items():
                     if row[i].strip():
                         d.set_field(f"{kind} {k}", row[i].strip())
+
         return f
 
     def _split_birthday(self, cols: dict[str, int]) -> Handler:
@@ -407,6 +560,7 @@ class _Plan:
                 d.birthday = parse_date(text)
             except ValueError:
                 d.keep_aside("birthday", f"{year}/{month}/{day}", "not a date")
+
         return birthday
 
     def name_of(self, row: list[str]) -> str:
@@ -479,24 +633,27 @@ def read_csv(
         raise InvalidData("the file is empty")
     if "\x00" in text:
         raise InvalidData("the file is binary, not text (NUL characters)")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(text),
-                        strict=False)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(text), strict=False
+    )
     try:
         first = next(reader)
     except csv.Error as exc:
         raise InvalidData(f"line 1: not a CSV file ({exc})") from None
     except StopIteration:
         raise InvalidData("the file is empty") from None
-    has_header = not _looks_like_data(first) or bool(mapping and any(_norm(k) in map(_norm, first)
-                                                                    for k in mapping))
+    has_header = not _looks_like_data(first) or bool(
+        mapping and any(_norm(k) in map(_norm, first) for k in mapping)
+    )
     header = first if has_header else _infer_header(first)
     plan = _Plan(header, mapping or {}, True)
     with paused_gc():
         yield from _rows(reader, plan, header, None if has_header else first, warnings)
 
 
-def _rows(reader: Any, plan: _Plan, header: list[str], pending: list[str] | None,
-          warnings: list[str]) -> Iterator[Item]:
+def _rows(
+    reader: Any, plan: _Plan, header: list[str], pending: list[str] | None, warnings: list[str]
+) -> Iterator[Item]:
     width, handlers, name_of = plan.width, plan.handlers, plan.name_of
     line = 1 if pending is not None else reader.line_num + 1
     rows: Iterator[list[str]] = _chain(pending, reader) if pending is not None else reader
@@ -542,8 +699,16 @@ def _chain(first: list[str], rest: Iterable[list[str]]) -> Iterator[list[str]]:
 
 # ---------------------------------------------------------------------------------- writer
 
-_FIXED = ["Name", "First Name", "Last Name", "Organization Name", "Organization Title", "Birthday", "Notes",
-          "Labels"]
+_FIXED = [
+    "Name",
+    "First Name",
+    "Last Name",
+    "Organization Name",
+    "Organization Title",
+    "Birthday",
+    "Notes",
+    "Labels",
+]
 _TAIL = ["Kind", "Lunar Birthday", "Aliases", "Owner", "Tier", "Every", "UID"]
 
 
@@ -565,8 +730,10 @@ def write_csv(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
     `Kind, Owner, Tier, Every, UID` last, so `read_csv` reads every field back.
     """
     records = list(records)
-    n = {k: max((len(r.get(k) or []) for r in records), default=0)
-         for k in ("emails", "phones", "addresses", "anniversaries", "fields")}
+    n = {
+        k: max((len(r.get(k) or []) for r in records), default=0)
+        for k in ("emails", "phones", "addresses", "anniversaries", "fields")
+    }
     header = list(_FIXED)
     for i in range(1, n["emails"] + 1):
         header += [f"E-mail {i} - Label", f"E-mail {i} - Value"]
@@ -584,8 +751,16 @@ def write_csv(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
     for r in records:
         labels = r.get("labels") or {}
         given, family = split_name(r["name"]) if r.get("kind", "person") == "person" else ("", "")
-        row = [r["name"], given, family, r.get("org") or "", r.get("title") or "", r.get("birthday") or "",
-               r.get("notes") or "", " ::: ".join(r.get("tags") or [])]
+        row = [
+            r["name"],
+            given,
+            family,
+            r.get("org") or "",
+            r.get("title") or "",
+            r.get("birthday") or "",
+            r.get("notes") or "",
+            " ::: ".join(r.get("tags") or []),
+        ]
         for key in ("emails", "phones", "addresses"):
             values = list(r.get(key) or [])
             for i in range(n[key]):
@@ -599,8 +774,14 @@ def write_csv(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
         for i in range(n["fields"]):
             k, v = custom[i] if i < len(custom) else ("", "")
             row += [k, v if isinstance(v, str) else str(v)]
-        row += [r.get("kind") or "person", "yes" if r.get("birthday_lunar") else "",
-                " ::: ".join(r.get("aliases") or []), r.get("owner") or "", r.get("tier") or "", r.get("every") or "",
-                r.get("uid") or ""]
+        row += [
+            r.get("kind") or "person",
+            "yes" if r.get("birthday_lunar") else "",
+            " ::: ".join(r.get("aliases") or []),
+            r.get("owner") or "",
+            r.get("tier") or "",
+            r.get("every") or "",
+            r.get("uid") or "",
+        ]
         w.writerow(row)
     return len(records)

@@ -23,8 +23,23 @@ PHONE_RE = re.compile(r"\+?[\s().\-/]*(?:\d[\s().\-/]*){5,}")
 _SPACES = re.compile(r"\s+")
 
 CONTACT_KEYS = (
-    "name", "kind", "org", "title", "emails", "phones", "addresses", "tags", "birthday",
-    "birthday_lunar", "anniversaries", "every", "notes", "owner", "tier", "fields", "aliases",
+    "name",
+    "kind",
+    "org",
+    "title",
+    "emails",
+    "phones",
+    "addresses",
+    "tags",
+    "birthday",
+    "birthday_lunar",
+    "anniversaries",
+    "every",
+    "notes",
+    "owner",
+    "tier",
+    "fields",
+    "aliases",
 )
 
 
@@ -91,7 +106,9 @@ class Draft:
         for key in CONTACT_KEYS[2:]:
             value = getattr(self, key)
             if value:
-                out[key] = dict(value) if key == "fields" else list(value) if isinstance(value, tuple) else value
+                out[key] = (
+                    dict(value) if key == "fields" else list(value) if isinstance(value, tuple) else value
+                )
         return out
 
     def warn(self, message: str) -> None:

@@ -28,8 +28,15 @@ from .draft import Draft
 
 VERSION = 1
 """The version of the document this module writes; readers accept it and every older one."""
-_CONTACT_EXTRA = ("id", "created_at", "updated_at", "last_contacted_at", "deleted_at", "org_id",
-                  "next_touch_at")
+_CONTACT_EXTRA = (
+    "id",
+    "created_at",
+    "updated_at",
+    "last_contacted_at",
+    "deleted_at",
+    "org_id",
+    "next_touch_at",
+)
 _AMOUNT = re.compile(r"-?\d+(?:\.\d+)?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _SECTIONS = ("contacts", "interactions", "deals", "reminders", "tiers", "stages")
@@ -75,7 +82,8 @@ def dump_book(
 
 def write_book(book: Mapping[str, Any], out: TextIO) -> None:
     """Write the document as UTF-8 JSON (names unescaped, one record a line for diffs)."""
-    out.write('{"tinycrm": %d, "exported_at": %s' % (book["tinycrm"], json.dumps(book.get("exported_at"))))
+    head = json.dumps({"tinycrm": book["tinycrm"], "exported_at": book.get("exported_at")})
+    out.write(head[:-1])
     for section in _SECTIONS:
         out.write(f',\n"{section}": [')
         for i, record in enumerate(book.get(section) or []):
@@ -198,7 +206,7 @@ def _deal(rec: Mapping[str, Any], contacts: set[int]) -> dict:
     _str(rec, "title", required=True)
     value = rec.get("value", "0")
     if not isinstance(value, (str, int)) or isinstance(value, bool) or not _AMOUNT.fullmatch(str(value)):
-        raise _Bad(f"value {json.dumps(value)} is not an amount (use a decimal string such as \"1250.50\")")
+        raise _Bad(f'value {json.dumps(value)} is not an amount (use a decimal string such as "1250.50")')
     currency = _str(rec, "currency") or "USD"
     if not _CURRENCY.fullmatch(currency):
         raise _Bad(f"currency '{currency}' is not a three-letter code")

@@ -46,9 +46,24 @@ Item = Draft | BadRow
 _LINE_END = re.compile(rb"\r*\n|\r")
 _PROPERTY = re.compile(rb"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?[;:]")
 _SKIPPED = {"PHOTO", "LOGO", "SOUND", "KEY"}
-_IGNORED = {"VERSION", "PRODID", "REV", "X-ABSHOWAS", "KIND", "X-APPLE-OMIT-YEAR", "CLIENTPIDMAP",
-            "X-ABLABEL", "X-ABADR", "BEGIN", "END", "NAME", "SORT-STRING", "X-PHONETIC-FIRST-NAME",
-            "X-PHONETIC-LAST-NAME", "LABEL"}
+_IGNORED = {
+    "VERSION",
+    "PRODID",
+    "REV",
+    "X-ABSHOWAS",
+    "KIND",
+    "X-APPLE-OMIT-YEAR",
+    "CLIENTPIDMAP",
+    "X-ABLABEL",
+    "X-ABADR",
+    "BEGIN",
+    "END",
+    "NAME",
+    "SORT-STRING",
+    "X-PHONETIC-FIRST-NAME",
+    "X-PHONETIC-LAST-NAME",
+    "LABEL",
+}
 _APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
 _TYPE_NOISE = {"internet", "pref", "voice", "x400", "x-internet", "encoding", "charset"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
@@ -350,8 +365,13 @@ def _card_to_draft(card: _Card, source_id: str | None) -> Draft:
             day = _date(prop, value.strip(), draft, "birthday")
             if day:
                 draft.birthday = day
-        elif name in ("ANNIVERSARY", "X-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY",
-                      "X-ABDATE"):
+        elif name in (
+            "ANNIVERSARY",
+            "X-ANNIVERSARY",
+            "X-MS-ANNIVERSARY",
+            "X-EVOLUTION-ANNIVERSARY",
+            "X-ABDATE",
+        ):
             day = _date(prop, value.strip(), draft, label or "anniversary")
             if day:
                 draft.add_anniversary(label or "anniversary", day)
@@ -451,8 +471,14 @@ def uid_of(record: Mapping[str, Any]) -> str:
 
 
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def _param(text: str) -> str:
@@ -478,9 +504,22 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out) + "\r\n"
 
 
-_TEL_TYPES = {"mobile": "cell", "cell": "cell", "iphone": "cell", "home": "home", "work": "work",
-              "fax": "fax", "home fax": "fax", "work fax": "fax", "pager": "pager", "main": "voice",
-              "voice": "voice", "text": "text", "video": "video", "business": "work"}
+_TEL_TYPES = {
+    "mobile": "cell",
+    "cell": "cell",
+    "iphone": "cell",
+    "home": "home",
+    "work": "work",
+    "fax": "fax",
+    "home fax": "fax",
+    "work fax": "fax",
+    "pager": "pager",
+    "main": "voice",
+    "voice": "voice",
+    "text": "text",
+    "video": "video",
+    "business": "work",
+}
 
 
 def _types(label: str | None, default: str, tel: bool = False) -> str:
@@ -518,8 +557,14 @@ def write_vcard(record: Mapping[str, Any], version: str = "4.0") -> str:
     v4 = version == "4.0"
     labels = record.get("labels") or {}
     org_kind = record.get("kind") == "org"
-    lines = ["BEGIN:VCARD", f"VERSION:{version}", f"PRODID:-//tinycrm//tinycrm {__version__}//EN",
-             f"UID:{uid_of(record)}", f"FN:{_escape(record['name'])}", f"N:{_n(record)}"]
+    lines = [
+        "BEGIN:VCARD",
+        f"VERSION:{version}",
+        f"PRODID:-//tinycrm//tinycrm {__version__}//EN",
+        f"UID:{uid_of(record)}",
+        f"FN:{_escape(record['name'])}",
+        f"N:{_n(record)}",
+    ]
     if org_kind:
         lines.append("KIND:org" if v4 else "X-ABShowAs:COMPANY")
         lines.append(f"ORG:{_escape(record['name'])}")

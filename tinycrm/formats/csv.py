@@ -24,6 +24,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any, TextIO
 
 from ..errors import BadRow, InvalidData, UsageError
@@ -206,6 +207,7 @@ def _norm(header: str) -> str:
     return " ".join(header.replace("\ufeff", "").strip().lower().split())
 
 
+@lru_cache(maxsize=1024)
 def _label(text: str) -> str | None:
     """A Google/Outlook type cell (`* Home`, `Mobile`) as a lower-case label."""
     text = text.strip().lstrip("*").strip().lower()
@@ -218,6 +220,11 @@ def _split_multi(value: str) -> list[str]:
 
 
 def _emails(draft: Draft, value: str, label: str | None) -> None:
+    if not draft.emails and ":::" not in value and EMAIL_RE.match(value):
+        draft.emails = [value]
+        if label:
+            draft.set_label(value, label)
+        return
     for part in _split_multi(value):
         part = part.strip()
         if EMAIL_RE.match(part) or not re.search(r"[;,\s]", part):
@@ -232,6 +239,11 @@ def _emails(draft: Draft, value: str, label: str | None) -> None:
 
 
 def _phones(draft: Draft, value: str, label: str | None) -> None:
+    if not draft.phones and ":::" not in value and PHONE_RE.fullmatch(value):
+        draft.phones = [value]
+        if label:
+            draft.set_label(value, label)
+        return
     for part in _split_multi(value):
         part = part.strip()
         if PHONE_RE.fullmatch(part) or not re.search(r"[;,/]", part):
@@ -242,6 +254,14 @@ def _phones(draft: Draft, value: str, label: str | None) -> None:
 
 
 def _tags(draft: Draft, value: str) -> None:
+    for tag in _tag_list(value):
+        draft.add_tag(tag)
+
+
+@lru_cache(maxsize=4096)
+def _tag_list(value: str) -> tuple[str, ...]:
+    """The tags of a groups cell (a sheet repeats the same few cells: cached)."""
+    out = []
     parts = value.split(":::") if ":::" in value else re.split(r"[;,]", value)
     for part in parts:
         part = part.strip()
@@ -251,7 +271,8 @@ def _tags(draft: Draft, value: str) -> None:
                 continue  # every contact is in it: not information
             part = part.lower()
         if part:
-            draft.add_tag(part)
+            out.append(part)
+    return tuple(out)
 
 
 def _set_date(draft: Draft, key: str, value: str, *, day_first: bool, label: str = "anniversary") -> None:
@@ -563,6 +584,13 @@ class _Plan:
 
         return birthday
 
+    def namer(self) -> Callable[[list[str]], str]:
+        """The function naming a row's contact; a sheet with one name column only strips it."""
+        if set(self.name_parts) == {"name"}:
+            i = self.name_parts["name"]
+            return lambda row: row[i].strip()
+        return self.name_of
+
     def name_of(self, row: list[str]) -> str:
         """The contact's name: the full-name column, else the parts put together."""
         parts = self.name_parts
@@ -654,7 +682,7 @@ def read_csv(
 def _rows(
     reader: Any, plan: _Plan, header: list[str], pending: list[str] | None, warnings: list[str]
 ) -> Iterator[Item]:
-    width, handlers, name_of = plan.width, plan.handlers, plan.name_of
+    width, handlers, name_of = plan.width, plan.handlers, plan.namer()
     line = 1 if pending is not None else reader.line_num + 1
     rows: Iterator[list[str]] = _chain(pending, reader) if pending is not None else reader
     while True:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 _ISO = re.compile(r"(\d{4})-?(\d{1,2})-?(\d{1,2})(?:[T ][\d:.]*(?:Z|[+-]\d\d:?\d\d)?)?")
 _NO_YEAR = re.compile(r"--(\d{1,2})-?(\d{1,2})")
@@ -32,6 +33,7 @@ def _form(year: int | None, month: int, day: int) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str, *, day_first: bool = False, omit_year: int | None = None) -> str | None:
     """A date in any exporter's writing as `YYYY-MM-DD` / `--MM-DD`; None for "no date".
 

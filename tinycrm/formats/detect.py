@@ -63,7 +63,7 @@ def _cp1252_byte(exc: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("tinycrm-cp1252", _cp1252_byte)
 
 
-def _utf16_without_bom(sample: bytes) -> str | None:
+def utf16_without_bom(sample: bytes) -> str | None:
     """UTF-16 LE or BE from the zero high bytes of ASCII characters, or None."""
     pairs = len(sample) // 2
     if pairs < 2:
@@ -137,7 +137,7 @@ def _decode(data: bytes) -> Decoded:
             except UnicodeDecodeError as exc:
                 text = body.decode(enc, errors="replace")
                 return Decoded(text, enc, [f"bytes not valid {enc} at offset {exc.start} replaced"])
-    utf16 = _utf16_without_bom(data[:_SAMPLE])
+    utf16 = utf16_without_bom(data[:_SAMPLE])
     if utf16:
         try:
             return Decoded(data.decode(utf16), utf16)

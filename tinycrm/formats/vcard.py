@@ -38,7 +38,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..errors import BadRow, InvalidData
 from .dates import parse_date
-from .detect import _utf16_without_bom, decode, decode_value, paused_gc
+from .detect import decode, decode_value, paused_gc, utf16_without_bom
 from .draft import Draft, finish
 
 Item = Draft | BadRow
@@ -417,7 +417,7 @@ def _as_bytes(data: bytes | str) -> bytes:
         return data.lstrip("\ufeff").encode("utf-8")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:]
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_bom(data[:4096]):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or utf16_without_bom(data[:4096]):
         return decode(data).text.encode("utf-8")
     return data
 

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from formats_strategies import records, same_contact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -402,3 +403,12 @@ def test_csv_round_trip_keeps_text_fields(
         tags,
         fields,
     )
+
+
+@settings(max_examples=150, deadline=None)
+@given(record=records())
+def test_csv_round_trip_keeps_every_field(record: dict) -> None:
+    out = io.StringIO()
+    write_csv([record], out)
+    (back,) = read_csv(out.getvalue().encode("utf-8"))
+    same_contact(back, record)

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from formats_strategies import records, same_contact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -223,3 +224,14 @@ def test_random_books_give_only_crm_errors(body: dict) -> None:
         read_book(json.dumps({"tinycrm": 1, **body}))
     except CrmError:
         pass
+
+
+@settings(max_examples=150, deadline=None)
+@given(record=records())
+def test_json_round_trip_keeps_every_field(record: dict) -> None:
+    doc = dump_book(contacts=[record], exported_at="2026-11-30T00:00:00Z")
+    out = io.StringIO()
+    write_book(doc, out)
+    back = read_book(out.getvalue().encode("utf-8"))
+    assert back.errors == []
+    same_contact(back.contacts[0], record)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from formats_strategies import records, same_contact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -533,3 +534,9 @@ def test_vcard_round_trip_keeps_text_fields(
         tags,
         fields,
     )
+
+
+@settings(max_examples=150, deadline=None)
+@given(record=records(), version=st.sampled_from(["3.0", "4.0"]))
+def test_vcard_round_trip_keeps_every_field(record: dict, version: str) -> None:
+    same_contact(one(write_vcard(record, version).encode()), record)

@@ -174,6 +174,8 @@ _GENERIC = {
     "手机号码",
 }
 _MOBILE = {"手机": "mobile", "手机号": "mobile", "携帯": "mobile", "传真": "fax"}
+LUNAR_MARK = " (lunar)"
+"""Appended to an `Event N - Label` whose date is on the Chinese calendar."""
 _THUNDERBIRD_BIRTH = ("birth year", "birth month", "birth day")
 MAP_FIELDS = (
     "name",
@@ -275,7 +277,9 @@ def _tag_list(value: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _set_date(draft: Draft, key: str, value: str, *, day_first: bool, label: str = "anniversary") -> None:
+def _set_date(
+    draft: Draft, key: str, value: str, *, day_first: bool, label: str = "anniversary", lunar: bool = False
+) -> None:
     try:
         day = parse_date(value, day_first=day_first)
     except ValueError:
@@ -286,7 +290,7 @@ def _set_date(draft: Draft, key: str, value: str, *, day_first: bool, label: str
     if key == "birthday":
         draft.birthday = day
     else:
-        draft.add_anniversary(label, day)
+        draft.add_anniversary(label, day, lunar)
 
 
 class _Plan:
@@ -527,6 +531,15 @@ class _Plan:
                     label = label_of(row) or "anniversary"
                     if label == "birthday":
                         _set_date(d, "birthday", row[val], day_first=False)
+                    elif label.endswith(LUNAR_MARK):
+                        _set_date(
+                            d,
+                            "anniversary",
+                            row[val],
+                            day_first=False,
+                            label=label[: -len(LUNAR_MARK)],
+                            lunar=True,
+                        )
                     else:
                         _set_date(d, "anniversary", row[val], day_first=False, label=label)
         elif kind == "organization":
@@ -797,7 +810,7 @@ def write_csv(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
         annis = list(r.get("anniversaries") or [])
         for i in range(n["anniversaries"]):
             a = annis[i] if i < len(annis) else None
-            row += [a["label"], a["date"]] if a else ["", ""]
+            row += [a["label"] + (LUNAR_MARK if a.get("lunar") else ""), a["date"]] if a else ["", ""]
         custom = list((r.get("fields") or {}).items())
         for i in range(n["fields"]):
             k, v = custom[i] if i < len(custom) else ("", "")

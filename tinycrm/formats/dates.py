@@ -22,8 +22,6 @@ NO_DATE = {"", "0/0/00", "0/0/0000", "00/00/0000", "0000-00-00", "--", "00.00.00
 
 
 def _form(year: int | None, month: int, day: int) -> str:
-    if year is not None and year < 100:
-        year += 1900 if year >= 30 else 2000  # two-digit years as Outlook writes them
     try:
         date(year if year and year > 0 else 2000, month, day)
     except ValueError:
@@ -59,7 +57,10 @@ def parse_date(text: str, *, day_first: bool = False, omit_year: int | None = No
         month, day = (int(b), int(a)) if day_first else (int(a), int(b))
         if month > 12 >= day:  # unambiguous the other way round
             month, day = day, month
-        return _form(int(c), month, day)
+        year = int(c)
+        if len(c) <= 2:  # two-digit years as Outlook writes them
+            year += 1900 if year >= 30 else 2000
+        return _form(year, month, day)
     m = _CJK.fullmatch(s)
     if m:
         return _form(int(m[1]) if m[1] else None, int(m[2]), int(m[3]))

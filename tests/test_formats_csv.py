@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tinycrm.errors import BadRow, CrmError, UsageError
-from tinycrm.formats import detect_format, read_contacts
+from tinycrm.formats import detect_format, read_contacts, write_rejects
 from tinycrm.formats.csv import read_csv, write_csv
 from tinycrm.formats.detect import decode, sniff_delimiter
-from tinycrm.formats.draft import Draft
+from tinycrm.formats.draft import Draft, phone_match_key
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 
@@ -412,3 +412,43 @@ def test_csv_round_trip_keeps_every_field(record: dict) -> None:
     write_csv([record], out)
     (back,) = read_csv(out.getvalue().encode("utf-8"))
     same_contact(back, record)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("+1 202 555 0100", "(202) 555-0100"),
+        ("2025550100", "+1-202-555-0100"),
+        ("+86 138 0013 8000", "138 0013 8000"),
+        ("0049 30 901820", "+49 30 901820"),
+    ],
+)
+def test_phone_match_key_is_the_same_in_any_writing(a: str, b: str) -> None:
+    assert phone_match_key(a) == phone_match_key(b) != ""
+
+
+def test_match_keys_fall_back_to_name_and_org_only_without_strong_keys() -> None:
+    (ada,) = read_csv("name,email,company\nAda  LOVELACE,Ada@Example.com,Engines\n")
+    keys = ada.match_keys()
+    assert keys.emails == ("ada@example.com",)
+    assert keys.name_org is None
+    (bob,) = read_csv("name,company\n Bob  Smith ,ACME\n")
+    assert bob.match_keys().name_org == ("bob smith", "acme")
+
+
+def test_rejects_file_lists_line_reason_and_record() -> None:
+    items = list(read_csv("name,email,notes\n,,only a note\nAda,,\n"))
+    out = io.StringIO()
+    assert write_rejects([i for i in items if isinstance(i, BadRow)], out) == 1
+    assert out.getvalue().splitlines() == [
+        "line,reason,record",
+        '2,"no name, organisation, e-mail or phone",",,only a note"',
+    ]
+
+
+def test_csv_export_for_spreadsheets_starts_with_a_bom() -> None:
+    out = io.StringIO()
+    write_csv([RECORD], out, bom=True)
+    assert out.getvalue().startswith("\ufeffName,")
+    (back,) = read_csv(out.getvalue().encode("utf-8"))
+    assert back.name == "张伟"

@@ -7,9 +7,11 @@ store returns. `read_contacts` picks the reader from the content.
 
 from __future__ import annotations
 
+import csv as csvlib  # not `csv`: importing the submodule .csv rebinds that name here
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TextIO
 
 from ..errors import BadRow, UsageError
 from .detect import decode, sniff_format
@@ -69,3 +71,15 @@ def read_path(
 
         return read_vdir(p)
     return read_contacts(p.read_bytes(), format=format, name=p.name, mapping=mapping)
+
+
+def write_rejects(rows: Iterable[BadRow], out: TextIO) -> int:
+    """`--rejects FILE`: each record left out, as a CSV of where it was, why, and what it held."""
+    writer = csvlib.writer(out, lineterminator="\r\n")
+    writer.writerow(["line", "reason", "record"])
+    count = 0
+    for row in rows:
+        where = str(row).split(": ", 1)[0]
+        writer.writerow([where.removeprefix("line "), row.reason, row.raw])
+        count += 1
+    return count

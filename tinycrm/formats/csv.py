@@ -762,13 +762,14 @@ def split_name(name: str) -> tuple[str, str]:
     return (given, family) if given else (name, "")
 
 
-def write_csv(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
+def write_csv(records: Iterable[Mapping[str, Any]], out: TextIO, *, bom: bool = False) -> int:
     """Write contact records (`contact_record` shape) as a Google-import CSV; returns the count.
 
     The header is Google's current one (`First Name`, `E-mail 1 - Label`, `E-mail 1 - Value`,
     `Labels`, `Custom Field 1 - Label`…), with one numbered column pair per e-mail, phone,
     address, anniversary and custom field the widest record needs, and tinycrm's own
-    `Kind, Owner, Tier, Every, UID` last, so `read_csv` reads every field back.
+    `Kind, Lunar Birthday, Aliases, Owner, Tier, Every, UID` last, so `read_csv` reads every
+    field back. `bom` starts the text with a BOM, for a file a spreadsheet will open.
     """
     records = list(records)
     n = {
@@ -787,6 +788,8 @@ def write_csv(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
     for i in range(1, n["fields"] + 1):
         header += [f"Custom Field {i} - Label", f"Custom Field {i} - Value"]
     header += _TAIL
+    if bom:  # Excel reads a UTF-8 file as its ANSI code page unless it starts with a BOM
+        out.write("\ufeff")
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(header)
     for r in records:

@@ -111,6 +111,17 @@ class Draft:
                 )
         return out
 
+    def match_keys(self) -> MatchKeys:
+        """The keys an import matches existing contacts by, strongest first (see `MatchKeys`)."""
+        has_strong = bool(self.uid or self.source_id or self.emails or self.phones)
+        return MatchKeys(
+            uid=self.uid,
+            source_id=self.source_id,
+            emails=tuple(dict.fromkeys(e.casefold() for e in self.emails)),
+            phones=tuple(dict.fromkeys(k for k in map(phone_match_key, self.phones) if k)),
+            name_org=None if has_strong else (_fold(self.name), _fold(self.org or "")),
+        )
+
     def warn(self, message: str) -> None:
         """Record a value kept aside, so `--dry-run` and the import summary can show it."""
         if isinstance(self.warnings, list):
@@ -205,6 +216,38 @@ def _added(values: Sequence, value: Any) -> list:
             values.append(value)
         return values
     return [*values, value] if value not in values else list(values)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchKeys:
+    """What makes a draft the same person as a stored contact, strongest first.
+
+    `uid` (a vCard UID, compared exactly), `source_id` (a vdir file name or another CRM's
+    record id, exactly), any of `emails` (case-folded), any of `phones` (`phone_match_key`),
+    and only for a draft that has none of those, `name_org`: the case-folded, space-collapsed
+    name and organisation together.
+    """
+
+    uid: str | None
+    source_id: str | None
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+    name_org: tuple[str, str] | None
+
+
+def phone_match_key(phone: str) -> str:
+    """The digits that identify a phone across writings: the last nine, or all if fewer.
+
+    `+1 202 555 0100`, `(202) 555-0100` and `2025550100` share `025550100`; `+86 138 0013 8000`
+    and `138 0013 8000` share `800138000`. Nine digits keep national numbers of different
+    countries apart in practice while ignoring country codes and trunk prefixes (`0`, `00`).
+    """
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits[-9:] if len(digits) >= 5 else ""
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def put_field(fields: dict[str, Any], key: str, value: str) -> None:

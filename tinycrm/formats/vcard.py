@@ -93,6 +93,8 @@ class _Card:
 
 
 def _split_outside_quotes(text: str, sep: str) -> list[str]:
+    if '"' not in text:
+        return text.split(sep)
     out, cur, quoted = [], [], False
     for ch in text:
         if ch == '"':
@@ -108,6 +110,9 @@ def _split_outside_quotes(text: str, sep: str) -> list[str]:
 
 def _colon(line: bytes) -> int:
     """The index of the `:` ending a property's name and parameters (not one inside quotes)."""
+    first = line.find(b":")
+    if first < 0 or b'"' not in line[:first]:
+        return first
     quoted = False
     for i, b in enumerate(line):
         if b == 0x22:
@@ -217,6 +222,8 @@ def _unescape(text: str) -> str:
 
 def _split_escaped(text: str, sep: str) -> list[str]:
     """Components of a structured value split on unescaped `sep`, each unescaped."""
+    if "\\" not in text:
+        return text.split(sep)
     out, cur, i = [], [], 0
     while i < len(text):
         ch = text[i]

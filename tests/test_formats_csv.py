@@ -216,7 +216,7 @@ def test_unknown_columns_become_custom_fields_never_dropped() -> None:
 
 def test_map_option_names_columns() -> None:
     data = "Kunde,Mail,Handy,Firma\nAda,ada@example.com,+44 20 7946 0000,Engines\n"
-    (ada,) = read_csv(data, mapping={"kunde": "name", "Mail": "email", "Handy": "phone", "Firma": "org"})
+    (ada,) = read_csv(data, mapping={"kunde": "name", "Mail": "Email", "Handy": "phone", "Firma": "org"})
     assert (ada.name, ada.emails, ada.phones, ada.org) == (
         "Ada",
         ["ada@example.com"],

@@ -301,7 +301,10 @@ class _Plan:
         self.width = len(header)
         self.name_parts: dict[str, int] = {}
         norm = [_norm(h) for h in header]
-        mapped = {_norm(k): v for k, v in mapping.items()}
+        mapped = {
+            _norm(k): v.strip().lower() if v.strip().lower() in MAP_FIELDS else v.strip()
+            for k, v in mapping.items()
+        }
         missing = [k for k in mapping if _norm(k) not in norm]
         if missing:
             raise UsageError(

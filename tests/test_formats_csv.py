@@ -452,3 +452,13 @@ def test_csv_export_for_spreadsheets_starts_with_a_bom() -> None:
     assert out.getvalue().startswith("\ufeffName,")
     (back,) = read_csv(out.getvalue().encode("utf-8"))
     assert back.name == "张伟"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=600), st.sampled_from([None, "x.csv", "x.vcf", "x.json"]))
+def test_any_bytes_through_detection_give_only_crm_errors(data: bytes, name: str | None) -> None:
+    try:
+        for item in read_contacts(data, name=name):
+            assert isinstance(item, (Draft, BadRow))
+    except CrmError:
+        pass

@@ -438,8 +438,12 @@ class _Plan:
         elif fld == "notes":
 
             def notes(d: Draft, row: list[str]) -> None:
-                if row[i]:
-                    d.add_note(row[i])
+                v = row[i]
+                if v:
+                    if d.notes is None and v[0] > " " and v[-1] > " ":
+                        d.notes = v  # the common case: one clean cell
+                    else:
+                        d.add_note(v)
 
             add(notes)
         elif fld == "tags":
@@ -705,18 +709,21 @@ def _rows(
         try:
             for row in rows:
                 start, line = line, reader.line_num + 1
+                extra = None
                 if len(row) != width:
                     if not any(row):
                         continue
                     if len(row) < width:
                         row = row + [""] * (width - len(row))
+                    else:
+                        extra = row[width:]
                 draft = Draft(name_of(row), start)
                 for handler in handlers:
                     handler(draft, row)
-                if len(row) > width:
-                    for j in range(width, len(row)):
-                        if row[j].strip():
-                            draft.set_field(f"column {j + 1}", row[j].strip())
+                if extra:  # cells past the header's last column
+                    for j, cell in enumerate(extra, width + 1):
+                        if cell.strip():
+                            draft.set_field(f"column {j}", cell.strip())
                 if warnings:
                     for message in warnings:
                         draft.warn(message)

@@ -462,3 +462,10 @@ def test_any_bytes_through_detection_give_only_crm_errors(data: bytes, name: str
             assert isinstance(item, (Draft, BadRow))
     except CrmError:
         pass
+
+
+def test_cadence_the_store_cannot_read_is_kept_aside() -> None:
+    good, bad = read_csv("name,every\nAda,30d\nBob,sometimes\n")
+    assert good.every == "30d"
+    assert bad.every is None
+    assert bad.fields == {"every": "sometimes"}

@@ -453,7 +453,14 @@ class _Plan:
                     _tags(d, row[i])
 
             add(tags)
-        elif fld in ("owner", "tier", "every", "uid"):
+        elif fld == "every":
+
+            def every(d: Draft, row: list[str]) -> None:
+                if row[i]:
+                    d.set_every(row[i])
+
+            add(every)
+        elif fld in ("owner", "tier", "uid"):
 
             def plain(d: Draft, row: list[str]) -> None:
                 v = row[i].strip()

@@ -15,6 +15,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..dates import parse_duration
+from ..errors import InvalidData
+
 # the store's own acceptance rules (tinycrm/store.py `_EMAIL_RE`, `_PHONE_RE`), so a draft
 # never carries a value `add_contact` would refuse
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -201,6 +204,18 @@ class Draft:
         """Add a yearly date (`YYYY-MM-DD` or `--MM-DD`) under a label."""
         item = {"label": label, "date": day, "lunar": lunar}
         self.anniversaries = _added(self.anniversaries, item)
+
+    def set_every(self, value: str) -> None:
+        """Set the keep-in-touch cadence if the store can read it (`30d`, `2w`), else keep it aside."""
+        value = value.strip()
+        if not value:
+            return
+        try:
+            parse_duration(value)
+        except InvalidData:
+            self.keep_aside("every", value, f"'{value}' is not a duration")
+            return
+        self.every = value
 
     def add_note(self, text: str) -> None:
         """Append a paragraph to the notes."""

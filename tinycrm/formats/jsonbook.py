@@ -161,8 +161,9 @@ def _contact(rec: Mapping[str, Any]) -> Draft:
             raise _Bad(f"anniversary '{label}': '{day}' is not a date") from None
         if parsed:
             draft.add_anniversary(label, parsed, bool(item.get("lunar")))
-    for key in ("every", "notes", "owner", "tier"):
+    for key in ("notes", "owner", "tier"):
         setattr(draft, key, _str(rec, key))
+    draft.set_every(_str(rec, "every") or "")
     fields = rec.get("fields") or {}
     if not isinstance(fields, dict):
         raise _Bad("'fields' must be an object")

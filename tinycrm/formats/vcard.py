@@ -396,7 +396,7 @@ def _card_to_draft(card: _Card, source_id: str | None) -> Draft:
         elif name == "X-TINYCRM-TIER":
             draft.tier = value.strip() or None
         elif name == "X-TINYCRM-EVERY":
-            draft.every = value.strip() or None
+            draft.set_every(value)
         elif name == "X-TINYCRM-ALIAS":
             draft.add_alias(_unescape(value))
         elif name == "X-TINYCRM-FIELD":

@@ -45,3 +45,17 @@ class UsageError(CrmError):
     """The command line itself is wrong."""
 
     exit_code = 2
+
+
+class BadRow(InvalidData):
+    """One record of an imported file from which nothing usable can be made.
+
+    `line` is the 1-based line (CSV: the row's first physical line; vCard: its BEGIN line;
+    JSON: the item's position) so `--rejects` and the error line can point at it.
+    """
+
+    def __init__(self, line: int, reason: str, raw: str = "", where: str | None = None) -> None:
+        super().__init__(f"{where or f'line {line}'}: {reason}")
+        self.line = line
+        self.reason = reason
+        self.raw = raw

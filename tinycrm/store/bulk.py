@@ -10,7 +10,7 @@ history row holds ids only, never personal data, so `forget` has nothing to eras
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .. import textindex
 from ..dates import utc_iso
@@ -51,26 +51,42 @@ class BulkStore(ContactStore, InteractionStore):
     def _log_bulk(self, table: str, ids: Sequence[int]) -> None:
         self._log(table, ids[0], "bulk", None, {"ids": list(ids)})
 
-    def add_contacts(self, drafts: Iterable[dict[str, Any]], *, command: str = "import") -> list[int]:
+    def add_contacts(
+        self,
+        drafts: Iterable[dict[str, Any]],
+        *,
+        command: str = "import",
+        where: Sequence[str] | None = None,
+        on_error: Callable[[int, InvalidData], None] | None = None,
+    ) -> list[int | None]:
         """Create contacts from field dicts (the names `add_contact` takes); returns their ids in order.
 
-        A bad row raises InvalidData naming its position (1-based) and nothing is written.
+        A bad row raises InvalidData naming it (`where[i]`, else its 1-based row) and nothing is
+        written — unless `on_error(i, error)` is given: then that row is left out (its id None).
         """
-        ids: list[int] = []
+        ids: list[int | None] = []
         with self.write(command):
             now = utc_iso(self.now())
             org_cache: dict[str, int | None] = {}
             batch: list[dict[str, Any]] = []
-            for number, draft in enumerate(drafts, 1):
-                unknown = set(draft) - CONTACT_FIELDS
-                if unknown:
-                    raise InvalidData(f"row {number}: unknown field(s) {', '.join(sorted(unknown))}")
+            for index, draft in enumerate(drafts):
+                label = where[index] if where is not None else f"row {index + 1}"
                 fields = dict(draft)
                 fields.setdefault("owner", self.user)
                 try:
+                    unknown = set(draft) - CONTACT_FIELDS
+                    if unknown:
+                        raise InvalidData(f"unknown field(s) {', '.join(sorted(unknown))}")
                     values = self._contact_values(fields, org_cache=org_cache)
                 except InvalidData as exc:
-                    raise InvalidData(f"row {number}: {exc}") from None
+                    error = InvalidData(f"{label}: {exc}")
+                    if on_error is None:
+                        raise error from None
+                    on_error(index, error)
+                    ids.extend(self._insert_contacts(batch, now) if batch else [])
+                    batch = []
+                    ids.append(None)
+                    continue
                 batch.append(values)
                 if len(batch) >= BATCH:
                     ids += self._insert_contacts(batch, now)
@@ -156,6 +172,25 @@ class BulkStore(ContactStore, InteractionStore):
         self._log_bulk("interaction", ids)
         return ids
 
+    def add_rows(self, table: str, rows: Sequence[dict[str, Any]], *, command: str = "import") -> list[int]:
+        """Insert rows as they are (a JSON book's deals, stage history, reminders); new ids in order."""
+        if table not in ("deal", "deal_stage", "reminder"):
+            raise ValueError(f"no raw bulk insert into {table}")
+        ids: list[int] = []
+        with self.write(command):
+            for start in range(0, len(rows), BATCH):
+                batch = rows[start : start + BATCH]
+                first = self._next_ids(table, len(batch))
+                cols = sorted({key for row in batch for key in row} - {"id"})
+                self.conn.executemany(
+                    f"INSERT INTO {table} (id, {', '.join(cols)}) VALUES (?{', ?' * len(cols)})",
+                    [(first + n, *(row.get(c) for c in cols)) for n, row in enumerate(batch)],
+                )
+                made = list(range(first, first + len(batch)))
+                self._log_bulk(table, made)
+                ids += made
+        return ids
+
     def _revert_bulk(self, table: str, after: dict[str, Any]) -> set[int]:
         """Undo of one bulk batch: delete its rows (and their index entries); the contacts touched."""
         ids: list[int] = after["ids"]
@@ -174,6 +209,8 @@ class BulkStore(ContactStore, InteractionStore):
                     self._unindex_interaction({"id": interaction_id, "at": at})
                     touched.add(contact_id)
                 self.conn.execute(f"DELETE FROM interaction WHERE id IN ({marks})", chunk)
+            else:
+                self.conn.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
         return touched
 
 

@@ -18,6 +18,9 @@ _TRASHED = "SELECT id FROM contact WHERE deleted_at IS NOT NULL"
 # an IN over the (few) trashed contacts, built once per query from a partial index, costs
 # far less than joining every deal or interaction to its contact
 _LIVE_DEAL = f"FROM deal d WHERE d.contact_id NOT IN ({_TRASHED})"
+# reports that read most deals read them in table order: through an index (status,
+# contact) every row is a random page read, two to three times slower at 50,000 deals
+_ALL_LIVE_DEALS = f"FROM deal d NOT INDEXED WHERE d.contact_id NOT IN ({_TRASHED})"
 
 
 def deals_by_stage_currency(
@@ -58,9 +61,7 @@ def most_used_currency(store: Store) -> str | None:
     return row[0] if row else None
 
 
-def closed_since(
-    store: Store, status: str, start: datetime, end: datetime
-) -> list[tuple[str, int, int]]:
+def closed_since(store: Store, status: str, start: datetime, end: datetime) -> list[tuple[str, int, int]]:
     """(currency, count, Σ value_minor) of deals closed as `status` in [start, end)."""
     rows = store.conn.execute(
         f"SELECT d.currency, count(*), COALESCE(sum(d.value_minor), 0) {_LIVE_DEAL}"
@@ -170,3 +171,343 @@ def board_deals(
         record["contact_org"] = item["contact_org"]
         out.append(record)
     return out
+
+
+# ---------------------------------------------------------------- the report commands
+#
+# Each function returns plain tuples; `grp` is the owner (deal.owner, interaction.user,
+# reminder.owner, deal_stage.user or contact.owner) when `by_owner`, else NULL. Sums are
+# of integer minor units, durations integer seconds, so `reports` stays exact.
+
+HEALTH_MIGRATION = [
+    # what the lead adds to schema.MIGRATIONS for `health<40` (see recompute_health)
+    "ALTER TABLE contact ADD COLUMN health INTEGER",
+    "CREATE INDEX contact_health ON contact(health) WHERE deleted_at IS NULL",
+]
+
+
+def _epoch(column: str) -> str:
+    """Seconds since 1970 of a stored UTC text column, as an integer."""
+    return f"CAST(strftime('%s', {column}) AS INTEGER)"
+
+
+def _window(column: str, since: datetime | None, until: datetime | None) -> tuple[str, list[str]]:
+    """` AND column >= since AND column < until` for the bounds that are given."""
+    sql, params = "", []
+    if since is not None:
+        sql += f" AND {column} >= ?"
+        params.append(utc_iso(since))
+    if until is not None:
+        sql += f" AND {column} < ?"
+        params.append(utc_iso(until))
+    return sql, params
+
+
+def pipeline_rows(
+    store: Store,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by_owner: bool = False,
+) -> list[tuple]:
+    """(grp, stage, currency, count, Σ value_minor, Σ value × probability, Σ seconds in stage).
+
+    Open deals as they are now; won and lost deals closed in [since, until).
+    """
+    grp = "d.owner" if by_owner else "NULL"
+    closed, params = _window("d.closed_at", since, until)
+    rows = store.conn.execute(
+        f"SELECT {grp}, d.stage, d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
+        " COALESCE(sum(d.value_minor * d.probability), 0),"
+        f" COALESCE(sum(CASE WHEN d.status = 'open' THEN ? - {_epoch('d.stage_entered_at')} END), 0)"
+        f" {_ALL_LIVE_DEALS} AND (d.status = 'open' OR (d.status != 'open'{closed}))"
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        (int(now.timestamp()), *params),
+    )
+    return rows.fetchall()
+
+
+def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> list[tuple]:
+    """(grp, month `YYYY-MM` | 'overdue' | 'undated', currency, count, Σ value, Σ value × probability).
+
+    Open deals by the month of their expected close date; a close date before `today`
+    (a local `YYYY-MM-DD`) is 'overdue', none is 'undated'.
+    """
+    grp = "d.owner" if by_owner else "NULL"
+    month = (
+        "CASE WHEN d.close_date IS NULL THEN 'undated' WHEN d.close_date < ? THEN 'overdue'"
+        " ELSE substr(d.close_date, 1, 7) END"
+    )
+    rows = store.conn.execute(
+        f"SELECT {grp}, {month}, d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
+        f" COALESCE(sum(d.value_minor * d.probability), 0) {_ALL_LIVE_DEALS} AND d.status = 'open'"
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        (today,),
+    )
+    return rows.fetchall()
+
+
+def won_rows_in_buckets(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[tuple]:
+    """(grp, bucket, currency, count, Σ value_minor) of deals won in [bounds[i], bounds[i+1])."""
+    if len(bounds) < 2:
+        return []
+    grp = "d.owner" if by_owner else "NULL"
+    case, params = _bucket_case("d.closed_at", bounds)
+    rows = store.conn.execute(
+        f"SELECT {grp}, {case} AS b, d.currency, count(*), COALESCE(sum(d.value_minor), 0) {_LIVE_DEAL}"
+        " AND d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?"
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        (*params, utc_iso(bounds[0]), utc_iso(bounds[-1])),
+    )
+    return rows.fetchall()
+
+
+def funnel_rows(
+    store: Store,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by_owner: bool = False,
+) -> list[tuple]:
+    """(grp, status, furthest open position, currency, count, Σ value, Σ cycle seconds).
+
+    Deals created in [since, until), grouped by how far they got: the highest position of
+    an open stage in their `deal_stage` history (None when won, or never in one). The
+    cycle sum is of won deals' created → closed seconds.
+    """
+    grp = "d.owner" if by_owner else "NULL"
+    created, params = _window("d.created_at", since, until)
+    rows = store.conn.execute(
+        "WITH far AS (SELECT h.deal_id, max(s.position) AS far FROM deal_stage h"
+        "  JOIN stage s ON s.name = h.stage WHERE h.stage NOT IN ('won', 'lost') GROUP BY h.deal_id)"
+        f" SELECT {grp}, d.status, CASE WHEN d.status != 'won' THEN far.far END, d.currency, count(*),"
+        " COALESCE(sum(d.value_minor), 0), COALESCE(sum(CASE WHEN d.status = 'won'"
+        f" THEN {_epoch('d.closed_at')} - {_epoch('d.created_at')} END), 0)"
+        f" {_ALL_LIVE_DEALS.replace('WHERE', 'LEFT JOIN far ON far.deal_id = d.id WHERE')}{created}"
+        " GROUP BY 1, 2, 3, 4",
+        params,
+    )
+    return rows.fetchall()
+
+
+def lost_rows(
+    store: Store,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by_owner: bool = False,
+) -> list[tuple]:
+    """(grp, stage it was lost from, reason or '', count) of lost deals created in [since, until)."""
+    grp = "d.owner" if by_owner else "NULL"
+    created, params = _window("d.created_at", since, until)
+    rows = store.conn.execute(
+        f"SELECT {grp}, (SELECT h.stage FROM deal_stage h WHERE h.deal_id = d.id"
+        "  AND h.stage != 'lost' ORDER BY h.id DESC LIMIT 1), COALESCE(d.lost_reason, ''), count(*)"
+        f" {_LIVE_DEAL} AND d.status = 'lost'{created} GROUP BY 1, 2, 3",
+        params,
+    )
+    return rows.fetchall()
+
+
+def interaction_rows(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[tuple]:
+    """(grp, bucket, kind, count) of interactions with live contacts, by who logged them."""
+    if len(bounds) < 2:
+        return []
+    grp = "i.user" if by_owner else "NULL"
+    case, params = _bucket_case("i.at", bounds)
+    rows = store.conn.execute(
+        f"SELECT {grp}, {case} AS b, i.kind, count(*) FROM interaction i"
+        f" WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED})"
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        (*params, utc_iso(bounds[0]), utc_iso(bounds[-1])),
+    )
+    return rows.fetchall()
+
+
+def contacts_touched(
+    store: Store, since: datetime, until: datetime, *, by_owner: bool = False
+) -> list[tuple]:
+    """(grp, distinct live contacts with an interaction in [since, until))."""
+    grp = "i.user" if by_owner else "NULL"
+    rows = store.conn.execute(
+        f"SELECT {grp}, count(DISTINCT i.contact_id) FROM interaction i"
+        f" WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED}) GROUP BY 1 ORDER BY 1",
+        (utc_iso(since), utc_iso(until)),
+    )
+    return rows.fetchall()
+
+
+def followup_rows(
+    store: Store, since: datetime, until: datetime, now: datetime, *, by_owner: bool = False
+) -> list[tuple]:
+    """(grp, on time, late, open and overdue, open and not yet due) of follow-ups due in [since, until).
+
+    On time: done before the end of its due day (all-day) or by its due time.
+    """
+    grp = "r.owner" if by_owner else "NULL"
+    deadline = "CASE WHEN r.all_day THEN strftime('%Y-%m-%dT%H:%M:%SZ', r.due, '+1 day') ELSE r.due END"
+    rows = store.conn.execute(
+        f"SELECT {grp},"
+        f" COALESCE(sum(r.done_at IS NOT NULL AND r.done_at <= {deadline}), 0),"
+        f" COALESCE(sum(r.done_at IS NOT NULL AND r.done_at > {deadline}), 0),"
+        f" COALESCE(sum(r.done_at IS NULL AND {deadline} <= ?), 0),"
+        f" COALESCE(sum(r.done_at IS NULL AND {deadline} > ?), 0)"
+        " FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id"
+        " WHERE r.source = 'follow-up' AND r.due >= ? AND r.due < ?"
+        " AND (c.id IS NULL OR c.deleted_at IS NULL) GROUP BY 1 ORDER BY 1",
+        (utc_iso(now), utc_iso(now), utc_iso(since), utc_iso(until)),
+    )
+    return rows.fetchall()
+
+
+def stage_move_rows(store: Store, since: datetime, until: datetime, *, by_owner: bool = False) -> list[tuple]:
+    """(grp, stage entered, count) of deals moved into a stage in [since, until) (creation excluded)."""
+    grp = "h.user" if by_owner else "NULL"
+    rows = store.conn.execute(
+        f"SELECT {grp}, h.stage, count(*) FROM deal_stage h"
+        " WHERE h.entered_at >= ? AND h.entered_at < ?"
+        " AND h.id > (SELECT min(f.id) FROM deal_stage f WHERE f.deal_id = h.deal_id)"
+        f" AND h.deal_id IN (SELECT d.id {_LIVE_DEAL}) GROUP BY 1, 2 ORDER BY 1, 2",
+        (utc_iso(since), utc_iso(until)),
+    )
+    return rows.fetchall()
+
+
+def lifecycle_rows(
+    store: Store,
+    *,
+    since: datetime,
+    until: datetime,
+    at_risk_before: datetime,
+    churned_before: datetime,
+    now: datetime,
+    by_owner: bool = False,
+) -> list[tuple]:
+    """(grp, stage, contacts, first won in the period, two or more won) per lifecycle stage.
+
+    Customers (a deal won before `until`) are in the first stage that holds, in this
+    order (see `reports.lifecycle`): churned (no interaction and no deal change since
+    `churned_before`), at_risk (past its cadence at `now`, or no interaction since
+    `at_risk_before`), new (first won deal in [since, until)), repeat (two or more won),
+    active. The row of stage 'contacts' counts every live contact (leads are the rest).
+    Won deals are read in one scan of the table (the contact index would make it a
+    random walk, three times slower), their contacts by primary key.
+    """
+    grp = "c.owner" if by_owner else "NULL"
+    s = utc_iso(since)
+    churn = utc_iso(churned_before)
+    rows = store.conn.execute(
+        "WITH w AS (SELECT contact_id, count(*) AS wins, min(closed_at) AS first_won"
+        "  FROM deal NOT INDEXED WHERE status = 'won' AND closed_at < ? GROUP BY contact_id)"
+        f" SELECT {grp}, CASE"
+        "  WHEN COALESCE(c.last_contacted_at, '') < ? AND COALESCE((SELECT max(t.updated_at)"
+        "   FROM deal t WHERE t.contact_id = c.id), '') < ? THEN 'churned'"
+        "  WHEN c.next_touch_at <= ? OR COALESCE(c.last_contacted_at, '') < ? THEN 'at_risk'"
+        "  WHEN w.first_won >= ? THEN 'new'"
+        "  WHEN w.wins >= 2 THEN 'repeat'"
+        "  ELSE 'active' END AS stage,"
+        " count(*), COALESCE(sum(w.first_won >= ?), 0), COALESCE(sum(w.wins >= 2), 0)"
+        " FROM w JOIN contact c ON c.id = w.contact_id"
+        " WHERE c.deleted_at IS NULL GROUP BY 1, 2"
+        f" UNION ALL SELECT {grp}, 'contacts', count(*), 0, 0 FROM contact c"
+        " WHERE c.deleted_at IS NULL GROUP BY 1 ORDER BY 1, 2",
+        (utc_iso(until), churn, churn, utc_iso(now), utc_iso(at_risk_before), s, s),
+    )
+    return rows.fetchall()
+
+
+def rfm_rows(store: Store, *, since: datetime, until: datetime, previous: datetime) -> list[tuple]:
+    """(contact id, name, owner, currency, wins, Σ value, last won, Σ won in the period, Σ before).
+
+    One row per live contact and currency with a deal won before `until`; the period is
+    [since, until), the one before [previous, since).
+    """
+    rows = store.conn.execute(
+        "SELECT c.id, c.name, c.owner, d.currency, count(*), sum(d.value_minor), max(d.closed_at),"
+        " COALESCE(sum(CASE WHEN d.closed_at >= ? THEN d.value_minor END), 0),"
+        " COALESCE(sum(CASE WHEN d.closed_at >= ? AND d.closed_at < ? THEN d.value_minor END), 0)"
+        " FROM deal d JOIN contact c ON c.id = d.contact_id"
+        " WHERE d.status = 'won' AND d.closed_at < ? AND c.deleted_at IS NULL"
+        " GROUP BY c.id, d.currency ORDER BY c.id, d.currency",
+        (utc_iso(since), utc_iso(previous), utc_iso(since), utc_iso(until)),
+    )
+    return rows.fetchall()
+
+
+def health_rows(
+    store: Store,
+    now: datetime,
+    *,
+    overdue_before: datetime,
+    recent_since: datetime,
+    contact_ids: Sequence[int] | None = None,
+) -> list[tuple]:
+    """(id, created_at, last_contacted_at, next_touch_at, open deals, stale deals, overdue, recent).
+
+    For every live contact, or for `contact_ids`. Stale deals are open deals longer in
+    their stage than the stage's `stale_days`; overdue are open stored reminders due
+    before `overdue_before`; recent are interactions in [recent_since, now].
+    Done as four grouped scans rather than four subqueries per contact: at 100,000
+    contacts that is the difference between a second and several.
+    """
+    only, params = "", []
+    if contact_ids is not None:
+        only = f" AND {{col}} IN ({','.join('?' * len(contact_ids))})"
+        params = list(contact_ids)
+    when = utc_iso(now)
+    conn = store.conn
+    deals = {
+        cid: (n, stale)
+        for cid, n, stale in conn.execute(
+            "SELECT d.contact_id, count(*), COALESCE(sum(s.stale_days IS NOT NULL AND"
+            " d.stage_entered_at < strftime('%Y-%m-%dT%H:%M:%SZ', ?, '-' || s.stale_days || ' days')), 0)"
+            " FROM deal d LEFT JOIN stage s ON s.name = d.stage WHERE d.status = 'open'"
+            + only.format(col="d.contact_id")
+            + " GROUP BY d.contact_id",
+            (when, *params),
+        )
+    }
+    overdue = dict(
+        conn.execute(
+            "SELECT r.contact_id, count(*) FROM reminder r WHERE r.done_at IS NULL AND r.due < ?"
+            + only.format(col="r.contact_id")
+            + " GROUP BY r.contact_id",
+            (utc_iso(overdue_before), *params),
+        ).fetchall()
+    )
+    recent = dict(
+        conn.execute(
+            "SELECT i.contact_id, count(*) FROM interaction i WHERE i.at >= ? AND i.at <= ?"
+            + only.format(col="i.contact_id")
+            + " GROUP BY i.contact_id",
+            (utc_iso(recent_since), when, *params),
+        ).fetchall()
+    )
+    out = []
+    for cid, created, last, next_touch in conn.execute(
+        "SELECT c.id, c.created_at, c.last_contacted_at, c.next_touch_at FROM contact c"
+        " WHERE c.deleted_at IS NULL" + only.format(col="c.id"),
+        params,
+    ):
+        n, stale = deals.get(cid, (0, 0))
+        out.append((cid, created, last, next_touch, n, stale, overdue.get(cid, 0), recent.get(cid, 0)))
+    return out
+
+
+def stored_health(store: Store) -> dict[int, int | None]:
+    """The stored health of every live contact (needs HEALTH_MIGRATION)."""
+    return dict(store.conn.execute("SELECT id, health FROM contact WHERE deleted_at IS NULL").fetchall())
+
+
+def write_health(store: Store, scores: Sequence[tuple[int, int]], computed_at: datetime) -> None:
+    """Store recomputed scores (contact id, score) and when, in one transaction, outside history.
+
+    Health is derived, like `last_contacted_at`: it is not a change anyone can undo.
+    """
+    with store.write("health"):
+        store.conn.executemany("UPDATE contact SET health = ? WHERE id = ?", [(s, c) for c, s in scores])
+        store.conn.execute(
+            "INSERT OR REPLACE INTO setting(key, value) VALUES ('health:computed_at', ?)",
+            (utc_iso(computed_at),),
+        )

@@ -45,8 +45,17 @@ def store(tmp_path, clock: Clock):
     s.close()
 
 
-def _deal(store: Store, clock: Clock, contact: int, title: str, value: str, currency: str,
-          path: list[tuple[datetime, str]], reason: str | None = None, close: str | None = None) -> int:  # fmt: skip
+def _deal(
+    store: Store,
+    clock: Clock,
+    contact: int,
+    title: str,
+    value: str,
+    currency: str,
+    path: list[tuple[datetime, str]],
+    reason: str | None = None,
+    close: str | None = None,
+) -> int:
     """A deal created at path[0] in its stage, then moved along the rest of the path."""
     clock.at, stage = path[0]
     deal = store.add_deal(contact, title, value=value, currency=currency, stage=stage, close_date=close)["id"]
@@ -74,17 +83,43 @@ def sales(store: Store, clock: Clock) -> dict[str, int]:
     store.user = "ann"
     _deal(store, clock, ada, "d1", "1000.00", "USD", [(at(5, 4, 10), "lead")])
     _deal(store, clock, ada, "d2", "200.50", "USD", [(at(4, 14, 10), "lead"), (at(5, 9, 10), "qualified")])
-    _deal(store, clock, bob, "d3", "3000", "EUR",
-          [(at(3, 15, 10), "lead"), (at(4, 1), "qualified"), (at(4, 14, 10), "proposal")], close="2026-06-10")
+    _deal(
+        store,
+        clock,
+        bob,
+        "d3",
+        "3000",
+        "EUR",
+        [(at(3, 15, 10), "lead"), (at(4, 1), "qualified"), (at(4, 14, 10), "proposal")],
+        close="2026-06-10",
+    )
     _deal(store, clock, bob, "d4", "400", "USD", [(at(4, 14, 10), "negotiation")], close="2026-05-01")
-    _deal(store, clock, ada, "w1", "500", "USD", [(at(1, 10), "lead"), (at(1, 20), "proposal"), (at(2, 9), "won")])
+    _deal(
+        store,
+        clock,
+        ada,
+        "w1",
+        "500",
+        "USD",
+        [(at(1, 10), "lead"), (at(1, 20), "proposal"), (at(2, 9), "won")],
+    )
     _deal(store, clock, ada, "w2", "1500", "USD", [(at(4, 5), "qualified"), (at(5, 5), "won")])
     _deal(store, clock, cy, "w3", "800", "EUR", [(at(3, 1), "lead"), (at(5, 10), "won")])
     _deal(store, clock, dee, "l1", "100", "USD", [(at(2, 1), "lead"), (at(2, 10), "lost")], reason="price")
-    _deal(store, clock, dee, "l2", "100", "USD",
-          [(at(2, 1), "lead"), (at(2, 5), "qualified"), (at(2, 11), "lost")], reason="price")
-    _deal(store, clock, bob, "l3", "300", "USD", [(at(2, 1), "proposal"), (at(3, 1), "lost")], reason="timing")
-    _deal(store, clock, cy, "l4", "50", "EUR", [(at(2, 1), "negotiation"), (at(3, 2), "lost")])  # fmt: skip
+    _deal(
+        store,
+        clock,
+        dee,
+        "l2",
+        "100",
+        "USD",
+        [(at(2, 1), "lead"), (at(2, 5), "qualified"), (at(2, 11), "lost")],
+        reason="price",
+    )
+    _deal(
+        store, clock, bob, "l3", "300", "USD", [(at(2, 1), "proposal"), (at(3, 1), "lost")], reason="timing"
+    )
+    _deal(store, clock, cy, "l4", "50", "EUR", [(at(2, 1), "negotiation"), (at(3, 2), "lost")])
 
     def log(user: str, contact: int, kind: str, when: datetime, follow: datetime | None = None) -> dict:
         store.user = user
@@ -109,11 +144,22 @@ def sales(store: Store, clock: Clock) -> dict[str, int]:
 def test_pipeline_counts_values_weights_and_ages_per_stage_and_currency(store: Store, sales: dict) -> None:
     rep = reports.pipeline(store, NOW)
     stages = {s["stage"]: s for s in rep["stages"]}
-    assert [s["stage"] for s in rep["stages"]] == ["lead", "qualified", "proposal", "negotiation", "won", "lost"]
+    assert [s["stage"] for s in rep["stages"]] == [
+        "lead",
+        "qualified",
+        "proposal",
+        "negotiation",
+        "won",
+        "lost",
+    ]
     assert stages["lead"] == {
-        "stage": "lead", "probability": 10, "count": 1, "totals": {"USD": D("1000.00")},
-        "weighted": {"USD": D("100.00")}, "avg_age_days": D("10.0"),  # in lead since 4 May 10:00
-    }  # fmt: skip
+        "stage": "lead",
+        "probability": 10,
+        "count": 1,
+        "totals": {"USD": D("1000.00")},
+        "weighted": {"USD": D("100.00")},
+        "avg_age_days": D("10.0"),  # in lead since 4 May 10:00
+    }
     assert stages["qualified"]["weighted"] == {"USD": D("50.125")}  # 200.50 × 25 %, exactly
     assert stages["qualified"]["avg_age_days"] == D("5.0")
     assert stages["proposal"]["totals"] == {"EUR": D("3000")}
@@ -137,7 +183,11 @@ def test_pipeline_by_owner_splits_the_same_figures(store: Store, sales: dict) ->
     rep = reports.pipeline(store, NOW, by="owner")
     groups = {g["owner"]: g for g in rep["groups"]}
     assert list(groups) == ["ann", "ben"]
-    assert groups["ann"]["open"] == {"count": 2, "totals": {"USD": D("1200.50")}, "weighted": {"USD": D("150.125")}}
+    assert groups["ann"]["open"] == {
+        "count": 2,
+        "totals": {"USD": D("1200.50")},
+        "weighted": {"USD": D("150.125")},
+    }
     assert groups["ben"]["open"]["totals"] == {"EUR": D("3000"), "USD": D("400")}
     assert groups["ann"]["open"]["count"] + groups["ben"]["open"]["count"] == rep["open"]["count"]
 
@@ -171,10 +221,15 @@ def test_forecast_by_month_puts_won_in_the_past_and_expected_ahead(store: Store,
     periods = {p["period"]: p for p in rep["periods"]}
     assert list(periods) == ["2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07"]
     assert periods["2026-02"]["won"] == {"count": 1, "totals": {"USD": D("500")}}
-    assert periods["2026-02"]["past"] is True and periods["2026-05"]["past"] is False
+    assert periods["2026-02"]["past"] is True
+    assert periods["2026-05"]["past"] is False
     assert periods["2026-03"]["won"] == {"count": 0, "totals": {}}
     assert periods["2026-05"]["won"] == {"count": 2, "totals": {"USD": D("1500"), "EUR": D("800")}}
-    assert periods["2026-06"]["expected"] == {"count": 1, "totals": {"EUR": D("3000")}, "weighted": {"EUR": D("1500")}}
+    assert periods["2026-06"]["expected"] == {
+        "count": 1,
+        "totals": {"EUR": D("3000")},
+        "weighted": {"EUR": D("1500")},
+    }
     assert periods["2026-05"]["expected"]["count"] == 0
     # d4 was expected on 1 May and is still open; d1 and d2 have no close date
     assert rep["overdue"] == {"count": 1, "totals": {"USD": D("400")}, "weighted": {"USD": D("300")}}
@@ -194,7 +249,9 @@ def test_forecast_by_quarter(store: Store, sales: dict) -> None:
 
 def test_forecast_expected_parts_add_up_to_the_open_pipeline(store: Store, sales: dict) -> None:
     rep = reports.forecast(store, NOW, back=0, ahead=0)  # May alone: June's deal is `later`
-    parts = [p["expected"] for p in rep["periods"]] + [rep[k] for k in ("overdue", "undated", "earlier", "later")]
+    parts = [p["expected"] for p in rep["periods"]] + [
+        rep[k] for k in ("overdue", "undated", "earlier", "later")
+    ]
     assert sum(p["count"] for p in parts) == reports.pipeline(store, NOW)["open"]["count"] == 4
     assert rep["later"]["weighted"] == {"EUR": D("1500")}
 
@@ -220,9 +277,11 @@ def test_funnel_reached_conversion_win_rate_cycle_and_lost_reasons(store: Store,
         {"reason": "timing", "count": 1},
     ]
     assert rep["lost_at"] == [
-        {"stage": "lead", "count": 1}, {"stage": "qualified", "count": 1},
-        {"stage": "proposal", "count": 1}, {"stage": "negotiation", "count": 1},
-    ]  # fmt: skip
+        {"stage": "lead", "count": 1},
+        {"stage": "qualified", "count": 1},
+        {"stage": "proposal", "count": 1},
+        {"stage": "negotiation", "count": 1},
+    ]
     assert rep["totals"]["lost"] == {"USD": D("500"), "EUR": D("50")}
 
 
@@ -231,7 +290,8 @@ def test_funnel_since_takes_the_deals_created_in_the_window(store: Store, sales:
     assert [s["reached"] for s in rep["stages"]] == [4, 3, 2, 2, 1]
     assert rep["win_rate"] == D("100.0")
     assert rep["avg_cycle_days"] == D("30.0")
-    assert rep["lost_reasons"] == [] and rep["lost_at"] == []
+    assert rep["lost_reasons"] == []
+    assert rep["lost_at"] == []
 
 
 def test_funnel_by_owner(store: Store, sales: dict) -> None:
@@ -248,12 +308,17 @@ def test_funnel_by_owner(store: Store, sales: dict) -> None:
 
 def test_activity_counts_interactions_per_kind_and_week(store: Store, sales: dict) -> None:
     rep = reports.activity(store, NOW, periods=2)
-    assert rep["since"] == "2026-05-04T00:00:00Z" and rep["until"] == "2026-05-14T10:00:00Z"
+    assert rep["since"] == "2026-05-04T00:00:00Z"
+    assert rep["until"] == "2026-05-14T10:00:00Z"
     assert rep["periods"] == [
         {"period": "2026-W19", "start": "2026-05-04", "counts": {"call": 1}, "total": 1},
-        {"period": "2026-W20", "start": "2026-05-11",
-         "counts": {"call": 1, "email": 2, "meeting": 1, "message": 1}, "total": 5},
-    ]  # fmt: skip
+        {
+            "period": "2026-W20",
+            "start": "2026-05-11",
+            "counts": {"call": 1, "email": 2, "meeting": 1, "message": 1},
+            "total": 5,
+        },
+    ]
     assert rep["interactions"] == 6
     assert rep["kinds"] == {"call": 2, "email": 2, "meeting": 1, "message": 1}
     assert rep["contacts_touched"] == 3
@@ -261,7 +326,13 @@ def test_activity_counts_interactions_per_kind_and_week(store: Store, sales: dic
 
 def test_activity_follow_ups_on_time_late_and_overdue(store: Store, sales: dict) -> None:
     rep = reports.activity(store, NOW, periods=2)
-    assert rep["followups"] == {"on_time": 1, "late": 1, "overdue": 1, "pending": 0, "on_time_rate": D("33.3")}
+    assert rep["followups"] == {
+        "on_time": 1,
+        "late": 1,
+        "overdue": 1,
+        "pending": 0,
+        "on_time_rate": D("33.3"),
+    }
     assert rep["deals_moved"] == {"count": 3, "by_stage": {"qualified": 1, "won": 2}}
 
 
@@ -271,7 +342,8 @@ def test_activity_by_owner_counts_a_contact_two_people_touched_once(store: Store
     assert groups["ann"]["contacts_touched"] == 3  # Ada, Cy and Bob
     assert groups["ben"]["contacts_touched"] == 1
     assert rep["contacts_touched"] == 3
-    assert groups["ann"]["followups"]["on_time"] == 1 and groups["ann"]["followups"]["overdue"] == 1
+    assert groups["ann"]["followups"]["on_time"] == 1
+    assert groups["ann"]["followups"]["overdue"] == 1
     assert groups["ben"]["followups"]["late"] == 1
     assert groups["ann"]["deals_moved"]["count"] == 3  # ann moved every deal
 
@@ -283,14 +355,32 @@ def test_activity_by_owner_counts_a_contact_two_people_touched_once(store: Store
 def customers(store: Store, clock: Clock) -> dict[str, int]:
     """One customer in each lifecycle stage, two leads, and one up / one down in value."""
     clock.at = at(1, 1, year=2025)
-    ids = {n: store.add_contact(n.title(), owner=o)["id"] for n, o in [
-        ("eve", "ben"), ("ada", "ann"), ("cy", "ann"), ("fay", "ben"), ("gus", "ann"),
-        ("ivy", "ben"), ("bob", "ben"), ("dee", "ben"), ("hal", "ann"),
-    ]}  # fmt: skip
+    ids = {
+        n: store.add_contact(n.title(), owner=o)["id"]
+        for n, o in [
+            ("eve", "ben"),
+            ("ada", "ann"),
+            ("cy", "ann"),
+            ("fay", "ben"),
+            ("gus", "ann"),
+            ("ivy", "ben"),
+            ("bob", "ben"),
+            ("dee", "ben"),
+            ("hal", "ann"),
+        ]
+    }
     store.edit_contact(ids["ada"], every="30d")
 
     def won(name: str, value: str, when: datetime, currency: str = "USD") -> None:
-        _deal(store, clock, ids[name], f"{name} {value}", value, currency, [(when - timedelta(days=10), "lead"), (when, "won")])
+        _deal(
+            store,
+            clock,
+            ids[name],
+            f"{name} {value}",
+            value,
+            currency,
+            [(when - timedelta(days=10), "lead"), (when, "won")],
+        )
 
     won("eve", "100", at(6, 1, year=2025))
     won("ada", "500", at(2, 9))
@@ -301,7 +391,13 @@ def customers(store: Store, clock: Clock) -> dict[str, int]:
     won("ivy", "700", at(1, 10))
     won("hal", "9999", at(5, 1))
     _deal(store, clock, ids["bob"], "open", "50", "USD", [(at(5, 1), "lead")])
-    for name, when in [("ada", at(5, 13)), ("cy", at(5, 11)), ("fay", at(1, 5)), ("gus", at(5, 1)), ("ivy", at(5, 1))]:
+    for name, when in [
+        ("ada", at(5, 13)),
+        ("cy", at(5, 11)),
+        ("fay", at(1, 5)),
+        ("gus", at(5, 1)),
+        ("ivy", at(5, 1)),
+    ]:
         clock.at = when
         store.log(ids[name], "hello", at=when)
     clock.at = NOW
@@ -331,8 +427,22 @@ def test_lifecycle_thresholds_are_parameters(store: Store, customers: dict) -> N
 
 def test_lifecycle_by_owner(store: Store, customers: dict) -> None:
     groups = {g["owner"]: g for g in reports.lifecycle(store, NOW, by="owner")["groups"]}
-    assert groups["ann"]["stages"] == {"lead": 0, "new": 1, "repeat": 1, "active": 1, "at_risk": 0, "churned": 0}
-    assert groups["ben"]["stages"] == {"lead": 2, "new": 0, "repeat": 0, "active": 1, "at_risk": 1, "churned": 1}
+    assert groups["ann"]["stages"] == {
+        "lead": 0,
+        "new": 1,
+        "repeat": 1,
+        "active": 1,
+        "at_risk": 0,
+        "churned": 0,
+    }
+    assert groups["ben"]["stages"] == {
+        "lead": 2,
+        "new": 0,
+        "repeat": 0,
+        "active": 1,
+        "at_risk": 1,
+        "churned": 1,
+    }
 
 
 def test_rfm_scores_segments_and_lifetime_value(store: Store, customers: dict) -> None:
@@ -342,11 +452,21 @@ def test_rfm_scores_segments_and_lifetime_value(store: Store, customers: dict) -
     # recency days: Cy 4, Ada 9, Gus 43, Fay 74, Ivy 124, Eve 347; F: Ada 2, the rest 1;
     # M in USD: Eve 100 < Gus 200 < Fay 300 < Ivy 700 < Ada 2000; Cy alone in EUR
     assert {n: c["score"] for n, c in found.items()} == {
-        "Ada": "455", "Cy": "511", "Eve": "111", "Ivy": "114", "Fay": "213", "Gus": "312",
-    }  # fmt: skip
+        "Ada": "455",
+        "Cy": "511",
+        "Eve": "111",
+        "Ivy": "114",
+        "Fay": "213",
+        "Gus": "312",
+    }
     assert {n: c["recency_days"] for n, c in found.items()} == {
-        "Ada": 9, "Cy": 4, "Eve": 347, "Ivy": 124, "Fay": 74, "Gus": 43,
-    }  # fmt: skip
+        "Ada": 9,
+        "Cy": 4,
+        "Eve": 347,
+        "Ivy": 124,
+        "Fay": 74,
+        "Gus": 43,
+    }
     segments = {s["segment"]: [c["name"] for c in s["customers"]] for s in rep["segments"]}
     assert segments["loyal"] == ["Ada"]
     assert segments["new_customers"] == ["Cy"]
@@ -360,8 +480,10 @@ def test_rfm_scores_segments_and_lifetime_value(store: Store, customers: dict) -
 def test_rfm_lists_who_bought_more_and_who_bought_less(store: Store, customers: dict) -> None:
     changes = reports.rfm(store, NOW)["changes"]  # 13 Feb – 14 May against 15 Nov – 13 Feb
     assert [(m["name"], m["previous"], m["current"], m["change"]) for m in changes["USD"]["up"]] == [
-        ("Ada", D("500"), D("1500"), D("1000")), ("Fay", D(0), D("300"), D("300")), ("Gus", D(0), D("200"), D("200")),
-    ]  # fmt: skip
+        ("Ada", D("500"), D("1500"), D("1000")),
+        ("Fay", D(0), D("300"), D("300")),
+        ("Gus", D(0), D("200"), D("200")),
+    ]
     assert [(m["name"], m["change"]) for m in changes["USD"]["down"]] == [("Ivy", D("-700"))]
     assert [(m["name"], m["change"]) for m in changes["EUR"]["up"]] == [("Cy", D("800"))]
 
@@ -374,10 +496,19 @@ def test_rfm_quintiles_share_a_score_on_ties() -> None:
 
 @pytest.mark.parametrize(
     ("r", "f", "segment"),
-    [(5, 5, "champions"), (4, 4, "loyal"), (1, 5, "cant_lose"), (2, 3, "at_risk"), (1, 1, "hibernating"),
-     (3, 2, "about_to_sleep"), (3, 3, "need_attention"), (5, 2, "potential_loyalists"), (4, 1, "promising"),
-     (5, 1, "new_customers")],
-)  # fmt: skip
+    [
+        (5, 5, "champions"),
+        (4, 4, "loyal"),
+        (1, 5, "cant_lose"),
+        (2, 3, "at_risk"),
+        (1, 1, "hibernating"),
+        (3, 2, "about_to_sleep"),
+        (3, 3, "need_attention"),
+        (5, 2, "potential_loyalists"),
+        (4, 1, "promising"),
+        (5, 1, "new_customers"),
+    ],
+)
 def test_rfm_segments_follow_the_rf_grid(r: int, f: int, segment: str) -> None:
     assert reports.rfm_segment(r, f) == segment
 
@@ -396,18 +527,24 @@ NAMES = ["pipeline", "forecast", "funnel", "activity", "lifecycle", "rfm"]
 def test_an_empty_book_gives_zero_results(store: Store, name: str) -> None:
     rep = getattr(reports, name)(store, NOW)
     text = json.dumps(reports.jsonable(rep))  # no Decimal, no datetime left
-    assert rep["report"] == name and "NaN" not in text
+    assert rep["report"] == name
+    assert "NaN" not in text
 
 
 def test_an_empty_book_has_no_rates_rather_than_a_division_by_zero(store: Store) -> None:
     funnel = reports.funnel(store, NOW)
-    assert funnel["deals"] == 0 and funnel["win_rate"] is None and funnel["avg_cycle_days"] is None
+    assert funnel["deals"] == 0
+    assert funnel["win_rate"] is None
+    assert funnel["avg_cycle_days"] is None
     assert all(s["reached"] == 0 and s["conversion"] is None for s in funnel["stages"])
     life = reports.lifecycle(store, NOW)
-    assert life["customers"] == 0 and life["churn_rate"] is None and life["first_purchase_rate"] is None
+    assert life["customers"] == 0
+    assert life["churn_rate"] is None
+    assert life["first_purchase_rate"] is None
     assert reports.rfm(store, NOW)["customers"] == 0
     act = reports.activity(store, NOW)
-    assert act["interactions"] == 0 and act["followups"]["on_time_rate"] is None
+    assert act["interactions"] == 0
+    assert act["followups"]["on_time_rate"] is None
     assert reports.pipeline(store, NOW)["open"] == {"count": 0, "totals": {}, "weighted": {}}
 
 
@@ -437,9 +574,13 @@ def test_since_after_until_is_a_usage_error(store: Store, name: str) -> None:
 
 @pytest.mark.parametrize(
     ("day", "unit", "label", "start"),
-    [("2026-05-14", "week", "2026-W20", "2026-05-11"), ("2026-05-14", "month", "2026-05", "2026-05-01"),
-     ("2026-05-14", "quarter", "2026-Q2", "2026-04-01"), ("2027-01-01", "week", "2026-W53", "2026-12-28")],
-)  # fmt: skip
+    [
+        ("2026-05-14", "week", "2026-W20", "2026-05-11"),
+        ("2026-05-14", "month", "2026-05", "2026-05-01"),
+        ("2026-05-14", "quarter", "2026-Q2", "2026-04-01"),
+        ("2027-01-01", "week", "2026-W53", "2026-12-28"),
+    ],
+)
 def test_period_labels(day: str, unit: str, label: str, start: str) -> None:
     first = reports.period_start(datetime.fromisoformat(day).date(), unit)
     assert (reports.period_label(first, unit), first.isoformat()) == (label, start)

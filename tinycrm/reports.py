@@ -679,12 +679,16 @@ def quintiles(values: dict[int, Any]) -> dict[int, int]:
     return {key: 1 + 5 * first[value] // n for key, value in values.items()}
 
 
+_SEGMENT_OF = {
+    (r, f): next(name for name, rs, fs in RFM_SEGMENTS if str(r) in rs and str(f) in fs)
+    for r in range(1, 6)
+    for f in range(1, 6)
+}  # the grid covers all 5 × 5 cells (else this fails at import)
+
+
 def rfm_segment(r: int, f: int) -> str:
     """The segment of a customer's recency and frequency scores."""
-    for name, rs, fs in RFM_SEGMENTS:
-        if str(r) in rs and str(f) in fs:
-            return name
-    raise AssertionError(f"no segment for R{r} F{f}")  # the grid covers 5 × 5
+    return _SEGMENT_OF[r, f]
 
 
 def rfm(
@@ -765,7 +769,8 @@ def _customer(c: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": c["id"], "name": c["name"], "owner": c["owner"], "recency_days": c["recency_days"],
         "frequency": c["frequency"], "r": c["r"], "f": c["f"], "m": c["m"],
-        "score": f"{c['r']}{c['f']}{c['m']}", "lifetime_value": dict(sorted(c["lifetime_value"].items())),
+        "score": f"{c['r']}{c['f']}{c['m']}",
+        "lifetime_value": c["lifetime_value"],  # in currency order: the rows come so
     }  # fmt: skip
 
 
@@ -818,6 +823,24 @@ def _deals_why(facts: HealthFacts) -> str:
     return f"{deals}, none stuck" if facts.open_deals else "no open deals"
 
 
+def _health_points(facts: HealthFacts, now: datetime) -> tuple[int, int, int, int, int, int]:
+    """(recency, follow-ups, deals, activity points, seconds since the last touch, cadence seconds)."""
+    w = HEALTH_WEIGHTS
+    base = facts.last_contacted_at or facts.created_at
+    cadence = int((facts.next_touch_at - base).total_seconds()) if facts.next_touch_at else 0
+    if cadence <= 0:
+        cadence = DEFAULT_CADENCE_DAYS * DAY_SECONDS
+    elapsed = max(int((now - base).total_seconds()), 0)
+    if elapsed <= cadence:
+        recency = w["recency"]
+    else:
+        recency = max(0, w["recency"] * (3 * cadence - elapsed) // (2 * cadence))
+    followups = max(0, w["followups"] - 10 * facts.overdue)
+    deals = max(0, w["deals"] - 8 * facts.stale_deals)
+    activity = (0, 8, 12)[facts.recent] if facts.recent < 3 else w["activity"]
+    return recency, followups, deals, activity, elapsed, cadence
+
+
 def health_score(facts: HealthFacts, now: datetime, *, recent_days: int = RECENT_DAYS) -> Health:
     """How well a customer relationship is kept, 0–100 (below 40: at risk).
 
@@ -828,38 +851,40 @@ def health_score(facts: HealthFacts, now: datetime, *, recent_days: int = RECENT
     last 30 days, 0 → 0, 1 → 8, 2 → 12, 3 or more → 15.
     """
     w = HEALTH_WEIGHTS
-    base = facts.last_contacted_at or facts.created_at
-    cadence = int((facts.next_touch_at - base).total_seconds()) if facts.next_touch_at else 0
-    if cadence <= 0:
-        cadence = DEFAULT_CADENCE_DAYS * DAY_SECONDS
-    elapsed = max(int((now - base).total_seconds()), 0)
-    recency = (
-        w["recency"]
-        if elapsed <= cadence
-        else max(0, w["recency"] * (3 * cadence - elapsed) // (2 * cadence))
-    )
+    recency, followups, deals, activity, elapsed, cadence = _health_points(facts, now)
     what = "last contact" if facts.last_contacted_at else "no contact yet; added"
-    reasons = [
+    reasons = (
         {"factor": "recency", "points": recency, "of": w["recency"],
          "why": f"{what} {elapsed // DAY_SECONDS} days ago, cadence {cadence // DAY_SECONDS} days"},
-        {"factor": "followups", "points": max(0, w["followups"] - 10 * facts.overdue), "of": w["followups"],
+        {"factor": "followups", "points": followups, "of": w["followups"],
          "why": _plural(facts.overdue, "overdue follow-up") if facts.overdue else "no overdue follow-ups"},
-        {"factor": "deals", "points": max(0, w["deals"] - 8 * facts.stale_deals), "of": w["deals"],
-         "why": _deals_why(facts)},
-        {"factor": "activity", "points": (0, 8, 12)[facts.recent] if facts.recent < 3 else w["activity"],
-         "of": w["activity"],
+        {"factor": "deals", "points": deals, "of": w["deals"], "why": _deals_why(facts)},
+        {"factor": "activity", "points": activity, "of": w["activity"],
          "why": f"{_plural(facts.recent, 'interaction')} in the last {recent_days} days"},
-    ]  # fmt: skip
-    return Health(sum(r["points"] for r in reasons), tuple(reasons))
+    )  # fmt: skip
+    return Health(recency + followups + deals + activity, reasons)
 
 
-def healths(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> dict[int, Health]:
-    """The health of every live contact (or of these), from one set of grouped queries."""
-    rows = sql.health_rows(
+def _health_rows(store: Store, now: datetime, contact_ids: Sequence[int] | None) -> list[tuple]:
+    return sql.health_rows(
         store, now, overdue_before=start_of_day(now), recent_since=now - timedelta(days=RECENT_DAYS),
         contact_ids=contact_ids,
     )  # fmt: skip
-    return {row[0]: health_score(HealthFacts.from_row(row), now) for row in rows}
+
+
+def healths(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> dict[int, Health]:
+    """The health, with reasons, of every live contact (or of these), from grouped queries."""
+    return {
+        row[0]: health_score(HealthFacts.from_row(row), now) for row in _health_rows(store, now, contact_ids)
+    }
+
+
+def health_scores(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> dict[int, int]:
+    """Only the scores (no reasons to word): what the stored column and `health<N` need."""
+    return {
+        row[0]: sum(_health_points(HealthFacts.from_row(row), now)[:4])
+        for row in _health_rows(store, now, contact_ids)
+    }
 
 
 def contact_health(store: Store, contact_id: int, now: datetime) -> Health:
@@ -878,7 +903,7 @@ def recompute_health(store: Store, now: datetime) -> int:
     contact, after each write that touches it. Needs `store_reports.HEALTH_MIGRATION`.
     """
     stored = sql.stored_health(store)
-    scores = healths(store, now)
-    changed = [(cid, h.score) for cid, h in scores.items() if stored.get(cid) != h.score]
+    scores = health_scores(store, now)
+    changed = [(cid, score) for cid, score in scores.items() if stored.get(cid) != score]
     sql.write_health(store, changed, now)
     return len(changed)

@@ -129,7 +129,8 @@ def test_health_from_the_store_counts_overdue_stale_and_recent(store: Store, clo
     assert health.score == 75
     # quiet: added 200 days ago, no cadence (90): 50 × (270 − 200) // 180 = 19, then 20 + 15 + 0
     assert reports.healths(store, NOW)[quiet].score == 54
-    assert reports.health_scores(store, NOW) == {cid: h.score for cid, h in reports.healths(store, NOW).items()}
+    scores = {cid: h.score for cid, h in reports.healths(store, NOW).items()}
+    assert reports.health_scores(store, NOW) == scores
     with pytest.raises(NotFound):
         reports.contact_health(store, 999, NOW)
 

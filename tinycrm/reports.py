@@ -442,12 +442,10 @@ def funnel(
     stages = [s for s in store.stages() if s["name"] not in OPEN_ENDED]
     position = {s["name"]: i for i, s in enumerate(stages)}
     index_of = {s["position"]: i for i, s in enumerate(stages)}
-    rows = [
-        (grp, "deal", *r) for grp, *r in sql.funnel_rows(store, since=since, until=until, by_owner=grouped)
-    ]
-    rows += [
-        (grp, "lost", *r) for grp, *r in sql.lost_rows(store, since=since, until=until, by_owner=grouped)
-    ]
+    window = {"since": since, "until": until, "by_owner": grouped}
+    rows = [(grp, "deal", *r) for grp, *r in sql.funnel_rows(store, **window)]
+    rows += [(grp, "far", *r) for grp, *r in sql.furthest_rows(store, **window)]
+    rows += [(grp, "lost", *r) for grp, *r in sql.lost_rows(store, **window)]
 
     def body(part: Sequence[tuple]) -> dict[str, Any]:
         reached = dict.fromkeys([*position, "won"], 0)
@@ -462,15 +460,19 @@ def funnel(
                 reasons[reason or "(no reason)"] += count
                 lost_at[lost_from if lost_from in position else "unknown"] += count
                 continue
-            st, furthest, cur, count, value, seconds = row
+            if kind == "far":  # open or lost deals that got this far (None: no open stage known)
+                furthest, count = row
+                far = index_of.get(furthest, 0)
+                for name, pos in position.items():
+                    if pos <= far:
+                        reached[name] += count
+                continue
+            st, cur, count, value, seconds = row
             status[st] += count
             _add(totals[st], cur, _major(value))
-            far = len(stages) if st == "won" else index_of.get(furthest, 0)
-            for name, pos in position.items():
-                if pos <= far:
+            if st == "won":  # a won deal went through every stage
+                for name in reached:
                     reached[name] += count
-            if st == "won":
-                reached["won"] += count
                 cycle += seconds
         names = [*position, "won"]
         return {

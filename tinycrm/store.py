@@ -221,9 +221,9 @@ class Store:
                 f"knows {SCHEMA_VERSION}); upgrade tinycrm — the file was not changed"
             )
         if version == 0:
-            tables = self.conn.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-            ).fetchone()[0]
+            tables = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[
+                0
+            ]
             if tables:
                 self.conn.close()
                 raise CrmError(f"{self.path} is an SQLite file but not a tinycrm database")
@@ -237,8 +237,7 @@ class Store:
                     self.conn.execute(statement)
                 if number == 1:
                     self.conn.executemany(
-                        "INSERT INTO stage(name, probability, position, stale_days)"
-                        " VALUES (?, ?, ?, ?)",
+                        "INSERT INTO stage(name, probability, position, stale_days) VALUES (?, ?, ?, ?)",
                         DEFAULT_STAGES,
                     )
                 self.conn.execute(f"PRAGMA user_version = {number}")
@@ -317,9 +316,7 @@ class Store:
     def _insert(self, table: str, values: dict) -> int:
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        cur = self.conn.execute(
-            f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values())
-        )
+        cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values()))
         row_id = cur.lastrowid
         assert row_id is not None
         self._log(table, row_id, "insert", None, self._row(table, row_id))
@@ -333,9 +330,7 @@ class Store:
         if not changes:
             return before
         sets = ", ".join(f"{col} = ?" for col in changes)
-        self.conn.execute(
-            f"UPDATE {table} SET {sets} WHERE id = ?", (*changes.values(), row_id)
-        )
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*changes.values(), row_id))
         after = self._row(table, row_id)
         self._log(table, row_id, "update", before, after)
         return after  # type: ignore[return-value]
@@ -363,8 +358,15 @@ class Store:
         tags = json.loads(row["tags"])
         aliases = json.loads(row["aliases"])
         doc = textindex.document(
-            row["name"], row["org"], row["title"], *emails, *phones, *tags, *aliases,
-            row["notes"], pinyin_of=row["name"],
+            row["name"],
+            row["org"],
+            row["title"],
+            *emails,
+            *phones,
+            *tags,
+            *aliases,
+            row["notes"],
+            pinyin_of=row["name"],
         )
         self.conn.execute("INSERT INTO contact_fts(rowid, doc) VALUES (?, ?)", (contact_id, doc))
         self.conn.execute(
@@ -608,9 +610,7 @@ class Store:
                 (like, like),
             )
         if len(ids) > 1:
-            exact = self._ids(
-                f"SELECT c.id FROM contact c WHERE c.name = ? COLLATE NOCASE{live}", (ref,)
-            )
+            exact = self._ids(f"SELECT c.id FROM contact c WHERE c.name = ? COLLATE NOCASE{live}", (ref,))
             if len(exact) == 1:
                 ids = exact
         return self._one(ref, ids, include_trash)
@@ -624,8 +624,7 @@ class Store:
         if len(ids) == 1:
             return self.get_contact(ids[0], include_trash=include_trash)
         rows = self.conn.execute(
-            f"SELECT id, name, org FROM contact WHERE id IN ({','.join('?' * len(ids[:10]))})"
-            " ORDER BY name",
+            f"SELECT id, name, org FROM contact WHERE id IN ({','.join('?' * len(ids[:10]))}) ORDER BY name",
             ids[:10],
         ).fetchall()
         shown = "; ".join(f"{r[0]} {r[1]}" + (f" ({r[2]})" if r[2] else "") for r in rows)
@@ -649,9 +648,7 @@ class Store:
         if not contact["deleted_at"]:
             raise Conflict(f"contact {contact_id} ({contact['name']}) is not in the trash")
         with self.write(f"contact restore {contact['name']}"):
-            self._update(
-                "contact", contact_id, {"deleted_at": None, "updated_at": utc_iso(self.now())}
-            )
+            self._update("contact", contact_id, {"deleted_at": None, "updated_at": utc_iso(self.now())})
         return self.get_contact(contact_id)
 
     def forget_contact(self, contact_id: int) -> dict:
@@ -776,9 +773,7 @@ class Store:
                     "created_at": utc_iso(now),
                 },
             )
-            self._index_interaction(
-                {"id": interaction_id, "at": when, "summary": summary, "body": body}
-            )
+            self._index_interaction({"id": interaction_id, "at": when, "summary": summary, "body": body})
             self._touch(contact_id)
             reminder_id = None
             if follow_up is not None:
@@ -906,8 +901,7 @@ class Store:
     def get_deal(self, deal_id: int) -> dict:
         """One deal's record (with its stage history), or NotFound."""
         cur = self.conn.execute(
-            "SELECT d.*, c.name AS contact FROM deal d JOIN contact c ON c.id = d.contact_id"
-            " WHERE d.id = ?",
+            "SELECT d.*, c.name AS contact FROM deal d JOIN contact c ON c.id = d.contact_id WHERE d.id = ?",
             (deal_id,),
         )
         row = cur.fetchone()
@@ -1200,9 +1194,7 @@ class Store:
     def set_setting(self, key: str, value: str) -> None:
         """Store a setting."""
         with self.write(f"set {key}"):
-            self.conn.execute(
-                "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)", (key, value)
-            )
+            self.conn.execute("INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)", (key, value))
 
     # ------------------------------------------------------------ history and undo
 
@@ -1268,9 +1260,7 @@ class Store:
             for cid in touched:
                 self._index_contact(cid)
                 self._touch(cid)
-            self.conn.execute(
-                "UPDATE history SET undone_at = ? WHERE txid = ?", (utc_iso(self.now()), txid)
-            )
+            self.conn.execute("UPDATE history SET undone_at = ? WHERE txid = ?", (utc_iso(self.now()), txid))
         return {"txid": txid, "command": command, "user": user, "at": at, "changes": len(entries)}
 
     def _revert(self, table: str, row_id: int, op: str, before: dict | None, after: dict | None) -> None:
@@ -1364,9 +1354,23 @@ class Store:
 # ---------------------------------------------------------------- helpers and records
 
 CONTACT_FIELDS = {
-    "kind", "org", "title", "emails", "phones", "addresses", "tags", "birthday",
-    "birthday_lunar", "anniversaries", "every", "notes", "owner", "tier", "fields",
-    "aliases", "name",
+    "kind",
+    "org",
+    "title",
+    "emails",
+    "phones",
+    "addresses",
+    "tags",
+    "birthday",
+    "birthday_lunar",
+    "anniversaries",
+    "every",
+    "notes",
+    "owner",
+    "tier",
+    "fields",
+    "aliases",
+    "name",
 }
 
 
@@ -1550,4 +1554,3 @@ def reminder_record(row: dict) -> dict:
     if "contact" in row:
         rec["contact"] = row["contact"]
     return rec
-

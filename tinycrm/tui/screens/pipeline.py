@@ -266,4 +266,3 @@ class PipelineScreen(CrmScreen):
             self.app.bell()
         else:
             self.crm.show_contact(deal["contact_id"])
-

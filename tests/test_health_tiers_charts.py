@@ -48,12 +48,12 @@ def facts(
     last: float | None = None, cadence: float | None = None, created: float = 10, **counts: int
 ) -> HealthFacts:
     """Facts of a contact: days since its last interaction and its cadence in days."""
-    base = days_ago(last) if last is not None else days_ago(created)
+    base = days_ago(last if last is not None else created)
     return HealthFacts(
         1,
-        days_ago(created),
-        days_ago(last) if last is not None else None,
-        base + timedelta(days=cadence) if cadence else None,
+        int(days_ago(created).timestamp()),
+        int(days_ago(last).timestamp()) if last is not None else None,
+        int((base + timedelta(days=cadence)).timestamp()) if cadence else None,
         **counts,
     )
 

@@ -386,11 +386,14 @@ def followup_rows(
 def stage_move_rows(store: Store, since: datetime, until: datetime, *, by_owner: bool = False) -> list[tuple]:
     """(grp, stage entered, count) of deals moved into a stage in [since, until) (creation excluded)."""
     grp = "h.user" if by_owner else "NULL"
+    # a deal's first stage row is its creation, stamped with its created_at: a later
+    # stamp is a move; the same stamp is checked against the first row's id (rare)
     rows = store.conn.execute(
-        f"SELECT {grp}, h.stage, count(*) FROM deal_stage h"
+        f"SELECT {grp}, h.stage, count(*) FROM deal_stage h NOT INDEXED JOIN deal d ON d.id = h.deal_id"
         " WHERE h.entered_at >= ? AND h.entered_at < ?"
-        " AND h.id > (SELECT min(f.id) FROM deal_stage f WHERE f.deal_id = h.deal_id)"
-        f" AND h.deal_id IN (SELECT d.id {_LIVE_DEAL}) GROUP BY 1, 2 ORDER BY 1, 2",
+        " AND (h.entered_at > d.created_at"
+        "  OR h.id > (SELECT min(f.id) FROM deal_stage f WHERE f.deal_id = h.deal_id))"
+        f" AND d.contact_id NOT IN ({_TRASHED}) GROUP BY 1, 2 ORDER BY 1, 2",
         (utc_iso(since), utc_iso(until)),
     )
     return rows.fetchall()
@@ -465,7 +468,7 @@ def health_rows(
     recent_since: datetime,
     contact_ids: Sequence[int] | None = None,
 ) -> list[tuple]:
-    """(id, created_at, last_contacted_at, next_touch_at, open deals, stale deals, overdue, recent).
+    """(id, created, last contacted, next touch, open deals, stale deals, overdue, recent); times in Unix s.
 
     For every live contact, or for `contact_ids`. Stale deals are open deals longer in
     their stage than the stage's `stale_days`; overdue are open stored reminders due
@@ -508,7 +511,8 @@ def health_rows(
     )
     out = []
     for cid, created, last, next_touch in conn.execute(
-        "SELECT c.id, c.created_at, c.last_contacted_at, c.next_touch_at FROM contact c"
+        f"SELECT c.id, {_epoch('c.created_at')}, {_epoch('c.last_contacted_at')}, {_epoch('c.next_touch_at')}"
+        " FROM contact c"
         " WHERE c.deleted_at IS NULL" + only.format(col="c.id"),
         params,
     ):

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import store_reports as sql
-from .dates import local_at, parse_utc, utc_iso
+from .dates import local_at, utc_iso
 from .errors import NotFound, UsageError
 from .store import Store
 
@@ -718,62 +718,52 @@ def rfm(
     since = since or until - timedelta(days=RFM_DAYS)
     rows = sql.rfm_rows(store, since=since, until=until, previous=since - (until - since))
     customers: dict[int, dict[str, Any]] = {}
+    changes_of: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
     money: dict[str, dict[int, int]] = defaultdict(dict)
-    for cid, name, owner, cur, wins, value, last, now_value, before_value in rows:
-        c = customers.setdefault(
-            cid, {"id": cid, "name": name, "owner": owner, "last_won": last, "frequency": 0,
-                  "lifetime_value": {}, "change": {}},
-        )  # fmt: skip
-        c["last_won"] = max(c["last_won"], last)
+    for cid, name, owner, cur, wins, value, days, now_value, before_value in rows:
+        c = customers.get(cid)
+        if c is None:
+            c = customers[cid] = {"id": cid, "name": name, "owner": owner, "recency_days": days,
+                                  "frequency": 0, "lifetime_value": {}}  # fmt: skip
+        c["recency_days"] = min(c["recency_days"], days)
         c["frequency"] += wins
-        c["lifetime_value"][cur] = _major(value)
-        c["change"][cur] = (_major(before_value), _major(now_value))
+        c["lifetime_value"][cur] = _major(value)  # currencies in order: the rows come so
+        if now_value != before_value:
+            changes_of[cid].append((cur, before_value, now_value))
         money[cur][cid] = value
-    recency = {cid: (until - parse_utc(c["last_won"])).days for cid, c in customers.items()}
-    r_score = quintiles({cid: -days for cid, days in recency.items()})
+    r_score = quintiles({cid: -c["recency_days"] for cid, c in customers.items()})
     f_score = quintiles({cid: c["frequency"] for cid, c in customers.items()})
     m_score: dict[int, int] = defaultdict(int)
     for values in money.values():
         for cid, score in quintiles(values).items():
             m_score[cid] = max(m_score[cid], score)
     for cid, c in customers.items():
-        c.update(
-            recency_days=recency[cid], r=r_score[cid], f=f_score[cid], m=m_score[cid],
-            segment=rfm_segment(r_score[cid], f_score[cid]),
-        )  # fmt: skip
+        r, f, m = r_score[cid], f_score[cid], m_score[cid]
+        c.update(r=r, f=f, m=m, score=f"{r}{f}{m}", segment=_SEGMENT_OF[r, f])
     ranked = sorted(customers.values(), key=lambda c: (-(c["r"] + c["f"] + c["m"]), c["name"], c["id"]))
-    group_rows = [(c["owner"], c) for c in ranked]
 
     def body(part: Sequence[tuple]) -> dict[str, Any]:
         members: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in RFM_SEGMENTS}
         moves: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for _, c in part:
-            members[c["segment"]].append(_customer(c))
-            for cur, (before, after) in c["change"].items():
-                if before != after:
-                    moves[cur].append({"id": c["id"], "name": c["name"], "previous": before,
-                                       "current": after, "change": after - before})  # fmt: skip
+            members[c["segment"]].append(c)
+            for cur, before, after in changes_of.get(c["id"], ()):
+                moves[cur].append({"id": c["id"], "name": c["name"], "previous": _major(before),
+                                   "current": _major(after), "change": _major(after - before)})  # fmt: skip
         changes = {}
         for cur in sorted(moves):
-            ranked = sorted(moves[cur], key=lambda m: (-m["change"], m["name"], m["id"]))
-            ups = [m for m in ranked[:top] if m["change"] > 0]
-            downs = [m for m in reversed(ranked[-top:]) if m["change"] < 0]
-            changes[cur] = {"up": ups, "down": downs}
+            up = sorted(
+                (m for m in moves[cur] if m["change"] > 0), key=lambda m: (-m["change"], m["name"], m["id"])
+            )
+            down = sorted(
+                (m for m in moves[cur] if m["change"] < 0), key=lambda m: (m["change"], m["name"], m["id"])
+            )
+            changes[cur] = {"up": up[:top], "down": down[:top]}
         segments = [{"segment": name, "count": len(m), "customers": m} for name, m in members.items()]
         return {"customers": len(part), "segments": segments, "changes": changes}
 
-    out = {**_envelope("rfm", now, since, until, by), **_grouped(group_rows, body, grouped)}
-    return out
-
-
-def _customer(c: dict[str, Any]) -> dict[str, Any]:
-    """One scored customer as the report lists it."""
-    return {
-        "id": c["id"], "name": c["name"], "owner": c["owner"], "recency_days": c["recency_days"],
-        "frequency": c["frequency"], "r": c["r"], "f": c["f"], "m": c["m"],
-        "score": f"{c['r']}{c['f']}{c['m']}",
-        "lifetime_value": c["lifetime_value"],  # in currency order: the rows come so
-    }  # fmt: skip
+    rows_by_owner = [(c["owner"], c) for c in ranked]
+    return {**_envelope("rfm", now, since, until, by), **_grouped(rows_by_owner, body, grouped)}
 
 
 # ---------------------------------------------------------------- health

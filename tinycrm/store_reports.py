@@ -443,19 +443,20 @@ def lifecycle_rows(
 
 
 def rfm_rows(store: Store, *, since: datetime, until: datetime, previous: datetime) -> list[tuple]:
-    """(contact id, name, owner, currency, wins, Σ value, last won, Σ won in the period, Σ before).
+    """(contact id, name, owner, currency, wins, Σ value, days since the last won, Σ in period, Σ before).
 
     One row per live contact and currency with a deal won before `until`; the period is
     [since, until), the one before [previous, since).
     """
     rows = store.conn.execute(
-        "SELECT c.id, c.name, c.owner, d.currency, count(*), sum(d.value_minor), max(d.closed_at),"
+        "SELECT c.id, c.name, c.owner, d.currency, count(*), sum(d.value_minor),"
+        f" (? - max({_epoch('d.closed_at')})) / 86400,"
         " COALESCE(sum(CASE WHEN d.closed_at >= ? THEN d.value_minor END), 0),"
         " COALESCE(sum(CASE WHEN d.closed_at >= ? AND d.closed_at < ? THEN d.value_minor END), 0)"
         " FROM deal d JOIN contact c ON c.id = d.contact_id"
         " WHERE d.status = 'won' AND d.closed_at < ? AND c.deleted_at IS NULL"
         " GROUP BY c.id, d.currency ORDER BY c.id, d.currency",
-        (utc_iso(since), utc_iso(previous), utc_iso(since), utc_iso(until)),
+        (int(until.timestamp()), utc_iso(since), utc_iso(previous), utc_iso(since), utc_iso(until)),
     )
     return rows.fetchall()
 

@@ -744,26 +744,33 @@ def rfm(
 
     def body(part: Sequence[tuple]) -> dict[str, Any]:
         members: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in RFM_SEGMENTS}
-        moves: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        moves: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
         for _, c in part:
             members[c["segment"]].append(c)
             for cur, before, after in changes_of.get(c["id"], ()):
-                moves[cur].append({"id": c["id"], "name": c["name"], "previous": _major(before),
-                                   "current": _major(after), "change": _major(after - before)})  # fmt: skip
+                moves[cur].append((after - before, c["name"], c["id"], before, after))
         changes = {}
         for cur in sorted(moves):
-            up = sorted(
-                (m for m in moves[cur] if m["change"] > 0), key=lambda m: (-m["change"], m["name"], m["id"])
-            )
-            down = sorted(
-                (m for m in moves[cur] if m["change"] < 0), key=lambda m: (m["change"], m["name"], m["id"])
-            )
-            changes[cur] = {"up": up[:top], "down": down[:top]}
+            up = sorted((m for m in moves[cur] if m[0] > 0), key=lambda m: (-m[0], m[1], m[2]))[:top]
+            down = sorted((m for m in moves[cur] if m[0] < 0), key=lambda m: (m[0], m[1], m[2]))[:top]
+            changes[cur] = {"up": [_move(m) for m in up], "down": [_move(m) for m in down]}
         segments = [{"segment": name, "count": len(m), "customers": m} for name, m in members.items()]
         return {"customers": len(part), "segments": segments, "changes": changes}
 
     rows_by_owner = [(c["owner"], c) for c in ranked]
     return {**_envelope("rfm", now, since, until, by), **_grouped(rows_by_owner, body, grouped)}
+
+
+def _move(move: tuple[int, str, int, int, int]) -> dict[str, Any]:
+    """A customer whose won value changed, as the report lists it (exact money only here)."""
+    change, name, cid, before, after = move
+    return {
+        "id": cid,
+        "name": name,
+        "previous": _major(before),
+        "current": _major(after),
+        "change": _major(change),
+    }
 
 
 # ---------------------------------------------------------------- health

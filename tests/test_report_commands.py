@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from tinycrm import reports
+from tinycrm import charts, reports
 from tinycrm.errors import UsageError
 from tinycrm.store import Store
 
@@ -584,3 +584,31 @@ def test_since_after_until_is_a_usage_error(store: Store, name: str) -> None:
 def test_period_labels(day: str, unit: str, label: str, start: str) -> None:
     first = reports.period_start(datetime.fromisoformat(day).date(), unit)
     assert (reports.period_label(first, unit), first.isoformat()) == (label, start)
+
+
+# ---------------------------------------------------------------- charts of the reports
+
+
+def test_pipeline_chart_draws_one_currency_weighted_part_solid(store: Store, sales: dict) -> None:
+    lines = charts.pipeline_chart(reports.pipeline(store, NOW), "USD", width_cells=40, ascii=True)
+    # bars 40 − 11 (label) − 9 (value) − 4 = 16 cells for the top, 1,000: lead 16 (weighted 100: 2
+    # solid), qualified 3.2 → 3 (50.125: 1 solid), proposal none in USD, negotiation 6.4 → 6 (300: 5)
+    assert lines == [
+        "lead         ##--------------  USD 1,000",
+        "qualified    #--                 USD 201",
+        "proposal                           USD 0",
+        "negotiation  #####-              USD 400",
+    ]
+
+
+def test_funnel_and_segment_and_forecast_charts(store: Store, sales: dict) -> None:
+    funnel = charts.funnel_chart(reports.funnel(store, NOW), width_cells=40, ascii=True)
+    assert funnel[0].startswith("lead ")
+    assert funnel[0].endswith("11 → 81.8%")
+    assert funnel[-1].endswith(" 3")
+    forecast = charts.forecast_chart(reports.forecast(store, NOW, back=1, ahead=1), "USD", width_cells=40)
+    assert [line.split()[0] for line in forecast] == ["2026-04", "2026-05", "2026-06"]
+    assert forecast[0].endswith("won USD 0")
+    assert forecast[1].endswith("exp USD 0")  # May's USD deals are overdue or undated
+    segments = {"segments": [{"segment": "loyal", "count": 2}, {"segment": "x", "count": 0}]}
+    assert charts.segments_chart(segments, width_cells=20, ascii=True) == ["loyal  ##########  2"]

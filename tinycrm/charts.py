@@ -65,3 +65,56 @@ def bars(
         right = " " * (text_w - width(text)) + text
         lines.append(f"{pad(label, label_w)}  {pad(drawn, cells)}  {right}".rstrip())
     return lines
+
+
+# ---------------------------------------------------------------- the reports' charts
+#
+# Each takes a report as `tinycrm.reports` returns it and draws its picture in one
+# currency (a chart never adds currencies up); the CLI prints these under the figures.
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    from .reports import format_money
+
+    return format_money(amount, currency, places=0)
+
+
+def pipeline_chart(report: dict, currency: str, *, width_cells: int = 80, ascii: bool = False) -> list[str]:
+    """Open stages: the stage's total value, its weighted part solid."""
+    zero = Decimal(0)
+    stages = [s for s in report["stages"] if s["stage"] not in ("won", "lost")]
+    rows = [
+        (s["stage"], s["totals"].get(currency, zero), _money(s["totals"].get(currency, zero), currency))
+        for s in stages
+    ]
+    parts = [s["weighted"].get(currency, zero) for s in stages]
+    return bars(rows, width_cells=width_cells, ascii=ascii, parts=parts)
+
+
+def funnel_chart(report: dict, *, width_cells: int = 80, ascii: bool = False) -> list[str]:
+    """Deals that reached each stage, with the conversion to the next."""
+    rows = []
+    for s in report["stages"]:
+        conversion = f" → {s['conversion']}%" if s["conversion"] is not None else ""
+        rows.append((s["stage"], s["reached"], f"{s['reached']}{conversion}"))
+    return bars(rows, width_cells=width_cells, ascii=ascii)
+
+
+def segments_chart(report: dict, *, width_cells: int = 80, ascii: bool = False) -> list[str]:
+    """Customers per RFM segment (empty segments left out)."""
+    rows = [(s["segment"], s["count"], str(s["count"])) for s in report["segments"] if s["count"]]
+    return bars(rows, width_cells=width_cells, ascii=ascii)
+
+
+def forecast_chart(report: dict, currency: str, *, width_cells: int = 80, ascii: bool = False) -> list[str]:
+    """Per period: won (past periods) or weighted expected value (this one and later)."""
+    zero = Decimal(0)
+    rows = []
+    for p in report["periods"]:
+        value = (
+            p["won"]["totals"].get(currency, zero)
+            if p["past"]
+            else p["expected"]["weighted"].get(currency, zero)
+        )
+        rows.append((p["period"], value, ("won " if p["past"] else "exp ") + _money(value, currency)))
+    return bars(rows, width_cells=width_cells, ascii=ascii)

@@ -23,26 +23,6 @@ _LIVE_DEAL = f"FROM deal d WHERE d.contact_id NOT IN ({_TRASHED})"
 _ALL_LIVE_DEALS = f"FROM deal d NOT INDEXED WHERE d.contact_id NOT IN ({_TRASHED})"
 
 
-def deals_by_stage_currency(
-    store: Store, *, closed_since: datetime | None = None
-) -> list[tuple[str, str, int, int, int]]:
-    """(stage, currency, count, Σ value_minor, Σ value_minor × probability) per stage.
-
-    Open deals always; won and lost deals only when closed at or after `closed_since`
-    (all of them when it is None).
-    """
-    closed = "d.status != 'open'" + (" AND d.closed_at >= ?" if closed_since else "")
-    params = (utc_iso(closed_since),) if closed_since else ()
-    rows = store.conn.execute(
-        "SELECT d.stage, d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
-        f" COALESCE(sum(d.value_minor * d.probability), 0) {_LIVE_DEAL}"
-        f" AND (d.status = 'open' OR ({closed}))"
-        " GROUP BY d.stage, d.currency ORDER BY d.stage, d.currency",
-        params,
-    )
-    return [tuple(r) for r in rows]  # type: ignore[misc]
-
-
 def open_by_currency(store: Store) -> list[tuple[str, int, int, int]]:
     """(currency, count, Σ value_minor, Σ value_minor × probability) of open deals."""
     rows = store.conn.execute(
@@ -76,24 +56,6 @@ def _bucket_case(column: str, bounds: Sequence[datetime]) -> tuple[str, list[str
     """A CASE giving the index of the [bounds[i], bounds[i+1]) interval `column` falls in."""
     whens = " ".join(f"WHEN {column} < ? THEN {i}" for i in range(len(bounds) - 1))
     return f"CASE {whens} END", [utc_iso(b) for b in bounds[1:]]
-
-
-def won_in_buckets(store: Store, bounds: Sequence[datetime]) -> list[tuple[int, str, int, int]]:
-    """(bucket, currency, count, Σ value_minor) of won deals, bucketed by close time.
-
-    `bounds` are ascending instants (local month starts, say); bucket i is
-    [bounds[i], bounds[i+1]). Bucketing by instants keeps local months exact across DST.
-    """
-    if len(bounds) < 2:
-        return []
-    case, params = _bucket_case("d.closed_at", bounds)
-    rows = store.conn.execute(
-        f"SELECT {case} AS b, d.currency, count(*), COALESCE(sum(d.value_minor), 0) {_LIVE_DEAL}"
-        " AND d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?"
-        " GROUP BY b, d.currency ORDER BY b, d.currency",
-        (*params, utc_iso(bounds[0]), utc_iso(bounds[-1])),
-    )
-    return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 def interactions_in_buckets(store: Store, bounds: Sequence[datetime]) -> list[tuple[int, int]]:

@@ -572,6 +572,19 @@ def test_since_after_until_is_a_usage_error(store: Store, name: str) -> None:
         getattr(reports, name)(store, NOW, since=NOW, until=NOW - timedelta(days=1))
 
 
+@pytest.mark.parametrize("name", ["activity", "lifecycle", "rfm"])
+def test_a_since_after_now_without_until_is_a_usage_error(store: Store, name: str) -> None:
+    with pytest.raises(UsageError):
+        getattr(reports, name)(store, NOW, since=NOW + timedelta(days=1))
+
+
+def test_health_serialises_with_its_reasons(store: Store) -> None:
+    ada = store.add_contact("Ada")["id"]
+    out = json.loads(json.dumps(reports.jsonable(reports.contact_health(store, ada, NOW))))
+    assert out["score"] == 85
+    assert [r["factor"] for r in out["reasons"]] == ["recency", "followups", "deals", "activity"]
+
+
 @pytest.mark.parametrize(
     ("day", "unit", "label", "start"),
     [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -151,13 +151,15 @@ def format_compact(amount: Decimal) -> str:
 
 
 def jsonable(value: Any) -> Any:
-    """A report with Decimals as exact strings, for `--json`."""
+    """A report (or a `Health`) with Decimals as exact strings, for `--json`."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return jsonable(asdict(value))
     return value
 
 
@@ -372,6 +374,7 @@ def forecast(
     current = period_start(now.date(), unit)
     since = since or local_at(shift_period(current, unit, -back), now.tzinfo)
     until = until or local_at(shift_period(current, unit, ahead + 1), now.tzinfo)
+    _check_window(since, until)  # one bound given, the other by default, may still cross
     days = period_days(since, until, unit)
     bounds = _bounds(days, since, until)
     won = sql.won_rows_in_buckets(store, bounds, by_owner=grouped)
@@ -528,6 +531,7 @@ def activity(
     _check_window(since, until)
     until = until or now
     since = since or local_at(shift_period(period_start(until.date(), unit), unit, 1 - periods), until.tzinfo)
+    _check_window(since, until)
     days = period_days(since, until, unit)
     bounds = _bounds(days, since, until)
     labels = [(period_label(d, unit), d) for d in days]
@@ -618,6 +622,7 @@ def lifecycle(
         raise UsageError("lifecycle day counts must be at least 1")
     until = until or now
     since = since or until - timedelta(days=LIFECYCLE_DAYS)
+    _check_window(since, until)
     rows = sql.lifecycle_rows(
         store, since=since, until=until, now=now, by_owner=grouped,
         at_risk_before=now - timedelta(days=at_risk_days),
@@ -716,6 +721,7 @@ def rfm(
     _check_window(since, until)
     until = until or now
     since = since or until - timedelta(days=RFM_DAYS)
+    _check_window(since, until)
     rows = sql.rfm_rows(store, since=since, until=until, previous=since - (until - since))
     customers: dict[int, dict[str, Any]] = {}
     changes_of: dict[int, list[tuple[str, int, int]]] = defaultdict(list)

@@ -148,6 +148,10 @@ def test_recompute_health_stores_the_scores_a_health_filter_reads(store: Store, 
     assert store.conn.execute("SELECT id FROM contact WHERE health < 40").fetchall() == [(old,)]
     assert reports.recompute_health(store, NOW) == 0  # unchanged: nothing written
     assert store.setting("health:computed_at") == "2026-05-14T10:00:00Z"
+    store.add_reminder(new, NOW - timedelta(days=2), "overdue")
+    assert reports.recompute_health(store, NOW + timedelta(hours=1), [new]) == 1  # after a write
+    assert store.conn.execute("SELECT health FROM contact WHERE id = ?", (new,)).fetchone() == (75,)
+    assert store.setting("health:computed_at") == "2026-05-14T10:00:00Z"  # everyone's: unchanged
 
 
 # ---------------------------------------------------------------- tiers (pure)

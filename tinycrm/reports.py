@@ -19,7 +19,7 @@ from typing import Any
 from . import store_reports as sql
 from .dates import local_at, utc_iso
 from .errors import NotFound, UsageError
-from .store import Store
+from .store import Store, chunks
 
 CENTS = Decimal("0.01")
 
@@ -871,10 +871,15 @@ def health_score(facts: HealthFacts, now: datetime, *, recent_days: int = RECENT
 
 
 def _health_rows(store: Store, now: datetime, contact_ids: Sequence[int] | None) -> list[tuple]:
-    return sql.health_rows(
-        store, now, overdue_before=start_of_day(now), recent_since=now - timedelta(days=RECENT_DAYS),
-        contact_ids=contact_ids,
-    )  # fmt: skip
+    """`health_rows` for everyone, or for these contacts in chunks (bounded IN lists)."""
+    window = {"overdue_before": start_of_day(now), "recent_since": now - timedelta(days=RECENT_DAYS)}
+    if contact_ids is None:
+        return sql.health_rows(store, now, **window)
+    return [
+        row
+        for chunk in chunks(contact_ids)
+        for row in sql.health_rows(store, now, **window, contact_ids=chunk)
+    ]
 
 
 def healths(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> dict[int, Health]:
@@ -901,15 +906,16 @@ def contact_health(store: Store, contact_id: int, now: datetime) -> Health:
     return found[contact_id]
 
 
-def recompute_health(store: Store, now: datetime) -> int:
-    """Recompute the stored `contact.health` of every live contact; returns how many changed.
+def recompute_health(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> int:
+    """Recompute the stored `contact.health` of every live contact (or of these); how many changed.
 
     Health decays with time, so the stored score (what `health<40` filters on) is
-    recomputed daily (by `due`/cron, or when the book is opened on a new day) and, for one
-    contact, after each write that touches it. Needs `store_reports.HEALTH_MIGRATION`.
+    recomputed daily for everyone (by `due`/cron, or by the first command of a new day,
+    `health:computed_at` telling which day it was last done) and, for one contact, after
+    each write that touches it. Needs `store_reports.HEALTH_MIGRATION`.
     """
-    stored = sql.stored_health(store)
-    scores = health_scores(store, now)
+    stored = sql.stored_health(store, contact_ids)
+    scores = health_scores(store, now, contact_ids)
     changed = [(cid, score) for cid, score in scores.items() if stored.get(cid) != score]
-    sql.write_health(store, changed, now)
+    sql.write_health(store, changed, now if contact_ids is None else None)
     return len(changed)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from .dates import utc_iso
-from .store import Store, deal_record
+from .store import Store, chunks, deal_record
 
 _TRASHED = "SELECT id FROM contact WHERE deleted_at IS NOT NULL"
 # an IN over the (few) trashed contacts, built once per query from a partial index, costs
@@ -484,19 +484,26 @@ def health_rows(
     return out
 
 
-def stored_health(store: Store) -> dict[int, int | None]:
-    """The stored health of every live contact (needs HEALTH_MIGRATION)."""
-    return dict(store.conn.execute("SELECT id, health FROM contact WHERE deleted_at IS NULL").fetchall())
+def stored_health(store: Store, contact_ids: Sequence[int] | None = None) -> dict[int, int | None]:
+    """The stored health of every live contact, or of these (needs HEALTH_MIGRATION)."""
+    sql = "SELECT id, health FROM contact WHERE deleted_at IS NULL"
+    if contact_ids is None:
+        return dict(store.conn.execute(sql).fetchall())
+    out: dict[int, int | None] = {}
+    for chunk in chunks(contact_ids):
+        out.update(store.conn.execute(f"{sql} AND id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+    return out
 
 
-def write_health(store: Store, scores: Sequence[tuple[int, int]], computed_at: datetime) -> None:
-    """Store recomputed scores (contact id, score) and when, in one transaction, outside history.
+def write_health(store: Store, scores: Sequence[tuple[int, int]], computed_at: datetime | None) -> None:
+    """Store recomputed scores (contact id, score), and when everyone's were, outside history.
 
     Health is derived, like `last_contacted_at`: it is not a change anyone can undo.
     """
     with store.write("health"):
         store.conn.executemany("UPDATE contact SET health = ? WHERE id = ?", [(s, c) for c, s in scores])
-        store.conn.execute(
-            "INSERT OR REPLACE INTO setting(key, value) VALUES ('health:computed_at', ?)",
-            (utc_iso(computed_at),),
-        )
+        if computed_at is not None:
+            store.conn.execute(
+                "INSERT OR REPLACE INTO setting(key, value) VALUES ('health:computed_at', ?)",
+                (utc_iso(computed_at),),
+            )

@@ -156,6 +156,7 @@ def test_pipeline_counts_values_weights_and_ages_per_stage_and_currency(store: S
         "stage": "lead",
         "probability": 10,
         "count": 1,
+        "counts": {"USD": 1},
         "totals": {"USD": D("1000.00")},
         "weighted": {"USD": D("100.00")},
         "avg_age_days": D("10.0"),  # in lead since 4 May 10:00
@@ -167,6 +168,7 @@ def test_pipeline_counts_values_weights_and_ages_per_stage_and_currency(store: S
     assert stages["proposal"]["avg_age_days"] == D("30.0")
     assert stages["negotiation"]["weighted"] == {"USD": D("300")}  # 400 × 75 %
     assert stages["won"]["count"] == 3
+    assert stages["won"]["counts"] == {"EUR": 1, "USD": 2}
     assert stages["won"]["totals"] == {"EUR": D("800"), "USD": D("2000")}  # 500 + 1500, never + 800 EUR
     assert stages["won"]["avg_age_days"] is None
     assert stages["lost"]["count"] == 4

@@ -310,6 +310,7 @@ def _pipeline_stages(rows: Sequence[tuple], stages: Sequence[dict]) -> list[dict
                 "stage": st["name"],
                 "probability": st["probability"],
                 "count": count,
+                "counts": {cur: n for cur, n, _, _, _ in mine},
                 "totals": {cur: _major(total) for cur, _, total, _, _ in mine},
                 "weighted": {cur: _weighted(weighted) for cur, _, _, weighted, _ in mine},
                 "avg_age_days": None if st["name"] in OPEN_ENDED else _days(sum(r[4] for r in mine), count),

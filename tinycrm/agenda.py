@@ -317,6 +317,11 @@ def add_reminder(
     elif contact_id is None:
         raise InvalidData("a reminder needs a contact (REF) or a deal (--deal ID)")
     return store.add_reminder(
-        contact_id, due.at, text, all_day=due.all_day, every=every, from_done=from_done,
+        contact_id,
+        due.at,
+        text,
+        all_day=due.all_day,
+        every=every,
+        from_done=from_done,
         deal_id=deal_id,
     )

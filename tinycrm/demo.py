@@ -54,13 +54,21 @@ INTL_LAST = [
     "Ivanova", "Andersson", "Moreau", "Wright", "Taylor", "Brown", "Ahmed", "Virtanen",
 ]  # fmt: skip
 INTL_ORGS = [
-    ("Acme Corp", "acme.example"), ("Globex", "globex.example"), ("Initech", "initech.example"),
-    ("Northwind Traders", "northwind.example"), ("Contoso Ltd", "contoso.example"),
-    ("Fabrikam Inc", "fabrikam.example"), ("Tailspin Toys", "tailspin.example"),
-    ("Wide World Importers", "wideworld.example"), ("Adventure Works", "adventure-works.example"),
-    ("Blue Yonder Airlines", "blueyonder.example"), ("Coho Winery", "coho.example"),
-    ("Lucerne Publishing", "lucerne.example"), ("Alpine Ski House", "alpineski.example"),
-    ("Fourth Coffee", "fourthcoffee.example"), ("Woodgrove Bank", "woodgrove.example"),
+    ("Acme Corp", "acme.example"),
+    ("Globex", "globex.example"),
+    ("Initech", "initech.example"),
+    ("Northwind Traders", "northwind.example"),
+    ("Contoso Ltd", "contoso.example"),
+    ("Fabrikam Inc", "fabrikam.example"),
+    ("Tailspin Toys", "tailspin.example"),
+    ("Wide World Importers", "wideworld.example"),
+    ("Adventure Works", "adventure-works.example"),
+    ("Blue Yonder Airlines", "blueyonder.example"),
+    ("Coho Winery", "coho.example"),
+    ("Lucerne Publishing", "lucerne.example"),
+    ("Alpine Ski House", "alpineski.example"),
+    ("Fourth Coffee", "fourthcoffee.example"),
+    ("Woodgrove Bank", "woodgrove.example"),
     ("Trey Research", "treyresearch.example"),
 ]
 TITLES = ["CEO", "CTO", "Head of Sales", "Purchasing Manager", "Operations Lead", "Founder",
@@ -177,8 +185,11 @@ def fill(store: Store, *, now: datetime, contacts: int = 300, seed: int = 7) -> 
                 name,
                 kind="org",
                 emails=[f"info@{domain}"],
-                phones=[f"+86 757 {rng.randint(8000, 8999)} {rng.randint(1000, 9999)}" if chinese
-                        else f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"],
+                phones=[
+                    f"+86 757 {rng.randint(8000, 8999)} {rng.randint(1000, 9999)}"
+                    if chinese
+                    else f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+                ],
                 tags=rng.sample(["customer", "partner", "supplier"], 1),
                 tier=rng.choice(["A", "B", "C", None]),
             )
@@ -194,8 +205,10 @@ def fill(store: Store, *, now: datetime, contacts: int = 300, seed: int = 7) -> 
             chinese = i % 10 in (0, 4, 7)  # three in ten
             for _attempt in range(8):  # a new name if it can; a big book has namesakes
                 if chinese:
-                    s, g = CN_FIRST[n_cn] if n_cn < len(CN_FIRST) else (
-                        rng.randrange(len(CN_SURNAMES)), rng.randrange(len(CN_GIVEN))
+                    s, g = (
+                        CN_FIRST[n_cn]
+                        if n_cn < len(CN_FIRST)
+                        else (rng.randrange(len(CN_SURNAMES)), rng.randrange(len(CN_GIVEN)))
                     )
                     name = CN_SURNAMES[s][0] + CN_GIVEN[g][0]
                     local_part = f"{CN_GIVEN[g][1]}.{CN_SURNAMES[s][1]}".lower()
@@ -253,8 +266,16 @@ def fill(store: Store, *, now: datetime, contacts: int = 300, seed: int = 7) -> 
                 birthday_lunar=lunar,
                 every=every,
                 owner=store.user if rng.random() < 0.7 else rng.choice(TEAM),
-                notes=rng.choice([None, None, "Met at the spring trade fair", "Referred by a customer",
-                                  "展会认识", "Prefers calls in the morning"]),  # fmt: skip
+                notes=rng.choice(
+                    [
+                        None,
+                        None,
+                        "Met at the spring trade fair",
+                        "Referred by a customer",
+                        "展会认识",
+                        "Prefers calls in the morning",
+                    ]
+                ),  # fmt: skip
             )
             people.append(
                 {"id": record["id"], "chinese": chinese, "created": created, "every": every, "deals": []}
@@ -293,8 +314,10 @@ def fill(store: Store, *, now: datetime, contacts: int = 300, seed: int = 7) -> 
                     close_date=close.isoformat() if final in OPEN_STAGES or rng.random() < 0.5 else None,
                     key=rng.random() < 0.12,
                 )  # fmt: skip
-                path = OPEN_STAGES[1 : OPEN_STAGES.index(final) + 1] if final in OPEN_STAGES else (
-                    OPEN_STAGES[1 : rng.randint(1, 4)] + [final]
+                path = (
+                    OPEN_STAGES[1 : OPEN_STAGES.index(final) + 1]
+                    if final in OPEN_STAGES
+                    else (OPEN_STAGES[1 : rng.randint(1, 4)] + [final])
                 )
                 at = start
                 step = (end - start) / max(len(path), 1)

@@ -59,15 +59,14 @@ def _show(state, args: list[str], opts: dict) -> int:
 def _due(state, args: list[str], opts: dict) -> int:
     from .views import show_due
 
-    return show_due(
-        state, within=opts.get("--within"), as_json="--json" in opts, notify="--notify" in opts
-    )
+    return show_due(state, within=opts.get("--within"), as_json="--json" in opts, notify="--notify" in opts)
 
 
 COMMANDS: dict[tuple[str, ...], tuple[Spec, Callable]] = {
     ("log",): (
-        Spec(2, frozenset({"--kind", "--at", "--deal", "--next"}), frozenset({"--json"}),
-             (("-k", "--kind"),)),
+        Spec(
+            2, frozenset({"--kind", "--at", "--deal", "--next"}), frozenset({"--json"}), (("-k", "--kind"),)
+        ),
         _log,
     ),
     ("contact", "show"): (Spec(1, flags=frozenset({"--json"})), _show),
@@ -125,7 +124,7 @@ def try_fast(argv: list[str]) -> int | None:
     for words, (spec, run) in COMMANDS.items():
         if tuple(rest[: len(words)]) != words:
             continue
-        split = _split(rest[len(words):], spec.values, spec.flags, dict(spec.aliases))
+        split = _split(rest[len(words) :], spec.values, spec.flags, dict(spec.aliases))
         if split is None:
             return None
         opts, args = split

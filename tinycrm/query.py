@@ -55,8 +55,7 @@ IS_VALUES: tuple[str, ...] = ("stale", "key", "trash")
 KINDS: tuple[str, ...] = ("person", "org")
 STATUSES: tuple[str, ...] = ("open", "won", "lost")
 
-_EQUALITY_FIELDS = {"tag", "org", "tier", "owner", "kind", "stage", "status", "name",
-                    "email", "phone", "is"}
+_EQUALITY_FIELDS = {"tag", "org", "tier", "owner", "kind", "stage", "status", "name", "email", "phone", "is"}
 _NUMBER_FIELDS = {"value", "won", "deals"}
 _TIME_FIELDS = {"last", "created", "due"}
 _DEAL_FIELDS = {"stage", "status", "value"}
@@ -161,9 +160,7 @@ def _tokenize(text: str) -> list[_Token]:
             if raw in _KEYWORDS:
                 tokens.append(_Token(raw, raw, raw, start + 1))
             else:
-                tokens.append(
-                    _Token("WORD", raw, "".join(parts), start + 1, quoted=raw.startswith('"'))
-                )
+                tokens.append(_Token("WORD", raw, "".join(parts), start + 1, quoted=raw.startswith('"')))
     return tokens
 
 
@@ -246,9 +243,7 @@ def _term(tok: _Token) -> Expr:
         return Text(tok.value)
     name, op, value = m.group(1).lower(), m.group(2), m.group(3).strip()
     if name not in FIELD_HELP:
-        raise _fail(
-            f"unknown field {m.group(1)!r} in {tok.raw!r} (fields: {', '.join(FIELDS)})"
-        )
+        raise _fail(f"unknown field {m.group(1)!r} in {tok.raw!r} (fields: {', '.join(FIELDS)})")
     field = Field(name, op, value)
 
     def bad(why: str) -> FilterError:
@@ -403,9 +398,7 @@ class _Compiler:
             deal_parts = [p for p in parts if _deal_only(p)]
             if deal_parts:
                 rest = [self.node(p) for p in parts if not _deal_only(p)]
-                deal_sql, deal_params = self.join(
-                    " AND ", [self.deal_condition(p) for p in deal_parts]
-                )
+                deal_sql, deal_params = self.join(" AND ", [self.deal_condition(p) for p in deal_parts])
                 exists = (
                     f"c.id IN (SELECT d.contact_id FROM deal d WHERE {deal_sql})",
                     deal_params,

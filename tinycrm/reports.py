@@ -1,6 +1,6 @@
 """The numbers of the dashboard and the report commands, so that they never differ.
 
-Pure arithmetic over the aggregates of `store_reports` (the SQL lives there): no Textual,
+Pure arithmetic over the aggregates of `tinycrm.store.reports` (the SQL lives there): no Textual,
 no Rich, no clock. `now` is an aware datetime whose zone is the user's: "this month",
 "today" and week starts are taken in that zone. Money is exact: integer minor units from
 SQLite become `Decimal` major units here, keyed by currency, never summed across
@@ -10,13 +10,17 @@ currencies and never through a float.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from . import store_reports as sql
 from .dates import local_at, utc_iso
+from .errors import NotFound, UsageError
 from .store import Store
+from .store import reports as sql
+from .store.base import chunks
 
 CENTS = Decimal("0.01")
 
@@ -79,24 +83,10 @@ def pipeline_by_stage(store: Store, *, closed_since: datetime | None = None) -> 
     """Every stage in order with its deals' count, total and weighted value, per currency.
 
     Open stages count open deals; `won` and `lost` count the deals closed since
-    `closed_since` (all of them when None).
+    `closed_since` (all of them when None). The same rows as `pipeline`'s stages.
     """
-    per_stage: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
-    for stage, cur, count, total, weighted in sql.deals_by_stage_currency(store, closed_since=closed_since):
-        per_stage[stage].append((cur, count, total, weighted))
-    out = []
-    for st in store.stages():
-        rows = per_stage.get(st["name"], [])
-        out.append(
-            {
-                "stage": st["name"],
-                "probability": st["probability"],
-                "count": sum(r[1] for r in rows),
-                "totals": {cur: _major(total) for cur, _, total, _ in rows},
-                "weighted": {cur: _weighted(weighted) for cur, _, _, weighted in rows},
-            }
-        )
-    return out
+    rows = sql.pipeline_rows(store, store.now(), since=closed_since)
+    return _pipeline_stages(rows, store.stages())
 
 
 def open_totals(by_stage: list[dict[str, Any]]) -> dict[str, Any]:
@@ -127,7 +117,7 @@ def won_by_month(
     first = now.month - months + 1
     bounds = [month_start(now.year, first + i, now) for i in range(months + 1)]
     totals = dict.fromkeys(range(months), Decimal(0))
-    for bucket, cur, _, total in sql.won_in_buckets(store, bounds):
+    for _, bucket, cur, _, total in sql.won_rows_in_buckets(store, bounds):
         if cur == currency:
             totals[bucket] = _major(total)
     return [(f"{b.year:04d}-{b.month:02d}", totals[i]) for i, b in enumerate(bounds[:-1])]
@@ -162,11 +152,772 @@ def format_compact(amount: Decimal) -> str:
 
 
 def jsonable(value: Any) -> Any:
-    """A report with Decimals as exact strings, for `--json`."""
+    """A report (or a `Health`) with Decimals as exact strings, for `--json`."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return jsonable(asdict(value))
     return value
+
+
+# ---------------------------------------------------------------- the report commands
+#
+# Each report is `NAME(store, now, *, since=None, until=None, by=None, ...)` returning a
+# plain dict: `report`, `as_of`, `since`, `until`, `by`, the figures of the whole book,
+# and `groups` — the same figures per owner when `by="owner"` (else an empty list). The
+# figures are computed by a pure function of the store's rows (`_NAME_body`), so a group
+# and the whole book are added up by the same code. Money is `Decimal` per currency
+# (`jsonable` makes exact strings of it); a rate whose denominator is zero is None
+# ("n/a"), never a division by zero; an empty book gives zero counts and empty totals.
+
+BY_VALUES = ("owner",)
+PERIOD_UNITS = ("week", "month", "quarter")
+TENTH = Decimal("0.1")
+DAY_SECONDS = 86400
+OPEN_ENDED = ("won", "lost")
+
+
+def _check_by(by: str | None) -> bool:
+    """Whether to group by owner; anything else than None/'owner' is a usage error."""
+    if by is None:
+        return False
+    if by not in BY_VALUES:
+        raise UsageError(f"invalid --by '{by}': use {', '.join(BY_VALUES)}")
+    return True
+
+
+def _check_unit(unit: str, allowed: Sequence[str] = PERIOD_UNITS) -> str:
+    if unit not in allowed:
+        raise UsageError(f"invalid period '{unit}': use {', '.join(allowed)}")
+    return unit
+
+
+def _check_window(since: datetime | None, until: datetime | None) -> None:
+    if since is not None and until is not None and since >= until:
+        raise UsageError("--since must be before --until")
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    """`part` of `whole` in percent, one decimal, half up; None when `whole` is zero."""
+    if whole == 0:
+        return None
+    return (Decimal(part * 100) / Decimal(whole)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _days(seconds: int, count: int) -> Decimal | None:
+    """An average of `count` durations summing to `seconds`, in days to one decimal."""
+    if count == 0:
+        return None
+    return (Decimal(seconds) / Decimal(count * DAY_SECONDS)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _envelope(
+    name: str, now: datetime, since: datetime | None, until: datetime | None, by: str | None
+) -> dict:
+    return {
+        "report": name,
+        "as_of": utc_iso(now),
+        "since": utc_iso(since) if since else None,
+        "until": utc_iso(until) if until else None,
+        "by": by,
+    }
+
+
+def _grouped(rows: Sequence[tuple], body: Any, grouped: bool) -> dict[str, Any]:
+    """`body(rows)` for the whole book, and per owner (rows' first column) when grouped."""
+    out = body(rows)
+    groups: dict[Any, list[tuple]] = defaultdict(list)
+    if grouped:
+        for row in rows:
+            groups[row[0]].append(row)
+    out["groups"] = [
+        {"owner": owner, **body(groups[owner])}
+        for owner in sorted(groups, key=lambda o: (o is None, o or ""))
+    ]
+    return out
+
+
+def _add(target: dict[str, Decimal], currency: str, amount: Decimal) -> None:
+    target[currency] = target.get(currency, Decimal(0)) + amount
+
+
+# ---------------------------------------------------------------- periods
+
+
+def period_start(day: date, unit: str) -> date:
+    """The first day of the week (Monday), month or quarter holding `day`."""
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def shift_period(start: date, unit: str, count: int) -> date:
+    """The start of the period `count` periods after the one starting on `start`."""
+    if unit == "week":
+        return start + timedelta(weeks=count)
+    months = count * (3 if unit == "quarter" else 1)
+    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
+    return date(year, month + 1, 1)
+
+
+def period_label(start: date, unit: str) -> str:
+    """`2026-W47`, `2026-11` or `2026-Q4`."""
+    if unit == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    if unit == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    return f"{start.year:04d}-Q{(start.month - 1) // 3 + 1}"
+
+
+def period_days(since: datetime, until: datetime, unit: str) -> list[date]:
+    """Starts of the periods covering local [since, until), oldest first."""
+    first = period_start(since.date(), unit)
+    out = [first]
+    while (nxt := shift_period(out[-1], unit, 1)) < until.date() or (
+        nxt == until.date() and local_at(nxt, until.tzinfo) < until
+    ):
+        out.append(nxt)
+    return out
+
+
+def _bounds(days: Sequence[date], since: datetime, until: datetime) -> list[datetime]:
+    """Instants cutting [since, until) at local period starts: first and last clipped."""
+    tz = until.tzinfo
+    inner = [local_at(d, tz) for d in days[1:]]
+    return [since, *(b for b in inner if since < b < until), until]
+
+
+# ---------------------------------------------------------------- pipeline
+
+
+def _pipeline_stages(rows: Sequence[tuple], stages: Sequence[dict]) -> list[dict[str, Any]]:
+    """Per stage: count, totals and weighted per currency, average days in the stage (open)."""
+    per: dict[str, list[tuple]] = defaultdict(list)
+    for _, stage, cur, count, total, weighted, seconds in rows:
+        per[stage].append((cur, count, total, weighted, seconds))
+    out = []
+    for st in stages:
+        mine = per.get(st["name"], [])
+        count = sum(r[1] for r in mine)
+        out.append(
+            {
+                "stage": st["name"],
+                "probability": st["probability"],
+                "count": count,
+                "counts": {cur: n for cur, n, _, _, _ in mine},
+                "totals": {cur: _major(total) for cur, _, total, _, _ in mine},
+                "weighted": {cur: _weighted(weighted) for cur, _, _, weighted, _ in mine},
+                "avg_age_days": None if st["name"] in OPEN_ENDED else _days(sum(r[4] for r in mine), count),
+            }
+        )
+    return out
+
+
+def pipeline(
+    store: Store,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by: str | None = None,
+) -> dict[str, Any]:
+    """Where the open deals are: per stage count, value, weighted value and age, per currency.
+
+    Open stages hold the deals open now (whatever --since says); `won` and `lost` hold
+    the deals closed in [since, until) — all of them without bounds. `avg_age_days` is
+    the mean time open deals have spent in their current stage. `open` sums the open
+    stages (the dashboard's "open pipeline" and "weighted forecast").
+    """
+    grouped = _check_by(by)
+    _check_window(since, until)
+    stages = store.stages()
+    rows = sql.pipeline_rows(store, now, since=since, until=until, by_owner=grouped)
+
+    def body(part: Sequence[tuple]) -> dict[str, Any]:
+        per_stage = _pipeline_stages(part, stages)
+        return {"stages": per_stage, "open": open_totals(per_stage)}
+
+    return {**_envelope("pipeline", now, since, until, by), **_grouped(rows, body, grouped)}
+
+
+# ---------------------------------------------------------------- forecast
+
+
+def forecast(
+    store: Store,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by: str | None = None,
+    period: str = "month",
+    back: int = 6,
+    ahead: int = 6,
+) -> dict[str, Any]:
+    """Weighted open value by period of expected close, next to what was won per period.
+
+    Periods are local months or quarters from `since` to `until` (default: `back` periods
+    before the current one to `ahead` after it). Past periods show what was won in them;
+    current and future ones what open deals are expected to bring (value × probability).
+    Open deals whose close date has passed are `overdue`, those without one `undated`,
+    those beyond the last period `later` (before the first: `earlier`): the expected parts
+    always add up to the open pipeline.
+    """
+    grouped = _check_by(by)
+    unit = _check_unit(period, ("month", "quarter"))
+    _check_window(since, until)
+    current = period_start(now.date(), unit)
+    since = since or local_at(shift_period(current, unit, -back), now.tzinfo)
+    until = until or local_at(shift_period(current, unit, ahead + 1), now.tzinfo)
+    _check_window(since, until)  # one bound given, the other by default, may still cross
+    days = period_days(since, until, unit)
+    bounds = _bounds(days, since, until)
+    won = sql.won_rows_in_buckets(store, bounds, by_owner=grouped)
+    expected = sql.open_by_close_month(store, now.date().isoformat(), by_owner=grouped)
+    labels = [period_label(d, unit) for d in days]
+    first_month, end_month = f"{days[0]:%Y-%m}", f"{shift_period(days[-1], unit, 1):%Y-%m}"
+    rows = [(grp, "won", bucket, cur, n, total, 0) for grp, bucket, cur, n, total in won]
+    rows += [(grp, "open", *rest) for grp, *rest in expected]
+
+    def where(month: str) -> str:
+        """The label of the period a close month falls in, or overdue/undated/earlier/later."""
+        if month in ("overdue", "undated"):
+            return month
+        if month < first_month:
+            return "earlier"
+        if month >= end_month:
+            return "later"
+        return period_label(period_start(date.fromisoformat(month + "-01"), unit), unit)
+
+    def body(part: Sequence[tuple]) -> dict[str, Any]:
+        periods = {
+            label: {"period": label, "start": day.isoformat(), "past": day < current,
+                    "won": {"count": 0, "totals": {}},
+                    "expected": {"count": 0, "totals": {}, "weighted": {}}}
+            for label, day in zip(labels, days)
+        }  # fmt: skip
+        extra = {
+            k: {"count": 0, "totals": {}, "weighted": {}} for k in ("overdue", "undated", "earlier", "later")
+        }
+        for _, kind, bucket, cur, count, total, weighted in part:
+            if kind == "won":
+                cell = periods[labels[bucket]]["won"]
+                cell["count"] += count
+                _add(cell["totals"], cur, _major(total))
+                continue
+            key = where(bucket)
+            cell = extra[key] if key in extra else periods[key]["expected"]
+            cell["count"] += count
+            _add(cell["totals"], cur, _major(total))
+            _add(cell["weighted"], cur, _weighted(weighted))
+        return {"period": unit, "periods": list(periods.values()), **extra}
+
+    return {**_envelope("forecast", now, since, until, by), **_grouped(rows, body, grouped)}
+
+
+# ---------------------------------------------------------------- funnel
+
+
+def funnel(
+    store: Store,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by: str | None = None,
+) -> dict[str, Any]:
+    """How far the deals created in [since, until) got, and why the others were lost.
+
+    A deal reached a stage when its stage history went there or further (stages in their
+    configured order; every deal reached the first; a won deal reached them all).
+    `conversion` is the share of those that reached a stage that reached the next (the
+    last open stage's next is `won`). Win rate: won / (won + lost). Sales cycle: mean days
+    from creation to won. Lost deals are ranked by reason and counted at the stage they
+    were in when lost (`unknown` when their history does not say).
+    """
+    grouped = _check_by(by)
+    _check_window(since, until)
+    stages = [s for s in store.stages() if s["name"] not in OPEN_ENDED]
+    position = {s["name"]: i for i, s in enumerate(stages)}
+    index_of = {s["position"]: i for i, s in enumerate(stages)}
+    window = {"since": since, "until": until, "by_owner": grouped}
+    rows = [(grp, "deal", *r) for grp, *r in sql.funnel_rows(store, **window)]
+    rows += [(grp, "far", *r) for grp, *r in sql.furthest_rows(store, **window)]
+    rows += [(grp, "lost", *r) for grp, *r in sql.lost_rows(store, **window)]
+
+    def body(part: Sequence[tuple]) -> dict[str, Any]:
+        reached = dict.fromkeys([*position, "won"], 0)
+        status = {"open": 0, "won": 0, "lost": 0}
+        totals: dict[str, dict[str, Decimal]] = {"open": {}, "won": {}, "lost": {}}
+        reasons: dict[str, int] = defaultdict(int)
+        lost_at: dict[str, int] = defaultdict(int)
+        cycle = 0
+        for _, kind, *row in part:
+            if kind == "lost":
+                lost_from, reason, count = row
+                reasons[reason or "(no reason)"] += count
+                lost_at[lost_from if lost_from in position else "unknown"] += count
+                continue
+            if kind == "far":  # open or lost deals that got this far (None: no open stage known)
+                furthest, count = row
+                far = index_of.get(furthest, 0)
+                for name, pos in position.items():
+                    if pos <= far:
+                        reached[name] += count
+                continue
+            st, cur, count, value, seconds = row
+            status[st] += count
+            _add(totals[st], cur, _major(value))
+            if st == "won":  # a won deal went through every stage
+                for name in reached:
+                    reached[name] += count
+                cycle += seconds
+        names = [*position, "won"]
+        return {
+            "deals": sum(status.values()),
+            **status,
+            "totals": totals,
+            "stages": [
+                {
+                    "stage": name,
+                    "reached": reached[name],
+                    "conversion": rate(reached[names[i + 1]], reached[name]) if i + 1 < len(names) else None,
+                }
+                for i, name in enumerate(names)
+            ],  # fmt: skip
+            "win_rate": rate(status["won"], status["won"] + status["lost"]),
+            "avg_cycle_days": _days(cycle, status["won"]),
+            "lost_reasons": [
+                {"reason": r, "count": n} for r, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+            "lost_at": [
+                {"stage": name, "count": lost_at[name]}
+                for name in [*position, "unknown"]
+                if lost_at.get(name)
+            ],
+        }
+
+    return {**_envelope("funnel", now, since, until, by), **_grouped(rows, body, grouped)}
+
+
+# ---------------------------------------------------------------- activity
+
+
+def activity(
+    store: Store,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by: str | None = None,
+    period: str = "week",
+    periods: int = 4,
+) -> dict[str, Any]:
+    """What the team did: interactions per kind and period, contacts touched, follow-ups, deal moves.
+
+    The window defaults to the last `periods` local weeks (or months, quarters), this one
+    included, up to now. `by="owner"` groups by who logged the interaction, who owns the
+    follow-up and who moved the deal. A follow-up (a reminder made by `log --next`) due in
+    the window is on time when done by the end of its due day (or its time), late when
+    done after, overdue when still open past it, pending when not yet due.
+    """
+    grouped = _check_by(by)
+    unit = _check_unit(period)
+    _check_window(since, until)
+    until = until or now
+    since = since or local_at(shift_period(period_start(until.date(), unit), unit, 1 - periods), until.tzinfo)
+    _check_window(since, until)
+    days = period_days(since, until, unit)
+    bounds = _bounds(days, since, until)
+    labels = [(period_label(d, unit), d) for d in days]
+    rows = [(grp, "i", *r) for grp, *r in sql.interaction_rows(store, bounds, by_owner=grouped)]
+    rows += [(grp, "t", *r) for grp, *r in sql.contacts_touched(store, since, until, by_owner=grouped)]
+    rows += [(grp, "f", *r) for grp, *r in sql.followup_rows(store, since, until, now, by_owner=grouped)]
+    rows += [(grp, "m", *r) for grp, *r in sql.stage_move_rows(store, since, until, by_owner=grouped)]
+    touched_all = sum(n for _, n in sql.contacts_touched(store, since, until)) if grouped else None
+
+    def body(part: Sequence[tuple]) -> dict[str, Any]:
+        per = [{"period": label, "start": day.isoformat(), "counts": {}, "total": 0} for label, day in labels]
+        kinds: dict[str, int] = defaultdict(int)
+        touched = 0
+        follow = {"on_time": 0, "late": 0, "overdue": 0, "pending": 0}
+        moved: dict[str, int] = defaultdict(int)
+        for _, kind, *rest in part:
+            if kind == "i":
+                bucket, what, count = rest
+                cell = per[bucket]
+                cell["counts"][what] = cell["counts"].get(what, 0) + count
+                cell["total"] += count
+                kinds[what] += count
+            elif kind == "t":
+                touched += rest[0]
+            elif kind == "f":
+                for key, count in zip(follow, rest):
+                    follow[key] += count
+            else:
+                moved[rest[0]] += rest[1]
+        done = follow["on_time"] + follow["late"]
+        return {
+            "period": unit,
+            "periods": per,
+            "interactions": sum(kinds.values()),
+            "kinds": dict(sorted(kinds.items())),
+            "contacts_touched": touched,
+            "followups": {**follow, "on_time_rate": rate(follow["on_time"], done + follow["overdue"])},
+            "deals_moved": {"count": sum(moved.values()), "by_stage": dict(sorted(moved.items()))},
+        }
+
+    out = _grouped(rows, body, grouped)
+    if touched_all is not None:
+        out["contacts_touched"] = touched_all  # a contact two people called counts once
+    return {**_envelope("activity", now, since, until, by), **out}
+
+
+# ---------------------------------------------------------------- lifecycle
+
+LIFECYCLE_STAGES = ("lead", "new", "repeat", "active", "at_risk", "churned")
+AT_RISK_DAYS = 90
+CHURN_DAYS = 180
+LIFECYCLE_DAYS = 30
+
+
+def lifecycle(
+    store: Store,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by: str | None = None,
+    at_risk_days: int = AT_RISK_DAYS,
+    churn_days: int = CHURN_DAYS,
+) -> dict[str, Any]:
+    """Customers by lifecycle stage, and the period's new, first-purchase, repeat and churn figures.
+
+    The period is [since, until), by default the last 30 days. Each live contact is in
+    the first of these stages that holds:
+
+      lead      no deal won before the end of the period
+      churned   a customer with no interaction and no deal change in the last
+                CHURN_DAYS (180) days
+      at_risk   a customer past its keep-in-touch cadence, or with no interaction in
+                the last AT_RISK_DAYS (90) days
+      new       first deal won in the period
+      repeat    two or more deals won
+      active    one deal won, before the period
+
+    new_customers: contacts whose first won deal is in the period (at risk or not);
+    first_purchase_rate: new_customers / prospects (contacts without a won deal at the
+    period's start); repeat_purchase_rate: customers with two or more won deals /
+    customers; churn_rate: churned / customers. Cadence and last interaction are as of
+    now (they are stored per contact); won deals as of the period's end.
+    """
+    grouped = _check_by(by)
+    _check_window(since, until)
+    if at_risk_days < 1 or churn_days < 1:
+        raise UsageError("lifecycle day counts must be at least 1")
+    until = until or now
+    since = since or until - timedelta(days=LIFECYCLE_DAYS)
+    _check_window(since, until)
+    rows = sql.lifecycle_rows(
+        store, since=since, until=until, now=now, by_owner=grouped,
+        at_risk_before=now - timedelta(days=at_risk_days),
+        churned_before=now - timedelta(days=churn_days),
+    )  # fmt: skip
+
+    def body(part: Sequence[tuple]) -> dict[str, Any]:
+        stages = dict.fromkeys(LIFECYCLE_STAGES, 0)
+        contacts = new = repeat = 0
+        for _, stage, count, is_new, two_plus in part:
+            if stage == "contacts":
+                contacts += count
+                continue
+            stages[stage] += count
+            new += is_new
+            repeat += two_plus
+        customers = sum(stages.values())
+        stages["lead"] = contacts - customers
+        prospects = stages["lead"] + new  # no won deal at the period's start
+        return {
+            "stages": stages,
+            "contacts": contacts,
+            "customers": customers,
+            "new_customers": new,
+            "prospects": prospects,
+            "first_purchase_rate": rate(new, prospects),
+            "repeat_purchase_rate": rate(repeat, customers),
+            "churn_rate": rate(stages["churned"], customers),
+        }
+
+    out = {**_envelope("lifecycle", now, since, until, by), **_grouped(rows, body, grouped)}
+    out["definitions"] = {"at_risk_days": at_risk_days, "churn_days": churn_days}
+    return out
+
+
+# ---------------------------------------------------------------- RFM
+
+RFM_DAYS = 90
+# (segment, R scores, F scores), tried in order: the usual RF grid of RFM analysis
+RFM_SEGMENTS: tuple[tuple[str, str, str], ...] = (
+    ("champions", "5", "45"),
+    ("loyal", "34", "45"),
+    ("cant_lose", "12", "5"),
+    ("at_risk", "12", "34"),
+    ("hibernating", "12", "12"),
+    ("about_to_sleep", "3", "12"),
+    ("need_attention", "3", "3"),
+    ("potential_loyalists", "45", "23"),
+    ("promising", "4", "1"),
+    ("new_customers", "5", "1"),
+)
+
+
+def quintiles(values: dict[int, Any]) -> dict[int, int]:
+    """A 1–5 score per key: its value's rank among all (higher is better; ties share a score)."""
+    ordered = sorted(values.values())
+    n = len(ordered)
+    first: dict[Any, int] = {}
+    for i, value in enumerate(ordered):
+        first.setdefault(value, i)
+    return {key: 1 + 5 * first[value] // n for key, value in values.items()}
+
+
+_SEGMENT_OF = {
+    (r, f): next(name for name, rs, fs in RFM_SEGMENTS if str(r) in rs and str(f) in fs)
+    for r in range(1, 6)
+    for f in range(1, 6)
+}  # the grid covers all 5 × 5 cells (else this fails at import)
+
+
+def rfm_segment(r: int, f: int) -> str:
+    """The segment of a customer's recency and frequency scores."""
+    return _SEGMENT_OF[r, f]
+
+
+def rfm(
+    store: Store,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    by: str | None = None,
+    top: int = 10,
+) -> dict[str, Any]:
+    """Customers scored by recency, frequency and money of their won deals, in segments.
+
+    As of `until` (default now), from deals won before it. R: days since the last won
+    deal; F: number of won deals; M: value won — scored 1–5 by quintile over all
+    customers (M within each currency, a customer taking its best currency's score, so
+    no currencies are mixed). Segments follow the usual R×F grid (`RFM_SEGMENTS`).
+    `lifetime_value` is everything a customer has won, per currency. `changes` lists per
+    currency the `top` customers whose won value rose or fell most between the period
+    [since, until) (default the last 90 days) and the one as long before it.
+    """
+    grouped = _check_by(by)
+    _check_window(since, until)
+    until = until or now
+    since = since or until - timedelta(days=RFM_DAYS)
+    _check_window(since, until)
+    rows = sql.rfm_rows(store, since=since, until=until, previous=since - (until - since))
+    customers: dict[int, dict[str, Any]] = {}
+    changes_of: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    money: dict[str, dict[int, int]] = defaultdict(dict)
+    for cid, name, owner, cur, wins, value, days, now_value, before_value in rows:
+        c = customers.get(cid)
+        if c is None:
+            c = customers[cid] = {"id": cid, "name": name, "owner": owner, "recency_days": days,
+                                  "frequency": 0, "lifetime_value": {}}  # fmt: skip
+        c["recency_days"] = min(c["recency_days"], days)
+        c["frequency"] += wins
+        c["lifetime_value"][cur] = _major(value)  # currencies in order: the rows come so
+        if now_value != before_value:
+            changes_of[cid].append((cur, before_value, now_value))
+        money[cur][cid] = value
+    r_score = quintiles({cid: -c["recency_days"] for cid, c in customers.items()})
+    f_score = quintiles({cid: c["frequency"] for cid, c in customers.items()})
+    m_score: dict[int, int] = defaultdict(int)
+    for values in money.values():
+        for cid, score in quintiles(values).items():
+            m_score[cid] = max(m_score[cid], score)
+    for cid, c in customers.items():
+        r, f, m = r_score[cid], f_score[cid], m_score[cid]
+        c.update(r=r, f=f, m=m, score=f"{r}{f}{m}", segment=_SEGMENT_OF[r, f])
+    ranked = sorted(customers.values(), key=lambda c: (-(c["r"] + c["f"] + c["m"]), c["name"], c["id"]))
+
+    def body(part: Sequence[tuple]) -> dict[str, Any]:
+        members: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in RFM_SEGMENTS}
+        moves: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
+        for _, c in part:
+            members[c["segment"]].append(c)
+            for cur, before, after in changes_of.get(c["id"], ()):
+                moves[cur].append((after - before, c["name"], c["id"], before, after))
+        changes = {}
+        for cur in sorted(moves):
+            up = sorted((m for m in moves[cur] if m[0] > 0), key=lambda m: (-m[0], m[1], m[2]))[:top]
+            down = sorted((m for m in moves[cur] if m[0] < 0), key=lambda m: (m[0], m[1], m[2]))[:top]
+            changes[cur] = {"up": [_move(m) for m in up], "down": [_move(m) for m in down]}
+        segments = [{"segment": name, "count": len(m), "customers": m} for name, m in members.items()]
+        return {"customers": len(part), "segments": segments, "changes": changes}
+
+    rows_by_owner = [(c["owner"], c) for c in ranked]
+    return {**_envelope("rfm", now, since, until, by), **_grouped(rows_by_owner, body, grouped)}
+
+
+def _move(move: tuple[int, str, int, int, int]) -> dict[str, Any]:
+    """A customer whose won value changed, as the report lists it (exact money only here)."""
+    change, name, cid, before, after = move
+    return {
+        "id": cid,
+        "name": name,
+        "previous": _major(before),
+        "current": _major(after),
+        "change": _major(change),
+    }
+
+
+# ---------------------------------------------------------------- health
+
+DEFAULT_CADENCE_DAYS = 90
+RECENT_DAYS = 30
+HEALTH_WEIGHTS = {"recency": 50, "followups": 20, "deals": 15, "activity": 15}
+
+
+@dataclass(frozen=True)
+class HealthFacts:
+    """What a contact's health is computed from (one row of `store_reports.health_rows`).
+
+    Times are Unix seconds (UTC): at 100,000 contacts, parsing three timestamps each into
+    datetimes would cost more than the whole computation.
+    """
+
+    contact_id: int
+    created_at: int
+    last_contacted_at: int | None
+    next_touch_at: int | None
+    open_deals: int = 0
+    stale_deals: int = 0
+    overdue: int = 0
+    recent: int = 0
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> HealthFacts:
+        """From a `health_rows` row."""
+        return cls(*row)
+
+
+@dataclass(frozen=True)
+class Health:
+    """A 0–100 score and, per factor, the points it gave out of its weight and why."""
+
+    score: int
+    reasons: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _deals_why(facts: HealthFacts) -> str:
+    deals = _plural(facts.open_deals, "open deal")
+    if facts.stale_deals:
+        return f"{facts.stale_deals} of {deals} stuck in their stage"
+    return f"{deals}, none stuck" if facts.open_deals else "no open deals"
+
+
+def _health_points(facts: HealthFacts, now: int) -> tuple[int, int, int, int, int, int]:
+    """(recency, follow-ups, deals, activity points, seconds since the last touch, cadence seconds)."""
+    w = HEALTH_WEIGHTS
+    base = facts.last_contacted_at if facts.last_contacted_at is not None else facts.created_at
+    cadence = facts.next_touch_at - base if facts.next_touch_at is not None else 0
+    if cadence <= 0:
+        cadence = DEFAULT_CADENCE_DAYS * DAY_SECONDS
+    elapsed = max(now - base, 0)
+    if elapsed <= cadence:
+        recency = w["recency"]
+    else:
+        recency = max(0, w["recency"] * (3 * cadence - elapsed) // (2 * cadence))
+    followups = max(0, w["followups"] - 10 * facts.overdue)
+    deals = max(0, w["deals"] - 8 * facts.stale_deals)
+    activity = (0, 8, 12)[facts.recent] if facts.recent < 3 else w["activity"]
+    return recency, followups, deals, activity, elapsed, cadence
+
+
+def health_score(facts: HealthFacts, now: datetime, *, recent_days: int = RECENT_DAYS) -> Health:
+    """How well a customer relationship is kept, 0–100 (below 40: at risk).
+
+    recency (50): full while the last interaction (else the creation) is within the
+    contact's keep-in-touch cadence (else 90 days), falling linearly to 0 at three
+    cadences. follow-ups (20): −10 per overdue open reminder. deals (15): −8 per open
+    deal longer in its stage than the stage allows. activity (15): interactions in the
+    last 30 days, 0 → 0, 1 → 8, 2 → 12, 3 or more → 15.
+    """
+    w = HEALTH_WEIGHTS
+    recency, followups, deals, activity, elapsed, cadence = _health_points(facts, int(now.timestamp()))
+    what = "last contact" if facts.last_contacted_at is not None else "no contact yet; added"
+    reasons = (
+        {"factor": "recency", "points": recency, "of": w["recency"],
+         "why": f"{what} {elapsed // DAY_SECONDS} days ago, cadence {cadence // DAY_SECONDS} days"},
+        {"factor": "followups", "points": followups, "of": w["followups"],
+         "why": _plural(facts.overdue, "overdue follow-up") if facts.overdue else "no overdue follow-ups"},
+        {"factor": "deals", "points": deals, "of": w["deals"], "why": _deals_why(facts)},
+        {"factor": "activity", "points": activity, "of": w["activity"],
+         "why": f"{_plural(facts.recent, 'interaction')} in the last {recent_days} days"},
+    )  # fmt: skip
+    return Health(recency + followups + deals + activity, reasons)
+
+
+def _health_rows(store: Store, now: datetime, contact_ids: Sequence[int] | None) -> list[tuple]:
+    """`health_rows` for everyone, or for these contacts in chunks (bounded IN lists)."""
+    window = {"overdue_before": start_of_day(now), "recent_since": now - timedelta(days=RECENT_DAYS)}
+    if contact_ids is None:
+        return sql.health_rows(store, now, **window)
+    return [
+        row
+        for chunk in chunks(contact_ids)
+        for row in sql.health_rows(store, now, **window, contact_ids=chunk)
+    ]
+
+
+def healths(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> dict[int, Health]:
+    """The health, with reasons, of every live contact (or of these), from grouped queries."""
+    return {
+        row[0]: health_score(HealthFacts.from_row(row), now) for row in _health_rows(store, now, contact_ids)
+    }
+
+
+def health_scores(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> dict[int, int]:
+    """Only the scores (no reasons to word): what the stored column and `health<N` need."""
+    seconds = int(now.timestamp())
+    return {
+        row[0]: sum(_health_points(HealthFacts(*row), seconds)[:4])
+        for row in _health_rows(store, now, contact_ids)
+    }
+
+
+def contact_health(store: Store, contact_id: int, now: datetime) -> Health:
+    """One contact's health with its reasons, for `contact show` and the TUI."""
+    found = healths(store, now, [contact_id])
+    if contact_id not in found:
+        raise NotFound(f"no contact with id {contact_id}")
+    return found[contact_id]
+
+
+def recompute_health(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> int:
+    """Recompute the stored `contact.health` of every live contact (or of these); how many changed.
+
+    Health decays with time, so the stored score (what `health<40` filters on) is
+    recomputed daily for everyone (by `due`/cron, or by the first command of a new day,
+    `health:computed_at` telling which day it was last done) and, for one contact, after
+    each write that touches it. Needs `store_reports.HEALTH_MIGRATION`.
+    """
+    stored = sql.stored_health(store, contact_ids)
+    scores = health_scores(store, now, contact_ids)
+    changed = [(cid, score) for cid, score in scores.items() if stored.get(cid) != score]
+    sql.write_health(store, changed, now if contact_ids is None else None)
+    return len(changed)

@@ -45,7 +45,6 @@ class State:
             self._store = None
 
 
-
 def local_text(stamp: str | None, *, all_day: bool = False) -> str:
     """A stored UTC timestamp as local `YYYY-MM-DD HH:MM` (or the date for all-day)."""
     if not stamp:

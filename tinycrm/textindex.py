@@ -16,8 +16,12 @@ import re
 # CJK ideographs (+ extension A/B…), compatibility ideographs, kana and hangul. Checked with
 # ord() rather than a regex character class: compiling such a class costs ~13 ms at start-up.
 _CJK_RANGES = (
-    (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF),
-    (0xF900, 0xFAFF), (0x20000, 0x2EBEF),
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2EBEF),
 )
 _WORD = re.compile(r"\w+")
 

@@ -45,8 +45,13 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
             ("tier", contact["tier"]),
             ("owner", contact["owner"]),
             ("birthday", bday),
-            ("anniversaries", [f"{a['label']} {a['date']}" + (" (lunar)" if a["lunar"] else "")
-                               for a in contact["anniversaries"]]),
+            (
+                "anniversaries",
+                [
+                    f"{a['label']} {a['date']}" + (" (lunar)" if a["lunar"] else "")
+                    for a in contact["anniversaries"]
+                ],
+            ),
             ("keep in touch", f"every {contact['every']}" if contact["every"] else None),
             ("next touch", local_text(contact["next_touch_at"], all_day=True) if contact["every"] else None),
             ("last contact", last or "never"),
@@ -69,8 +74,7 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
     for item in interactions:
         deal = f"  [deal {item['deal_id']}]" if item["deal_id"] else ""
         out.write(
-            f"  {local_text(item['at'])}  {pad(item['kind'], 7)}  {item['summary']}{deal}"
-            f"  ({item['user']})\n"
+            f"  {local_text(item['at'])}  {pad(item['kind'], 7)}  {item['summary']}{deal}  ({item['user']})\n"
         )
     deals = picture["deals"]
     out.write("\n" + _heading(f"Deals ({len(deals)})") + "\n")

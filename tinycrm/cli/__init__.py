@@ -45,13 +45,15 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database file (default: $TINYCRM_DB, else the user data dir).",
-                     metavar="PATH"),
+        typer.Option(
+            "--db", help="Database file (default: $TINYCRM_DB, else the user data dir).", metavar="PATH"
+        ),
     ] = None,
     user: Annotated[
         str | None,
-        typer.Option("--user", help="Acting user (default: $TINYCRM_USER, else the login name).",
-                     metavar="NAME"),
+        typer.Option(
+            "--user", help="Acting user (default: $TINYCRM_USER, else the login name).", metavar="NAME"
+        ),
     ] = None,
     version: Annotated[
         bool,

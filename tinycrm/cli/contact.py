@@ -12,8 +12,9 @@ from ..output import emit_json, emit_table
 from ..views import show_contact
 from ._common import CsvOpt, JsonOpt, emit_records, filter_words, local_text, state
 
-app = typer.Typer(help="Add, find, show and change contacts (people and organisations).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Add, find, show and change contacts (people and organisations).", no_args_is_help=True
+)
 
 LIST_COLUMNS = [
     ("id", "ID"),
@@ -25,8 +26,22 @@ LIST_COLUMNS = [
     ("last", "Last contact"),
 ]
 CSV_COLUMNS = [
-    "id", "kind", "name", "org", "title", "emails", "phones", "tags", "tier", "owner",
-    "birthday", "every", "notes", "created_at", "updated_at", "last_contacted_at",
+    "id",
+    "kind",
+    "name",
+    "org",
+    "title",
+    "emails",
+    "phones",
+    "tags",
+    "tier",
+    "owner",
+    "birthday",
+    "every",
+    "notes",
+    "created_at",
+    "updated_at",
+    "last_contacted_at",
 ]
 
 OrgOpt = Annotated[str | None, typer.Option("--org", help="Organisation name.")]
@@ -35,9 +50,7 @@ EmailOpt = Annotated[list[str] | None, typer.Option("--email", help="E-mail (rep
 PhoneOpt = Annotated[list[str] | None, typer.Option("--phone", help="Phone (repeatable).")]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Tag (repeatable).")]
 TitleOpt = Annotated[str | None, typer.Option("--title", help="Job title.")]
-BirthdayOpt = Annotated[
-    str | None, typer.Option("--birthday", help="YYYY-MM-DD, or MM-DD without a year.")
-]
+BirthdayOpt = Annotated[str | None, typer.Option("--birthday", help="YYYY-MM-DD, or MM-DD without a year.")]
 LunarOpt = Annotated[
     bool | None, typer.Option("--lunar/--solar", help="The birthday is a Chinese lunar date.")
 ]
@@ -50,13 +63,9 @@ AnniversaryOpt = Annotated[
     ),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Free-text notes.")]
-EveryOpt = Annotated[
-    str | None, typer.Option("--every", help="Keep-in-touch cadence: 30d, 2w, 3m, 1y.")
-]
+EveryOpt = Annotated[str | None, typer.Option("--every", help="Keep-in-touch cadence: 30d, 2w, 3m, 1y.")]
 OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Owner (default: you).")]
-SetOpt = Annotated[
-    list[str] | None, typer.Option("--set", help="Custom field KEY=VALUE (repeatable).")
-]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Custom field KEY=VALUE (repeatable).")]
 
 
 def _anniversaries(items: list[str] | None) -> list[dict]:
@@ -67,8 +76,9 @@ def _anniversaries(items: list[str] | None) -> list[dict]:
         if not sep or not label.strip() or not date.strip():
             raise InvalidData(f"invalid --anniversary '{item}': use LABEL=DATE, e.g. wedding=2015-06-20")
         lunar = date.strip().lower().startswith("lunar:")
-        out.append({"label": label.strip(), "date": date.strip()[6:] if lunar else date.strip(),
-                    "lunar": lunar})
+        out.append(
+            {"label": label.strip(), "date": date.strip()[6:] if lunar else date.strip(), "lunar": lunar}
+        )
     return out
 
 
@@ -134,8 +144,10 @@ def list_(
         typer.Argument(metavar="[FILTER]...", help="Filter terms, e.g. tag:vip last>30d 张."),
     ] = None,
     sort: Annotated[
-        str, typer.Option("--sort", help="name, org, created, updated, last, next, tier, owner, id;"
-                          " prefix - to reverse.")
+        str,
+        typer.Option(
+            "--sort", help="name, org, created, updated, last, next, tier, owner, id; prefix - to reverse."
+        ),
     ] = "name",
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N contacts.")] = None,
     as_json: JsonOpt = False,
@@ -171,19 +183,11 @@ def edit(
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
     org: OrgOpt = None,
     kind: KindOpt = None,
-    email: Annotated[
-        list[str] | None, typer.Option("--email", help="Add an e-mail (repeatable).")
-    ] = None,
-    phone: Annotated[
-        list[str] | None, typer.Option("--phone", help="Add a phone (repeatable).")
-    ] = None,
+    email: Annotated[list[str] | None, typer.Option("--email", help="Add an e-mail (repeatable).")] = None,
+    phone: Annotated[list[str] | None, typer.Option("--phone", help="Add a phone (repeatable).")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Add a tag (repeatable).")] = None,
-    add_tag: Annotated[
-        list[str] | None, typer.Option("--add-tag", help="Add a tag (repeatable).")
-    ] = None,
-    rm_tag: Annotated[
-        list[str] | None, typer.Option("--rm-tag", help="Remove a tag (repeatable).")
-    ] = None,
+    add_tag: Annotated[list[str] | None, typer.Option("--add-tag", help="Add a tag (repeatable).")] = None,
+    rm_tag: Annotated[list[str] | None, typer.Option("--rm-tag", help="Remove a tag (repeatable).")] = None,
     rm_email: Annotated[
         list[str] | None, typer.Option("--rm-email", help="Remove an e-mail (repeatable).")
     ] = None,
@@ -206,8 +210,15 @@ def edit(
     contact = store.resolve(ref, include_trash=True)
     fields: dict = {}
     for key, value in (
-        ("name", name), ("org", org), ("kind", kind), ("title", title), ("birthday", birthday),
-        ("notes", note), ("every", every), ("owner", owner), ("tier", tier),
+        ("name", name),
+        ("org", org),
+        ("kind", kind),
+        ("title", title),
+        ("birthday", birthday),
+        ("notes", note),
+        ("every", every),
+        ("owner", owner),
+        ("tier", tier),
     ):
         if value is not None:
             fields[key] = value

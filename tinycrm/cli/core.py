@@ -71,8 +71,13 @@ def _log_eml(st, source: str, next_when: str | None, as_json: bool) -> None:
         raise NotFound(f"no contact has any address of this message ({shown})")
     follow = parse_when(next_when, st.local_now()) if next_when else None
     record = store.log(
-        contact["id"], message["subject"], kind="email", at=message["at"], body=message["body"],
-        follow_up=follow.at if follow else None, follow_up_all_day=follow.all_day if follow else True,
+        contact["id"],
+        message["subject"],
+        kind="email",
+        at=message["at"],
+        body=message["body"],
+        follow_up=follow.at if follow else None,
+        follow_up_all_day=follow.all_day if follow else True,
     )
     if as_json:
         emit_json(record)
@@ -104,15 +109,15 @@ def timeline(
         return
     for item in items:
         item["when"] = local_text(item["at"])
-    emit_table(items, [("when", "When"), ("contact", "Contact"), ("kind", "Kind"),
-                       ("summary", "Summary"), ("user", "By")])
+    emit_table(
+        items,
+        [("when", "When"), ("contact", "Contact"), ("kind", "Kind"), ("summary", "Summary"), ("user", "By")],
+    )
 
 
 def search(
     ctx: typer.Context,
-    text: Annotated[
-        list[str], typer.Argument(help="Words to find (CJK substrings, pinyin initials).")
-    ],
+    text: Annotated[list[str], typer.Argument(help="Words to find (CJK substrings, pinyin initials).")],
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most N of each kind.")] = 20,
     as_json: JsonOpt = False,
 ) -> None:
@@ -124,16 +129,31 @@ def search(
     if not any(found.values()):
         raise NotFound(f"nothing found for '{' '.join(text)}'")
     if found["contacts"]:
-        emit_table(found["contacts"], [("id", "ID"), ("name", "Name"), ("org", "Org"), ("emails", "E-mail")],
-                   title="Contacts")
+        emit_table(
+            found["contacts"],
+            [("id", "ID"), ("name", "Name"), ("org", "Org"), ("emails", "E-mail")],
+            title="Contacts",
+        )
     if found["deals"]:
-        emit_table(found["deals"], [("id", "ID"), ("title", "Deal"), ("contact", "Contact"),
-                                    ("stage", "Stage"), ("status", "Status")], title="Deals")
+        emit_table(
+            found["deals"],
+            [
+                ("id", "ID"),
+                ("title", "Deal"),
+                ("contact", "Contact"),
+                ("stage", "Stage"),
+                ("status", "Status"),
+            ],
+            title="Deals",
+        )
     if found["interactions"]:
         for item in found["interactions"]:
             item["when"] = local_text(item["at"])
-        emit_table(found["interactions"], [("when", "When"), ("contact", "Contact"), ("kind", "Kind"),
-                                           ("summary", "Summary")], title="Interactions")
+        emit_table(
+            found["interactions"],
+            [("when", "When"), ("contact", "Contact"), ("kind", "Kind"), ("summary", "Summary")],
+            title="Interactions",
+        )
 
 
 def history(
@@ -154,8 +174,18 @@ def history(
         item["what"] = f"{item['op']} {item['table']} {item['row_id']}"
         item["detail"] = ", ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in item["changes"].items())[:80]
         item["state"] = "undone" if item["undone_at"] else ""
-    emit_table(items, [("txid", "#"), ("when", "When"), ("user", "By"), ("command", "Command"),
-                       ("what", "Change"), ("detail", "Detail"), ("state", "")])
+    emit_table(
+        items,
+        [
+            ("txid", "#"),
+            ("when", "When"),
+            ("user", "By"),
+            ("command", "Command"),
+            ("what", "Change"),
+            ("detail", "Detail"),
+            ("state", ""),
+        ],
+    )
 
 
 def undo(ctx: typer.Context, as_json: JsonOpt = False) -> None:
@@ -164,8 +194,10 @@ def undo(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json(result)
     else:
-        typer.echo(f"undid '{result['command']}' by {result['user']} ({result['changes']} change"
-                   f"{'s' if result['changes'] != 1 else ''})")
+        typer.echo(
+            f"undid '{result['command']}' by {result['user']} ({result['changes']} change"
+            f"{'s' if result['changes'] != 1 else ''})"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -24,8 +24,19 @@ LIST_COLUMNS = [
     ("star", "Key"),
 ]
 CSV_COLUMNS = [
-    "id", "contact_id", "contact", "title", "value", "currency", "stage", "probability",
-    "status", "close_date", "key", "owner", "lost_reason",
+    "id",
+    "contact_id",
+    "contact",
+    "title",
+    "value",
+    "currency",
+    "stage",
+    "probability",
+    "status",
+    "close_date",
+    "key",
+    "owner",
+    "lost_reason",
 ]
 
 
@@ -68,8 +79,15 @@ def add(
     store = st.store()
     contact = store.resolve(ref)
     deal = store.add_deal(
-        contact["id"], title, value=value, currency=currency, stage=stage,
-        probability=probability, close_date=_close(st, close), key=key, owner=owner,
+        contact["id"],
+        title,
+        value=value,
+        currency=currency,
+        stage=stage,
+        probability=probability,
+        close_date=_close(st, close),
+        key=key,
+        owner=owner,
     )
     if as_json:
         emit_json(deal)
@@ -140,8 +158,14 @@ def edit(
     """Change a deal's title, value, close date, probability, key flag or owner."""
     st = state(ctx)
     deal = st.store().edit_deal(
-        deal_id, title=title, value=value, currency=currency, probability=probability,
-        close_date=_close(st, close), key=key, owner=owner,
+        deal_id,
+        title=title,
+        value=value,
+        currency=currency,
+        probability=probability,
+        close_date=_close(st, close),
+        key=key,
+        owner=owner,
     )
     _print(deal, as_json, "updated")
 

@@ -56,8 +56,11 @@ def add(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="What to do.")],
     every: Annotated[
         str | None,
-        typer.Option("--every", metavar="RULE",
-                     help="Repeat: 30d, weekly, monthly, yearly or an RRULE (FREQ=MONTHLY;BYMONTHDAY=1)."),
+        typer.Option(
+            "--every",
+            metavar="RULE",
+            help="Repeat: 30d, weekly, monthly, yearly or an RRULE (FREQ=MONTHLY;BYMONTHDAY=1).",
+        ),
     ] = None,
     from_done: Annotated[
         bool, typer.Option("--from-done", help="Count the next occurrence from when it is done.")
@@ -68,7 +71,13 @@ def add(
     """Add a reminder, optionally recurring; prints its id."""
     st = state(ctx)
     reminder = agenda.add_reminder(
-        st.store(), ref, when, text, now_local=st.local_now(), every=every, from_done=from_done,
+        st.store(),
+        ref,
+        when,
+        text,
+        now_local=st.local_now(),
+        every=every,
+        from_done=from_done,
         deal_id=deal,
     )
     if as_json:

@@ -40,8 +40,11 @@ def demo(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database to fill (default: the global --db, $TINYCRM_DB, "
-                     "else the user data dir).", metavar="PATH"),
+        typer.Option(
+            "--db",
+            help="Database to fill (default: the global --db, $TINYCRM_DB, else the user data dir).",
+            metavar="PATH",
+        ),
     ] = None,
     no_tui: Annotated[bool, typer.Option("--no-tui", help="Only fill the database.")] = False,
     contacts: Annotated[

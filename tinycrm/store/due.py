@@ -81,9 +81,7 @@ def yearly_contacts(
         queries += _chunked(f"{by_day} ({{}}) AND {live}", sorted(month_days))
     else:
         queries += _chunked(f"{by_day} ({{}}) AND c.birthday_lunar = 0 AND {live}", sorted(month_days))
-        queries += _chunked(
-            f"{by_day} ({{}}) AND c.birthday_lunar = 1 AND {live}", sorted(lunar_month_days)
-        )
+        queries += _chunked(f"{by_day} ({{}}) AND c.birthday_lunar = 1 AND {live}", sorted(lunar_month_days))
     queries.append((f"{_CONTACT_SELECT} WHERE c.anniversaries != '[]' AND {live}", []))
     queries += _chunked(f"{_CONTACT_SELECT} WHERE c.id IN ({{}}) AND {live}", sorted(set(also)))
     for sql, params in queries:
@@ -95,10 +93,7 @@ def yearly_contacts(
 
 def _chunked(template: str, values: list[Any]) -> list[tuple[str, list[Any]]]:
     """One query per chunk of an IN list; `template` has one `{}` for the placeholders."""
-    return [
-        (template.format(",".join("?" * len(chunk))), chunk)
-        for chunk in chunks(values)
-    ]
+    return [(template.format(",".join("?" * len(chunk))), chunk) for chunk in chunks(values)]
 
 
 def cadence_contacts(

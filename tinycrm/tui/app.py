@@ -78,18 +78,18 @@ class CrmApp(App):
 
     TITLE = "tinycrm"
     CSS_PATH = "app.tcss"
-    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
-        mode: screen_factory(mode) for mode in SCREENS
-    }
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {mode: screen_factory(mode) for mode in SCREENS}
     DEFAULT_MODE = "contacts"
     COMMANDS = App.COMMANDS | {NavigationCommands, ContactCommands, SavedFilterCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "switch_mode('contacts')", "Contacts", tooltip="The contact list", group=SCREEN_KEYS),
-        Binding("2", "switch_mode('agenda')", "Agenda", tooltip="Overdue, today and upcoming",
-                group=SCREEN_KEYS),
+        Binding(
+            "2", "switch_mode('agenda')", "Agenda", tooltip="Overdue, today and upcoming", group=SCREEN_KEYS
+        ),
         Binding("3", "switch_mode('pipeline')", "Pipeline", tooltip="Deals by stage", group=SCREEN_KEYS),
-        Binding("4", "switch_mode('dashboard')", "Dashboard", tooltip="The headline numbers",
-                group=SCREEN_KEYS),
+        Binding(
+            "4", "switch_mode('dashboard')", "Dashboard", tooltip="The headline numbers", group=SCREEN_KEYS
+        ),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and the filter language"),
         Binding("u", "undo", "Undo", tooltip="Take back the last change (anyone's)"),
         Binding("ctrl+t", "toggle_dark", "Theme", show=False, tooltip="Dark or light"),

@@ -200,10 +200,16 @@ class ContactScreen(CrmScreen):
             ("owner", contact["owner"]),
             ("birthday", bday),
             ("every", contact["every"]),
-            ("next touch", format_local(contact["next_touch_at"], tz, all_day=True)
-             if contact["every"] and contact["next_touch_at"] else None),
-            ("last", format_local(contact["last_contacted_at"], tz)
-             if contact["last_contacted_at"] else "never"),
+            (
+                "next touch",
+                format_local(contact["next_touch_at"], tz, all_day=True)
+                if contact["every"] and contact["next_touch_at"]
+                else None,
+            ),
+            (
+                "last",
+                format_local(contact["last_contacted_at"], tz) if contact["last_contacted_at"] else "never",
+            ),
             *[(k, str(v)) for k, v in contact["fields"].items()],
             ("notes", contact["notes"]),
         ]

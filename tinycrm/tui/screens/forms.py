@@ -129,14 +129,17 @@ class LogForm(FormScreen):
         """Kind, text, when, follow-up."""
         yield self.row(
             "Kind",
-            Select([(k, k) for k in INTERACTION_KINDS], value="call", allow_blank=False,
-                   id="kind", compact=True),
+            Select(
+                [(k, k) for k in INTERACTION_KINDS], value="call", allow_blank=False, id="kind", compact=True
+            ),
         )
         yield self.row("Text", Input(placeholder="what happened", id="text", compact=True))
-        yield self.row("When", Input(placeholder="now, or yesterday, 2026-03-01 14:00", id="at",
-                                     compact=True))
-        yield self.row("Follow up", Input(placeholder="optional: fri, +3d, 2026-04-01", id="next",
-                                          compact=True))
+        yield self.row(
+            "When", Input(placeholder="now, or yesterday, 2026-03-01 14:00", id="at", compact=True)
+        )
+        yield self.row(
+            "Follow up", Input(placeholder="optional: fri, +3d, 2026-04-01", id="next", compact=True)
+        )
 
     def on_mount(self) -> None:
         """Start in the text field: the kind is usually right."""
@@ -175,12 +178,18 @@ class DealForm(FormScreen):
         """Title, value, currency, stage, close date, key flag."""
         yield self.row("Title", Input(placeholder="what is being sold", id="title", compact=True))
         yield self.row("Value", Input(placeholder="5000 or 1250.50", id="value", compact=True))
-        yield self.row("Currency", Input(placeholder="default: USD or the setting", id="currency",
-                                         compact=True))
+        yield self.row(
+            "Currency", Input(placeholder="default: USD or the setting", id="currency", compact=True)
+        )
         yield self.row(
             "Stage",
-            Select([(s, s) for s in self.stages], value=self.stages[0], allow_blank=False,
-                   id="stage", compact=True),
+            Select(
+                [(s, s) for s in self.stages],
+                value=self.stages[0],
+                allow_blank=False,
+                id="stage",
+                compact=True,
+            ),
         )
         yield self.row("Close", Input(placeholder="optional: 2026-12-31, 1m", id="close", compact=True))
         yield self.row("Key deal", Checkbox("", id="key", compact=True))
@@ -221,8 +230,7 @@ class ReminderForm(FormScreen):
         """When, text, recurrence."""
         yield self.row("When", Input(placeholder="fri, +3d, 2026-04-01 09:00", id="due", compact=True))
         yield self.row("Text", Input(placeholder="what to do", id="text", compact=True))
-        yield self.row("Every", Input(placeholder="optional: 30d, monthly, FREQ=…", id="every",
-                                      compact=True))
+        yield self.row("Every", Input(placeholder="optional: 30d, monthly, FREQ=…", id="every", compact=True))
 
     def on_mount(self) -> None:
         """Start in the date."""

@@ -19,8 +19,10 @@ from textual.widgets import Label, Static
 from ...query import FIELD_HELP
 
 TEXT_TERMS = [
-    ("word  \"two words\"", "name, organisation, e-mails, phones, notes, tags; CJK substrings; "
-     "pinyin initials (zw finds 张伟)"),
+    (
+        'word  "two words"',
+        "name, organisation, e-mails, phones, notes, tags; CJK substrings; pinyin initials (zw finds 张伟)",
+    ),
     ("a b", "both must hold"),
     ("a OR b", "either (OR binds tighter than the space)"),
     ("-term", "not"),
@@ -60,8 +62,14 @@ def _bindings(cls: type) -> list[Binding]:
 def _key_label(binding: Binding) -> str:
     if binding.key_display:
         return binding.key_display
-    names = {"question_mark": "?", "slash": "/", "escape": "esc", "pageup": "pgup",
-             "pagedown": "pgdn", "space": "space"}
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "escape": "esc",
+        "pageup": "pgup",
+        "pagedown": "pgdn",
+        "space": "space",
+    }
     return ", ".join(names.get(k, k) for k in binding.key.split(","))
 
 
@@ -85,8 +93,10 @@ def keys_text() -> Text:
             text.append("\n")
         text.append("\n")
     text.append("Command palette (ctrl+p)\n", style="bold")
-    text.append("  Type a contact's name to open it, a screen name to go there, or a saved filter's"
-                " name to recall it.\n")
+    text.append(
+        "  Type a contact's name to open it, a screen name to go there, or a saved filter's"
+        " name to recall it.\n"
+    )
     return text
 
 

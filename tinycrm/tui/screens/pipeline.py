@@ -21,8 +21,9 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
-from ... import reports, store_reports
+from ... import reports
 from ...errors import CrmError
+from ...store import reports as store_reports
 from ..base import CrmScreen
 from ..widgets.board import Board, ColumnData, deal_line
 
@@ -266,4 +267,3 @@ class PipelineScreen(CrmScreen):
             self.app.bell()
         else:
             self.crm.show_contact(deal["contact_id"])
-

@@ -105,9 +105,7 @@ def format_row(contact: dict, next_reminder: str | None, now: datetime, tz: tzin
 
 def fetch_rows(store: Store, query: Query, page: int, tz: tzinfo) -> list[Row]:
     """One page of formatted rows (runs in a worker thread)."""
-    contacts = store.list_contacts(
-        query.filter, sort=query.sort, limit=PAGE_SIZE, offset=page * PAGE_SIZE
-    )
+    contacts = store.list_contacts(query.filter, sort=query.sort, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     upcoming = store.next_reminders(c["id"] for c in contacts)
     now = store.now()
     return [format_row(c, upcoming.get(c["id"]), now, tz) for c in contacts]
@@ -317,9 +315,7 @@ class ContactTable(ScrollView, can_focus=True):
             if count is None:
                 count = store.count_contacts(query.filter)
             rows = {
-                page: fetch_rows(store, query, page, self._tz)
-                for page in pages
-                if page * PAGE_SIZE < count
+                page: fetch_rows(store, query, page, self._tz) for page in pages if page * PAGE_SIZE < count
             }
             return count, rows
 
@@ -582,9 +578,7 @@ class ContactTable(ScrollView, can_focus=True):
             (row.cells[4], muted if row.cells[4] == "never" else base),
             (
                 row.cells[5],
-                base + self._fg("contact-table--overdue")
-                if row.overdue and index != self.cursor
-                else base,
+                base + self._fg("contact-table--overdue") if row.overdue and index != self.cursor else base,
             ),
         ]
         return self._cells_strip(cells, width, base)

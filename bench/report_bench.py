@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tinycrm import reports  # noqa: E402
 from tinycrm.store import Store  # noqa: E402
+from tinycrm.store import health as store_health  # noqa: E402
 from tinycrm.store import tiers as store_tiers  # noqa: E402
 from tinycrm.tiers import TierRule  # noqa: E402
 
@@ -83,8 +84,8 @@ def main() -> None:
         grouped = median_ms(lambda report=report: report(store, NOW, by="owner"), args.runs)
         print(f"| {name} | {cell(alone)} | {cell(grouped)} |")
     few = max(args.runs // 5, 1)
-    print(f"| health of every contact (bulk recompute) | {cell(median_ms(lambda: reports.health_scores(store, NOW), few))} | |")
-    print(f"| health of one contact, with reasons | {cell(median_ms(lambda: reports.contact_health(store, 4242, NOW), args.runs), 2)} | |")
+    print(f"| health of every contact (bulk recompute) | {cell(median_ms(lambda: store_health.health_scores(store, NOW), few))} | |")
+    print(f"| health of one contact, with reasons | {cell(median_ms(lambda: store_health.contact_health(store, 4242, NOW), args.runs), 2)} | |")
     print(f"| tier classification of every contact (3 rules) | {cell(median_ms(lambda: store_tiers.classify(store, RULES), few))} | |")
     store.close()
 

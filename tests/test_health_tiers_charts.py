@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from tinycrm import charts, reports, tiers
+from tinycrm import charts, tiers
 from tinycrm.errors import FilterError, InvalidData, NotFound
-from tinycrm.reports import HealthFacts
+from tinycrm.health import HealthFacts, health_score
 from tinycrm.store import Store
+from tinycrm.store import health as store_health
 from tinycrm.store import tiers as store_tiers
-from tinycrm.store.reports import HEALTH_MIGRATION
 from tinycrm.tiers import TierChange, TierRule
 
 NOW = datetime(2026, 5, 14, 10, 0, tzinfo=timezone.utc)
@@ -88,14 +88,14 @@ def facts(
     ],
 )
 def test_health_score_adds_up_its_factors(case: HealthFacts, points: dict, score: int) -> None:
-    health = reports.health_score(case, NOW)
+    health = health_score(case, NOW)
     assert {r["factor"]: r["points"] for r in health.reasons} == points
     assert health.score == score
     assert 0 <= health.score <= 100
 
 
 def test_health_reasons_say_why_in_words() -> None:
-    reasons = reports.health_score(
+    reasons = health_score(
         facts(60, 30, overdue=2, open_deals=3, stale_deals=1, recent=1), NOW
     ).reasons
     assert [r["why"] for r in reasons] == [
@@ -119,7 +119,7 @@ def test_health_from_the_store_counts_overdue_stale_and_recent(store: Store, clo
     store.add_reminder(ada, days_ago(3), "overdue")
     store.add_reminder(ada, NOW + timedelta(days=3), "not yet")
     clock.at = NOW
-    health = reports.contact_health(store, ada, NOW)
+    health = store_health.contact_health(store, ada, NOW)
     # last contact 20 days ago within 30: 50; 1 overdue: 10; 1 of 2 stuck: 7; 1 recent: 8
     assert {r["factor"]: r["points"] for r in health.reasons} == {
         "recency": 50,
@@ -129,28 +129,26 @@ def test_health_from_the_store_counts_overdue_stale_and_recent(store: Store, clo
     }
     assert health.score == 75
     # quiet: added 200 days ago, no cadence (90): 50 × (270 − 200) // 180 = 19, then 20 + 15 + 0
-    assert reports.healths(store, NOW)[quiet].score == 54
-    scores = {cid: h.score for cid, h in reports.healths(store, NOW).items()}
-    assert reports.health_scores(store, NOW) == scores
+    assert store_health.healths(store, NOW)[quiet].score == 54
+    scores = {cid: h.score for cid, h in store_health.healths(store, NOW).items()}
+    assert store_health.health_scores(store, NOW) == scores
     with pytest.raises(NotFound):
-        reports.contact_health(store, 999, NOW)
+        store_health.contact_health(store, 999, NOW)
 
 
 def test_recompute_health_stores_the_scores_a_health_filter_reads(store: Store, clock: Clock) -> None:
-    for statement in HEALTH_MIGRATION:  # what the lead's migration adds
-        store.conn.execute(statement)
     clock.at = days_ago(400)
-    old = store.add_contact("Old")["id"]
+    old = store.add_contact("Old")["id"]  # the unit of work scores it as it commits: 85 then
     clock.at = NOW
     new = store.add_contact("New")["id"]
-    assert reports.recompute_health(store, NOW) == 2
+    assert store_health.recompute_health(store, NOW) == 1  # only Old has decayed since
     rows = dict(store.conn.execute("SELECT id, health FROM contact").fetchall())
     assert rows == {old: 35, new: 85}
     assert store.conn.execute("SELECT id FROM contact WHERE health < 40").fetchall() == [(old,)]
-    assert reports.recompute_health(store, NOW) == 0  # unchanged: nothing written
+    assert store_health.recompute_health(store, NOW) == 0  # unchanged: nothing written
     assert store.setting("health:computed_at") == "2026-05-14T10:00:00Z"
-    store.add_reminder(new, NOW - timedelta(days=2), "overdue")
-    assert reports.recompute_health(store, NOW + timedelta(hours=1), [new]) == 1  # after a write
+    store.add_reminder(new, NOW - timedelta(days=2), "overdue")  # the write rescores its contact
+    assert store_health.recompute_health(store, NOW + timedelta(hours=1), [new]) == 0
     assert store.conn.execute("SELECT health FROM contact WHERE id = ?", (new,)).fetchone() == (75,)
     assert store.setting("health:computed_at") == "2026-05-14T10:00:00Z"  # everyone's: unchanged
 

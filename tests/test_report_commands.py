@@ -16,6 +16,7 @@ import pytest
 from tinycrm import charts, reports
 from tinycrm.errors import UsageError
 from tinycrm.store import Store
+from tinycrm.store import health as store_health
 
 NOW = datetime(2026, 5, 14, 10, 0, tzinfo=timezone.utc)
 D = Decimal
@@ -582,7 +583,7 @@ def test_a_since_after_now_without_until_is_a_usage_error(store: Store, name: st
 
 def test_health_serialises_with_its_reasons(store: Store) -> None:
     ada = store.add_contact("Ada")["id"]
-    out = json.loads(json.dumps(reports.jsonable(reports.contact_health(store, ada, NOW))))
+    out = json.loads(json.dumps(reports.jsonable(store_health.contact_health(store, ada, NOW))))
     assert out["score"] == 85
     assert [r["factor"] for r in out["reasons"]] == ["recency", "followups", "deals", "activity"]
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, is_dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .dates import local_at, utc_iso
-from .errors import NotFound, UsageError
+from .errors import UsageError
 from .store import Store
 from .store import reports as sql
-from .store.base import chunks
 
 CENTS = Decimal("0.01")
 
@@ -782,142 +781,4 @@ def _move(move: tuple[int, str, int, int, int]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- health
-
-DEFAULT_CADENCE_DAYS = 90
-RECENT_DAYS = 30
-HEALTH_WEIGHTS = {"recency": 50, "followups": 20, "deals": 15, "activity": 15}
-
-
-@dataclass(frozen=True)
-class HealthFacts:
-    """What a contact's health is computed from (one row of `store_reports.health_rows`).
-
-    Times are Unix seconds (UTC): at 100,000 contacts, parsing three timestamps each into
-    datetimes would cost more than the whole computation.
-    """
-
-    contact_id: int
-    created_at: int
-    last_contacted_at: int | None
-    next_touch_at: int | None
-    open_deals: int = 0
-    stale_deals: int = 0
-    overdue: int = 0
-    recent: int = 0
-
-    @classmethod
-    def from_row(cls, row: Sequence[Any]) -> HealthFacts:
-        """From a `health_rows` row."""
-        return cls(*row)
-
-
-@dataclass(frozen=True)
-class Health:
-    """A 0–100 score and, per factor, the points it gave out of its weight and why."""
-
-    score: int
-    reasons: tuple[dict[str, Any], ...] = field(default_factory=tuple)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _deals_why(facts: HealthFacts) -> str:
-    deals = _plural(facts.open_deals, "open deal")
-    if facts.stale_deals:
-        return f"{facts.stale_deals} of {deals} stuck in their stage"
-    return f"{deals}, none stuck" if facts.open_deals else "no open deals"
-
-
-def _health_points(facts: HealthFacts, now: int) -> tuple[int, int, int, int, int, int]:
-    """(recency, follow-ups, deals, activity points, seconds since the last touch, cadence seconds)."""
-    w = HEALTH_WEIGHTS
-    base = facts.last_contacted_at if facts.last_contacted_at is not None else facts.created_at
-    cadence = facts.next_touch_at - base if facts.next_touch_at is not None else 0
-    if cadence <= 0:
-        cadence = DEFAULT_CADENCE_DAYS * DAY_SECONDS
-    elapsed = max(now - base, 0)
-    if elapsed <= cadence:
-        recency = w["recency"]
-    else:
-        recency = max(0, w["recency"] * (3 * cadence - elapsed) // (2 * cadence))
-    followups = max(0, w["followups"] - 10 * facts.overdue)
-    deals = max(0, w["deals"] - 8 * facts.stale_deals)
-    activity = (0, 8, 12)[facts.recent] if facts.recent < 3 else w["activity"]
-    return recency, followups, deals, activity, elapsed, cadence
-
-
-def health_score(facts: HealthFacts, now: datetime, *, recent_days: int = RECENT_DAYS) -> Health:
-    """How well a customer relationship is kept, 0–100 (below 40: at risk).
-
-    recency (50): full while the last interaction (else the creation) is within the
-    contact's keep-in-touch cadence (else 90 days), falling linearly to 0 at three
-    cadences. follow-ups (20): −10 per overdue open reminder. deals (15): −8 per open
-    deal longer in its stage than the stage allows. activity (15): interactions in the
-    last 30 days, 0 → 0, 1 → 8, 2 → 12, 3 or more → 15.
-    """
-    w = HEALTH_WEIGHTS
-    recency, followups, deals, activity, elapsed, cadence = _health_points(facts, int(now.timestamp()))
-    what = "last contact" if facts.last_contacted_at is not None else "no contact yet; added"
-    reasons = (
-        {"factor": "recency", "points": recency, "of": w["recency"],
-         "why": f"{what} {elapsed // DAY_SECONDS} days ago, cadence {cadence // DAY_SECONDS} days"},
-        {"factor": "followups", "points": followups, "of": w["followups"],
-         "why": _plural(facts.overdue, "overdue follow-up") if facts.overdue else "no overdue follow-ups"},
-        {"factor": "deals", "points": deals, "of": w["deals"], "why": _deals_why(facts)},
-        {"factor": "activity", "points": activity, "of": w["activity"],
-         "why": f"{_plural(facts.recent, 'interaction')} in the last {recent_days} days"},
-    )  # fmt: skip
-    return Health(recency + followups + deals + activity, reasons)
-
-
-def _health_rows(store: Store, now: datetime, contact_ids: Sequence[int] | None) -> list[tuple]:
-    """`health_rows` for everyone, or for these contacts in chunks (bounded IN lists)."""
-    window = {"overdue_before": start_of_day(now), "recent_since": now - timedelta(days=RECENT_DAYS)}
-    if contact_ids is None:
-        return sql.health_rows(store, now, **window)
-    return [
-        row
-        for chunk in chunks(contact_ids)
-        for row in sql.health_rows(store, now, **window, contact_ids=chunk)
-    ]
-
-
-def healths(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> dict[int, Health]:
-    """The health, with reasons, of every live contact (or of these), from grouped queries."""
-    return {
-        row[0]: health_score(HealthFacts.from_row(row), now) for row in _health_rows(store, now, contact_ids)
-    }
-
-
-def health_scores(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> dict[int, int]:
-    """Only the scores (no reasons to word): what the stored column and `health<N` need."""
-    seconds = int(now.timestamp())
-    return {
-        row[0]: sum(_health_points(HealthFacts(*row), seconds)[:4])
-        for row in _health_rows(store, now, contact_ids)
-    }
-
-
-def contact_health(store: Store, contact_id: int, now: datetime) -> Health:
-    """One contact's health with its reasons, for `contact show` and the TUI."""
-    found = healths(store, now, [contact_id])
-    if contact_id not in found:
-        raise NotFound(f"no contact with id {contact_id}")
-    return found[contact_id]
-
-
-def recompute_health(store: Store, now: datetime, contact_ids: Sequence[int] | None = None) -> int:
-    """Recompute the stored `contact.health` of every live contact (or of these); how many changed.
-
-    Health decays with time, so the stored score (what `health<40` filters on) is
-    recomputed daily for everyone (by `due`/cron, or by the first command of a new day,
-    `health:computed_at` telling which day it was last done) and, for one contact, after
-    each write that touches it. Needs `store_reports.HEALTH_MIGRATION`.
-    """
-    stored = sql.stored_health(store, contact_ids)
-    scores = health_scores(store, now, contact_ids)
-    changed = [(cid, score) for cid, score in scores.items() if stored.get(cid) != score]
-    sql.write_health(store, changed, now if contact_ids is None else None)
-    return len(changed)
+# the score is pure (tinycrm.health); reading and storing it is the store's (tinycrm.store.health)

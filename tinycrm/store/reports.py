@@ -146,11 +146,6 @@ def board_deals(
 # reminder.owner, deal_stage.user or contact.owner) when `by_owner`, else NULL. Sums are
 # of integer minor units, durations integer seconds, so `reports` stays exact.
 
-HEALTH_MIGRATION = [
-    # what the lead adds to schema.MIGRATIONS for `health<40` (see recompute_health)
-    "ALTER TABLE contact ADD COLUMN health INTEGER",
-    "CREATE INDEX contact_health ON contact(health) WHERE deleted_at IS NULL",
-]
 
 
 def _epoch(column: str) -> str:
@@ -490,7 +485,7 @@ def health_rows(
 
 
 def stored_health(store: Store, contact_ids: Sequence[int] | None = None) -> dict[int, int | None]:
-    """The stored health of every live contact, or of these (needs HEALTH_MIGRATION)."""
+    """The stored health of every live contact, or of these (migration 2 adds the column)."""
     sql = "SELECT id, health FROM contact WHERE deleted_at IS NULL"
     if contact_ids is None:
         return dict(store.conn.execute(sql).fetchall())

@@ -29,11 +29,13 @@ if TYPE_CHECKING:
 class Unit:
     """One open write transaction: its history id and the words history will show for it."""
 
-    __slots__ = ("txid", "command")
+    __slots__ = ("txid", "command", "touched")
 
     def __init__(self, txid: int, command: str) -> None:
         self.txid = txid
         self.command = command
+        self.touched: set[int] = set()
+        """Contacts this change touched: their health and tier are brought up to date before commit."""
 
 
 def storage_error(exc: sqlite3.Error, path: object) -> CrmError:
@@ -75,6 +77,9 @@ class UnitOfWork(StoreBase):
             row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'history'").fetchone()
             self._unit = Unit((row[0] if row else 0) + 1, command)
             yield self._unit
+            if self._unit.touched:
+                touched, self._unit.touched = self._unit.touched, set()
+                self._derive(touched)
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self._rollback()
@@ -84,6 +89,15 @@ class UnitOfWork(StoreBase):
             raise
         finally:
             self._unit = None
+
+    def _derive(self, contact_ids: set[int]) -> None:
+        """Keep what is derived from a contact's records current: its tier (by the rules) and health."""
+        from .health import recompute_health
+        from .tiers import apply_tiers
+
+        ids = sorted(contact_ids)
+        recompute_health(self, self.now(), ids)  # type: ignore[arg-type]
+        apply_tiers(self, contact_ids=ids)  # type: ignore[arg-type]  # a rule may read health
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
@@ -106,6 +120,8 @@ class UnitOfWork(StoreBase):
                 "SELECT contact_id FROM deal WHERE id = ?", (source["deal_id"],)
             ).fetchone()
             contact_id = hit[0] if hit else None
+        if contact_id is not None and op != "bulk":
+            unit.touched.add(contact_id)
         self.conn.execute(
             "INSERT INTO history(txid, at, user, command, tbl, row_id, contact_id, op, before, after)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -246,6 +262,8 @@ class UnitOfWork(StoreBase):
             for cid in touched:  # a contact gone by the undo loses its index entries here
                 self._index_contact(cid)
                 self._touch(cid)
+            assert self._unit is not None
+            self._unit.touched |= touched  # and its health and tier follow
             self.conn.execute(
                 "UPDATE history SET undone_at = ? WHERE txid = ?", (utc_iso(self.now()), txid)
             )

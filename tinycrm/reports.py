@@ -18,22 +18,22 @@ from typing import Any
 
 from .dates import local_at, utc_iso
 from .errors import UsageError
+from .money import exponent
 from .store import Store
 from .store import reports as sql
 
-CENTS = Decimal("0.01")
+
+def _major(minor: int, currency: str) -> Decimal:
+    """Integer minor units as exact major units of the currency (`123456` EUR → `1234.56`, JPY → `123456`)."""
+    return Decimal(minor).scaleb(-exponent(currency))
 
 
-def _major(minor: int) -> Decimal:
-    """Integer minor units as exact major units (`123456` → `Decimal('1234.56')`)."""
-    return Decimal(minor).scaleb(-2)
-
-
-def _weighted(minor_x_percent: int) -> Decimal:
-    """Σ value_minor × probability as exact major units: 2 decimals, 4 when a cent splits."""
-    exact = Decimal(minor_x_percent).scaleb(-4)
-    cents = exact.quantize(CENTS)
-    return cents if cents == exact else exact
+def _weighted(minor_x_percent: int, currency: str) -> Decimal:
+    """Σ value_minor × probability as exact major units: the currency's decimals, two more when it splits."""
+    places = exponent(currency)
+    exact = Decimal(minor_x_percent).scaleb(-2 - places)
+    rounded = exact.quantize(Decimal(1).scaleb(-places))
+    return rounded if rounded == exact else exact
 
 
 def main_currency(store: Store) -> str:
@@ -63,15 +63,15 @@ def headline(store: Store, now: datetime) -> dict[str, Any]:
         "currency": main_currency(store),
         "open_pipeline": {
             "count": sum(r[1] for r in open_rows),
-            "totals": {cur: _major(total) for cur, _, total, _ in open_rows},
+            "totals": {cur: _major(total, cur) for cur, _, total, _ in open_rows},
         },
         "weighted_forecast": {
-            "totals": {cur: _weighted(weighted) for cur, _, _, weighted in open_rows},
+            "totals": {cur: _weighted(weighted, cur) for cur, _, _, weighted in open_rows},
         },
         "won_this_month": {
             "month": f"{now.year:04d}-{now.month:02d}",
             "count": sum(r[1] for r in won_rows),
-            "totals": {cur: _major(total) for cur, _, total in won_rows},
+            "totals": {cur: _major(total, cur) for cur, _, total in won_rows},
         },
         "overdue_followups": sql.open_reminders_due_before(store, start_of_day(now)),
         "stale_contacts": sql.stale_contacts(store, now),
@@ -118,7 +118,7 @@ def won_by_month(
     totals = dict.fromkeys(range(months), Decimal(0))
     for _, bucket, cur, _, total in sql.won_rows_in_buckets(store, bounds):
         if cur == currency:
-            totals[bucket] = _major(total)
+            totals[bucket] = _major(total, cur)
     return [(f"{b.year:04d}-{b.month:02d}", totals[i]) for i, b in enumerate(bounds[:-1])]
 
 
@@ -311,8 +311,8 @@ def _pipeline_stages(rows: Sequence[tuple], stages: Sequence[dict]) -> list[dict
                 "probability": st["probability"],
                 "count": count,
                 "counts": {cur: n for cur, n, _, _, _ in mine},
-                "totals": {cur: _major(total) for cur, _, total, _, _ in mine},
-                "weighted": {cur: _weighted(weighted) for cur, _, _, weighted, _ in mine},
+                "totals": {cur: _major(total, cur) for cur, _, total, _, _ in mine},
+                "weighted": {cur: _weighted(weighted, cur) for cur, _, _, weighted, _ in mine},
                 "avg_age_days": None if st["name"] in OPEN_ENDED else _days(sum(r[4] for r in mine), count),
             }
         )
@@ -409,13 +409,13 @@ def forecast(
             if kind == "won":
                 cell = periods[labels[bucket]]["won"]
                 cell["count"] += count
-                _add(cell["totals"], cur, _major(total))
+                _add(cell["totals"], cur, _major(total, cur))
                 continue
             key = where(bucket)
             cell = extra[key] if key in extra else periods[key]["expected"]
             cell["count"] += count
-            _add(cell["totals"], cur, _major(total))
-            _add(cell["weighted"], cur, _weighted(weighted))
+            _add(cell["totals"], cur, _major(total, cur))
+            _add(cell["weighted"], cur, _weighted(weighted, cur))
         return {"period": unit, "periods": list(periods.values()), **extra}
 
     return {**_envelope("forecast", now, since, until, by), **_grouped(rows, body, grouped)}
@@ -473,7 +473,7 @@ def funnel(
                 continue
             st, cur, count, value, seconds = row
             status[st] += count
-            _add(totals[st], cur, _major(value))
+            _add(totals[st], cur, _major(value, cur))
             if st == "won":  # a won deal went through every stage
                 for name in reached:
                     reached[name] += count
@@ -734,7 +734,7 @@ def rfm(
                                   "frequency": 0, "lifetime_value": {}}  # fmt: skip
         c["recency_days"] = min(c["recency_days"], days)
         c["frequency"] += wins
-        c["lifetime_value"][cur] = _major(value)  # currencies in order: the rows come so
+        c["lifetime_value"][cur] = _major(value, cur)  # currencies in order: the rows come so
         if now_value != before_value:
             changes_of[cid].append((cur, before_value, now_value))
         money[cur][cid] = value
@@ -760,7 +760,7 @@ def rfm(
         for cur in sorted(moves):
             up = sorted((m for m in moves[cur] if m[0] > 0), key=lambda m: (-m[0], m[1], m[2]))[:top]
             down = sorted((m for m in moves[cur] if m[0] < 0), key=lambda m: (m[0], m[1], m[2]))[:top]
-            changes[cur] = {"up": [_move(m) for m in up], "down": [_move(m) for m in down]}
+            changes[cur] = {"up": [_move(m, cur) for m in up], "down": [_move(m, cur) for m in down]}
         segments = [{"segment": name, "count": len(m), "customers": m} for name, m in members.items()]
         return {"customers": len(part), "segments": segments, "changes": changes}
 
@@ -768,15 +768,15 @@ def rfm(
     return {**_envelope("rfm", now, since, until, by), **_grouped(rows_by_owner, body, grouped)}
 
 
-def _move(move: tuple[int, str, int, int, int]) -> dict[str, Any]:
+def _move(move: tuple[int, str, int, int, int], cur: str) -> dict[str, Any]:
     """A customer whose won value changed, as the report lists it (exact money only here)."""
     change, name, cid, before, after = move
     return {
         "id": cid,
         "name": name,
-        "previous": _major(before),
-        "current": _major(after),
-        "change": _major(change),
+        "previous": _major(before, cur),
+        "current": _major(after, cur),
+        "change": _major(change, cur),
     }
 
 

@@ -29,13 +29,15 @@ if TYPE_CHECKING:
 class Unit:
     """One open write transaction: its history id and the words history will show for it."""
 
-    __slots__ = ("txid", "command", "touched")
+    __slots__ = ("txid", "command", "touched", "retier")
 
     def __init__(self, txid: int, command: str) -> None:
         self.txid = txid
         self.command = command
         self.touched: set[int] = set()
         """Contacts this change touched: their health and tier are brought up to date before commit."""
+        self.retier = True
+        """False for undo: the tiers it puts back are those history recorded, rules or not."""
 
 
 def storage_error(exc: sqlite3.Error, path: object) -> CrmError:
@@ -79,7 +81,7 @@ class UnitOfWork(StoreBase):
             yield self._unit
             if self._unit.touched:
                 touched, self._unit.touched = self._unit.touched, set()
-                self._derive(touched)
+                self._derive(touched, retier=self._unit.retier)
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self._rollback()
@@ -90,14 +92,15 @@ class UnitOfWork(StoreBase):
         finally:
             self._unit = None
 
-    def _derive(self, contact_ids: set[int]) -> None:
-        """Keep what is derived from a contact's records current: its tier (by the rules) and health."""
+    def _derive(self, contact_ids: set[int], *, retier: bool = True) -> None:
+        """Keep what is derived from a contact's records current: its health and tier (by the rules)."""
         from .health import recompute_health
         from .tiers import apply_tiers
 
         ids = sorted(contact_ids)
         recompute_health(self, self.now(), ids)  # type: ignore[arg-type]
-        apply_tiers(self, contact_ids=ids)  # type: ignore[arg-type]  # a rule may read health
+        if retier:
+            apply_tiers(self, contact_ids=ids)  # type: ignore[arg-type]  # a rule may read health
 
     def _rollback(self) -> None:
         if self.conn.in_transaction:
@@ -263,7 +266,8 @@ class UnitOfWork(StoreBase):
                 self._index_contact(cid)
                 self._touch(cid)
             assert self._unit is not None
-            self._unit.touched |= touched  # and its health and tier follow
+            self._unit.touched |= touched  # and its health follows
+            self._unit.retier = False
             self.conn.execute(
                 "UPDATE history SET undone_at = ? WHERE txid = ?", (utc_iso(self.now()), txid)
             )

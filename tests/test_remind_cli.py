@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from tinycrm import notify
-from tinycrm.cli import main as cli_main
-from tinycrm.fast import try_fast
+from tinycrm.cli.dispatch import main as dispatch
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-22T09:00:00Z"  # Sunday 10:00 in Berlin
@@ -32,13 +31,11 @@ def env(tmp_path, monkeypatch):
 
 @pytest.fixture
 def run(env, capsys):
-    """Run a command as `tinycrm` does (fast path first); returns (stdout, stderr)."""
+    """Run a command as `tinycrm` does (the table first, then Typer); returns (stdout, stderr)."""
 
     def call(*args: str, code: int = 0) -> tuple[str, str]:
         capsys.readouterr()
-        rc = try_fast(list(args))
-        if rc is None:
-            rc = cli_main(list(args))
+        rc = dispatch(list(args))
         out, err = capsys.readouterr()
         assert rc == code, f"exit {rc}: {out}{err}"
         return out, err

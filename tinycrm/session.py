@@ -1,6 +1,6 @@
 """The state of one run of the program: global options, the store opened on first use, the clock.
 
-Free of Typer so that the fast paths (`tinycrm.fast`) and the Typer commands share it.
+Free of Typer so that the table dispatcher (`tinycrm.cli.dispatch`) and the Typer app share it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ class State:
     """Global options, and the store opened on first use."""
 
     def __init__(self, db: str | None = None, user: str | None = None) -> None:
+        if db == "":
+            from .errors import UsageError
+
+            # `--db "$DB"` with DB unset must not write into the user's real book
+            raise UsageError("--db needs a path (an empty one would mean the default book)")
         self.db = db
         self.user = user
         self._store: Store | None = None

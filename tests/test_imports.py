@@ -1,4 +1,4 @@
-"""The core is free of the UI: its modules, the command functions and the dispatcher import no Typer, Click, Rich or Textual."""
+"""No UI in the core: the core, the commands and the dispatcher import no Typer, Click, Rich, Textual."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -33,12 +34,15 @@ def runs(implementation: Callable[..., object]) -> Callable[[Callable[..., None]
     carries the implementation's import path for `tinycrm.cli.gen_table`.
     """
 
+    module, name = implementation.__module__, implementation.__name__
+
     def wrap(declared: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(declared)
         def command(ctx: typer.Context, **params: Any) -> None:
-            implementation(state(ctx), **params)
+            # looked up at each call, as the dispatcher does, so both paths run the same function
+            getattr(sys.modules[module], name)(state(ctx), **params)
 
-        command.implementation = f"{implementation.__module__}:{implementation.__name__}"  # type: ignore[attr-defined]
+        command.implementation = f"{module}:{name}"  # type: ignore[attr-defined]
         return command
 
     return wrap

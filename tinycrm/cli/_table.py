@@ -89,7 +89,7 @@ COMMANDS = {
     },
     ('contact', 'list'): {
         'implementation': 'tinycrm.commands.contact:list_',
-        'ignore_unknown_options': False,
+        'ignore_unknown_options': True,
         'interspersed': True,
         'arguments': (
             {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
@@ -185,7 +185,7 @@ COMMANDS = {
     },
     ('deal', 'list'): {
         'implementation': 'tinycrm.commands.deal:list_',
-        'ignore_unknown_options': False,
+        'ignore_unknown_options': True,
         'interspersed': True,
         'arguments': (
             {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},

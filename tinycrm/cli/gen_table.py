@@ -77,10 +77,13 @@ def _argument(param: Any) -> dict:
 def _command(command: Any) -> dict:
     implementation = getattr(command.callback, "implementation", None)
     params = [p for p in command.params if p.expose_value]
+    settings = command.context_settings or {}  # what the command's Context is made with
+    ignore = settings.get("ignore_unknown_options", command.ignore_unknown_options)
+    interspersed = settings.get("allow_interspersed_args", command.allow_interspersed_args)
     return {
         "implementation": implementation,
-        "ignore_unknown_options": bool(command.ignore_unknown_options),
-        "interspersed": bool(command.allow_interspersed_args),
+        "ignore_unknown_options": bool(ignore),
+        "interspersed": bool(interspersed),
         "arguments": tuple(_argument(p) for p in params if p.param_type_name == "argument"),
         "options": tuple(_option(p) for p in params if p.param_type_name == "option"),
     }

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from ..store import Store
 
 __all__ = [
-    "MAX_ID", "State", "check_id", "echo", "check_ref", "clock", "confirm", "emit_records", "filter_words", "limit_of",
-    "local_text", "writing",
+    "MAX_ID", "State", "check_id", "check_ref", "clock", "confirm", "echo", "emit_records", "filter_words",
+    "limit_of", "local_text", "writing",
 ]
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer: no row has a larger id

@@ -7,7 +7,15 @@ import sys
 from ..errors import InvalidData, UsageError
 from ..output import emit_fields, emit_json, emit_table, pad, use_color
 from ._common import (
-    State, check_ref, confirm, echo, emit_records, filter_words, limit_of, local_text, writing,
+    State,
+    check_ref,
+    confirm,
+    echo,
+    emit_records,
+    filter_words,
+    limit_of,
+    local_text,
+    writing,
 )
 
 TIMELINE_SHOWN = 20

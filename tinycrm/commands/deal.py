@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from ..output import emit_fields, emit_json, emit_table
-from ._common import State, check_id, check_ref, echo, emit_records, filter_words, limit_of, local_text, writing
+from ._common import (
+    State,
+    check_id,
+    check_ref,
+    echo,
+    emit_records,
+    filter_words,
+    limit_of,
+    local_text,
+    writing,
+)
 
 LIST_COLUMNS = [
     ("id", "ID"),
@@ -130,7 +140,9 @@ def edit(
         _print(deal, as_json, "updated")
 
 
-def _move(state: State, deal_id: int, stage: str, as_json: bool, verb: str, reason: str | None = None) -> None:
+def _move(
+    state: State, deal_id: int, stage: str, as_json: bool, verb: str, reason: str | None = None
+) -> None:
     store = state.store()
     found = store.get_deal(check_id(deal_id, "deal"))
     name = (stage or "").strip().lower()

@@ -10,7 +10,9 @@ forms the table does not cover. This package's own import stays free of Typer: `
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # `import typing` costs milliseconds of every command's start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def __getattr__(name: str) -> Any:

@@ -15,11 +15,8 @@ arguments, and report failures through `report`.
 from __future__ import annotations
 
 import errno
-import importlib
 import os
-import re
 import sys
-from collections import deque
 
 from ..errors import CrmError
 from ..output import error, fail
@@ -28,7 +25,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-_INT = re.compile(r"-?[0-9]+")  # what both Click and Python's int() read the same way
 _HELP = object()
 
 
@@ -77,7 +73,7 @@ def run(plan: Plan) -> int:
     try:
         state = State(db=plan.db, user=plan.user)
         module, _, name = plan.implementation.partition(":")
-        implementation = getattr(importlib.import_module(module), name)
+        implementation = getattr(__import__(module, fromlist=[name]), name)
         implementation(state, **plan.params)
         sys.stdout.flush()
         return 0
@@ -245,14 +241,14 @@ def parse_command(command: dict, words: list[str], help_names: tuple[str, ...]) 
     ignore = command["ignore_unknown_options"]
     found: dict[str, Any] = {}
     largs: list[str] = []
-    rargs = deque(words)
+    rargs = list(reversed(words))  # a stack: the next word is rargs[-1]
     while rargs:
-        arg = rargs.popleft()
+        arg = rargs.pop()
         if arg == "--":
             break
         if arg[:1] != "-" or len(arg) == 1:
             if not command["interspersed"]:
-                rargs.appendleft(arg)
+                rargs.append(arg)
                 break
             largs.append(arg)
             continue
@@ -270,7 +266,7 @@ def parse_command(command: dict, words: list[str], help_names: tuple[str, ...]) 
             if not eq:
                 if not rargs:
                     return None
-                explicit = rargs.popleft()
+                explicit = rargs.pop()
             _store(found, spec, explicit)
             continue
         if arg[:2] == "--":
@@ -295,14 +291,14 @@ def parse_command(command: dict, words: list[str], help_names: tuple[str, ...]) 
             if at < len(arg):
                 value = arg[at:]
             elif rargs:
-                value = rargs.popleft()
+                value = rargs.pop()
             else:
                 return None
             _store(found, spec, value)
             break
         if unknown:
             largs.append("-" + "".join(unknown))
-    positionals = _unpack(largs + list(rargs), command["arguments"])
+    positionals = _unpack(largs + rargs[::-1], command["arguments"])
     if positionals is None:
         return None
     params: dict[str, Any] = {}
@@ -353,7 +349,8 @@ def _convert(spec: dict, value: str) -> Any:
     """A value as Typer passes it; `_HELP` (hand over to Typer) when Click would refuse it."""
     if spec["type"] == "str":
         return value
-    if spec["type"] == "int" and _INT.fullmatch(value):
+    digits = value[1:] if value[:1] == "-" else value
+    if spec["type"] == "int" and digits.isascii() and digits.isdigit():  # read alike by Click and int()
         number = int(value)
         if (spec["min"] is None or number >= spec["min"]) and (spec["max"] is None or number <= spec["max"]):
             return number
@@ -362,12 +359,12 @@ def _convert(spec: dict, value: str) -> Any:
 
 def _unpack(args: list[str], arguments: tuple[dict, ...]) -> list | None:
     """Click's `_unpack_args` for nargs 1 and -1; None when arguments are left over."""
-    queue = deque(args)
+    queue = list(args)
     out: list = []
     star = None
     for spec in arguments:
         if spec["nargs"] == 1:
-            out.append(queue.popleft() if queue else None)
+            out.append(queue.pop(0) if queue else None)
         elif spec["nargs"] == -1 and star is None:
             star = len(out)
             out.append(None)

@@ -72,6 +72,8 @@ def main() -> None:
     parser.add_argument("--before", help="another installation's tinycrm console script")
     args = parser.parse_args()
     env = environment()
+    # bytecode is cached (as for an installed program), outside the checkouts being compared
+    env["PYTHONPYCACHEPREFIX"] = str(args.book.with_name("pycache"))
     programs = {"after": str(Path(sys.executable).parent / "tinycrm")}
     if args.before:
         programs = {"before": args.before, **programs}

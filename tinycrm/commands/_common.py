@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_ID", "State", "check_id", "check_ref", "clock", "confirm", "echo", "emit_records", "filter_words",
-    "limit_of", "local_text", "writing",
+    "limit_of", "local_text", "page", "writing",
 ]
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer: no row has a larger id
@@ -55,7 +55,12 @@ def check_ref(ref: str | None) -> str | None:
 
 def limit_of(limit: int | None) -> int | None:
     """A `--limit` as the store can take it: a huge one means no limit at all."""
-    return None if limit is None else min(limit, MAX_LIMIT)
+    return None if limit is None else page(limit)
+
+
+def page(limit: int) -> int:
+    """A `--limit` with a default, as the store can take it (a billion rows is more than any book)."""
+    return min(limit, MAX_LIMIT)
 
 
 def filter_words(words: list[str] | None) -> str:

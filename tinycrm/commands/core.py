@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import InvalidData, NotFound, UsageError
 from ..output import emit_json, emit_table
-from ._common import State, check_id, check_ref, echo, limit_of, local_text, writing
+from ._common import State, check_id, check_ref, echo, local_text, page, writing
 
 
 def log(
@@ -123,7 +123,7 @@ def timeline(state: State, *, ref: str | None, since: str | None, limit: int, as
         from ..dates import parse_since
 
         since_dt = parse_since(since, state.local_now())
-    items = store.timeline(contact_id, since=since_dt, limit=limit_of(limit))
+    items = store.timeline(contact_id, since=since_dt, limit=page(limit))
     if as_json:
         emit_json(items)
         return
@@ -135,7 +135,7 @@ def timeline(state: State, *, ref: str | None, since: str | None, limit: int, as
 
 def search(state: State, *, text: list[str], limit: int, as_json: bool) -> None:
     """`search`: contacts, deals and interactions matching words."""
-    found = state.store().search(" ".join(text), limit=limit_of(limit) or 1)
+    found = state.store().search(" ".join(text), limit=page(limit))
     if as_json:
         emit_json(found)
         return
@@ -158,7 +158,7 @@ def history(state: State, *, ref: str | None, limit: int, as_json: bool) -> None
     """`history`: what changed, who changed it and when, newest first."""
     store = state.store()
     contact_id = store.resolve(check_ref(ref), include_trash=True)["id"] if ref else None
-    items = store.history(contact_id, limit=limit_of(limit) or 1)
+    items = store.history(contact_id, limit=page(limit))
     if as_json:
         emit_json(items)
         return

@@ -8,19 +8,21 @@ F is `python -c "import sqlite3"` in the same virtual environment, measured in t
 (see `bench/due_bench.py`), the others on a copy of the book each program writes into
 (`log` and `contact add` add a row per run). `--before` also times another installation
 (another checkout's console script) on its own copies, next to its own F. Medians of `--runs`
-runs after a warm-up, with hyperfine when installed, else a `perf_counter` loop.
+rounds after a warm-up round; each round runs every command once, in turn, so that the load of
+a shared machine falls on all of them alike (hyperfine would time one command after another).
 """
 
 from __future__ import annotations
 
 import argparse
 import sqlite3
+import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from due_bench import environment, kept_up_copy, timed  # noqa: E402
+from due_bench import environment, kept_up_copy  # noqa: E402
 
 # (name, arguments after `--db BOOK`, target in F, which book: "book" or "kept")
 COMMANDS = [
@@ -54,6 +56,21 @@ def copies(book: Path, label: str) -> dict[str, Path]:
         dest.close()
         out[kind] = target
     return out
+
+
+def timed(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, float]:
+    """Median wall milliseconds of each command over interleaved rounds (the first is a warm-up)."""
+    import subprocess
+    import time
+
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(runs + 1):
+        for name, cmd in commands.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            if round_:
+                times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def works(program: str, argv: list[str], env: dict[str, str]) -> list[str]:

@@ -1,6 +1,5 @@
 """What every Typer command shares: the state of the run, the output options, `runs`."""
 
-from __future__ import annotations
 
 import functools
 import sys

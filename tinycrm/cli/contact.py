@@ -1,6 +1,5 @@
 """`tinycrm contact …`: add, list, show, edit, rm, restore, forget."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """The top-level verbs: log, timeline, search, history, undo."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

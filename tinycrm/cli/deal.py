@@ -1,6 +1,5 @@
 """`tinycrm deal …`: add, list, show, edit, move, won, lost."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

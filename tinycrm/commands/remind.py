@@ -5,10 +5,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import shlex
 import sys
 from pathlib import Path
 
@@ -290,6 +287,9 @@ def _python_script(path: Path) -> bool:
 
 def cron_setup(st: State, at: str, urls: list[str]) -> dict[str, str]:
     """The crontab line and the systemd user service and timer for `due --notify`."""
+    import re
+    import shlex
+
     m = re.fullmatch(r"(\d{1,2}):(\d{2})", at.strip())
     if not m or int(m[1]) > 23 or int(m[2]) > 59:
         raise InvalidData(f"invalid time '{at}': use HH:MM, such as 08:00")
@@ -336,6 +336,8 @@ def cron(state: State, *, at: str, to: list[str] | None, as_json: bool) -> None:
     """`cron`: print a crontab line and a systemd user timer for `due --notify` (installs nothing)."""
     setup = cron_setup(state, at, list(to or []))
     if as_json:
+        import json
+
         sys.stdout.write(json.dumps(setup, ensure_ascii=False, indent=2) + "\n")
         return
     echo(

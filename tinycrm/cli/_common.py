@@ -1,6 +1,5 @@
 """What every Typer command shares: the state of the run, the output options, `runs`."""
 
-
 import functools
 import sys
 from collections.abc import Callable

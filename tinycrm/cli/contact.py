@@ -1,6 +1,5 @@
 """`tinycrm contact …`: add, list, show, edit, rm, restore, forget."""
 
-
 from typing import Annotated
 
 import typer

@@ -1,6 +1,5 @@
 """The top-level verbs: log, timeline, search, history, undo."""
 
-
 from typing import Annotated
 
 import typer

@@ -1,6 +1,5 @@
 """`tinycrm deal …`: add, list, show, edit, move, won, lost."""
 
-
 from typing import Annotated
 
 import typer

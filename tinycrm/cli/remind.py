@@ -6,7 +6,6 @@ The options and help of these commands; `tinycrm.commands.remind` runs them.
 `from tinycrm.cli.remind import export_app` then `@export_app.command("csv")`.
 """
 
-
 from typing import Annotated
 
 import typer

@@ -10,7 +10,6 @@ The Typer modules do not use `from __future__ import annotations`: Typer would t
 every annotation string when it builds the commands, which doubles the cost of `--help`.
 """
 
-
 import sys
 from typing import Annotated
 

@@ -4,7 +4,6 @@ Textual costs ~190 ms to import, more than the whole budget of `tinycrm due`, so
 imported only inside these commands, never at module level.
 """
 
-
 from typing import Annotated
 
 import typer

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from datetime import tzinfo
 from pathlib import Path
 
 from .. import agenda
@@ -140,7 +142,7 @@ def show_due(
     as_json: bool = False,
     notify: bool = False,
     urls: tuple[str, ...] | list[str] = (),
-    sender=None,
+    sender: Callable[..., object] | None = None,
 ) -> int:
     """`due`: everything due by the end of today (or within DURATION), overdue first.
 
@@ -198,7 +200,7 @@ def show_due(
     return 0
 
 
-def _emit_due_json(items: list, tz) -> None:
+def _emit_due_json(items: list, tz: tzinfo | None) -> None:
     """A JSON array of due items, one per line: the C encoder (no indent) keeps 10k items fast."""
     import json
 

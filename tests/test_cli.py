@@ -1,7 +1,7 @@
 """The command line as scripts see it: every contract command, its --json keys, every error path.
 
-Commands run in-process the way `python -m tinycrm` runs them: `tinycrm.fast.try_fast` first,
-then `tinycrm.cli.main`, so the exit codes and the one-line `error:` mapping are tested too.
+Commands run in-process the way `python -m tinycrm` runs them: `tinycrm.cli.dispatch.main` (the
+table first, Typer for the rest), so the exit codes and the one-line `error:` mapping are tested too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 import typer.main
 
 from tinycrm.cli import main as cli_main
-from tinycrm.fast import try_fast
+from tinycrm.cli.dispatch import main as dispatch
 
 NOW = "2026-03-10T09:00:00Z"  # a Tuesday; 10:00 in Berlin
 
@@ -82,9 +82,8 @@ def _one_click_command():
 
 
 def _invoke(argv: list[str]) -> int:
-    """What `python -m tinycrm` does: the fast path first, then Typer."""
-    code = try_fast(argv)
-    return cli_main(argv) if code is None else code
+    """What `python -m tinycrm` does: the table first, then Typer."""
+    return dispatch(argv)
 
 
 @pytest.fixture
@@ -326,7 +325,7 @@ def test_contact_show_through_typer_matches_the_fast_path(ok, capsys):
         assert cli_main(argv) == 0
         typer_out = capsys.readouterr().out
         if argv[0] == "contact":
-            assert try_fast(argv) == 0
+            assert dispatch(argv) == 0
             assert capsys.readouterr().out == typer_out
         else:
             assert typer_out == "logged 2: meeting with Grace Hopper\n"

@@ -8,8 +8,7 @@ import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
-from tinycrm.cli import main as cli_main
-from tinycrm.fast import try_fast
+from tinycrm.cli.dispatch import main as dispatch
 from tinycrm.io.ics import rrule_of
 
 NOW = "2026-11-22T09:00:00Z"
@@ -23,9 +22,7 @@ def run(tmp_path, monkeypatch, capsys):
 
     def call(*args: str) -> str:
         capsys.readouterr()
-        rc = try_fast(list(args))
-        if rc is None:
-            rc = cli_main(list(args))
+        rc = dispatch(list(args))
         out, err = capsys.readouterr()
         assert rc == 0, err
         return out

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from tinycrm import notify
-from tinycrm.cli import main as cli_main
-from tinycrm.fast import try_fast
+from tinycrm.cli.dispatch import main as dispatch
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-22T09:00:00Z"  # Sunday 10:00 in Berlin
@@ -32,13 +31,11 @@ def env(tmp_path, monkeypatch):
 
 @pytest.fixture
 def run(env, capsys):
-    """Run a command as `tinycrm` does (fast path first); returns (stdout, stderr)."""
+    """Run a command as `tinycrm` does (the table first, then Typer); returns (stdout, stderr)."""
 
     def call(*args: str, code: int = 0) -> tuple[str, str]:
         capsys.readouterr()
-        rc = try_fast(list(args))
-        if rc is None:
-            rc = cli_main(list(args))
+        rc = dispatch(list(args))
         out, err = capsys.readouterr()
         assert rc == code, f"exit {rc}: {out}{err}"
         return out, err
@@ -116,9 +113,25 @@ def test_due_is_silent_when_nothing_is_due(run, args, expected) -> None:
 
 def test_due_is_silent_as_a_real_process(env) -> None:
     environ = dict(os.environ, PYTHONPATH=str(ROOT))
-    for args in (["due"], ["due", "--notify"], ["--db", str(env / "t.db"), "due", "--within", "1d"]):
+    book = env / "t.db"
+    subprocess.run([sys.executable, "-m", "tinycrm", "--db", str(book), "contact", "add", "Quiet"],
+                   capture_output=True, env=environ, check=True)
+    for args in (["due"], ["due", "--notify"], ["--db", str(book), "due", "--within", "1d"]):
         done = subprocess.run([sys.executable, "-m", "tinycrm", *args], capture_output=True, env=environ)
         assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
+
+
+@pytest.mark.parametrize(
+    "args", [["due"], ["due", "--notify"], ["contact", "list"], ["search", "ada"], ["remind", "list"],
+             ["timeline"], ["deal", "list"], ["history"], ["contact", "show", "1"]],
+)
+def test_a_reading_command_on_a_mistyped_book_fails_and_creates_nothing(env, args) -> None:
+    typo = env / "bok.db"
+    environ = dict(os.environ, PYTHONPATH=str(ROOT), TINYCRM_DB=str(typo))
+    done = subprocess.run([sys.executable, "-m", "tinycrm", *args], capture_output=True, env=environ)
+    assert done.returncode == 1
+    assert done.stderr.decode() == f"error: no tinycrm database at {typo}\n"
+    assert not typo.exists()
 
 
 # --- done, snooze, rm, undo ---------------------------------------------------------------

@@ -1,8 +1,8 @@
 """`python -m tinycrm` and the `tinycrm` console script.
 
-The hot commands (`log`, `contact show`, `due`) are tried first by `tinycrm.fast`, which
-parses their plain forms without importing Typer (whose import alone costs more than the
-whole time budget of those commands); anything else, `--help` included, goes to Typer.
+`tinycrm.cli.dispatch` runs the command from the table generated from the Typer app, and
+imports Typer only for what the table cannot parse exactly as Click would (help, usage
+errors), so every command starts without paying for Typer, Click and pydantic.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ import sys
 
 def main() -> None:
     """Entry point."""
-    from .fast import try_fast
+    try:
+        from .cli.dispatch import main as run
 
-    code = try_fast(sys.argv[1:])
-    if code is None:
-        from .cli import main as cli_main
-
-        code = cli_main()
+        code = run(sys.argv[1:])
+    except KeyboardInterrupt:  # before the dispatcher's own handler was reached
+        code = 130
     sys.exit(code)
 
 

@@ -1,6 +1,6 @@
 """The state of one run of the program: global options, the store opened on first use, the clock.
 
-Free of Typer so that the fast paths (`tinycrm.fast`) and the Typer commands share it.
+Free of Typer so that the table dispatcher (`tinycrm.cli.dispatch`) and the Typer app share it.
 """
 
 from __future__ import annotations
@@ -22,14 +22,21 @@ class State:
     """Global options, and the store opened on first use."""
 
     def __init__(self, db: str | None = None, user: str | None = None) -> None:
+        if db == "":
+            from .errors import UsageError
+
+            # `--db "$DB"` with DB unset must not write into the user's real book
+            raise UsageError("--db needs a path (an empty one would mean the default book)")
         self.db = db
         self.user = user
+        self.create = True
+        """False while a command that only reads runs: a missing book is an error, never made."""
         self._store: Store | None = None
 
     def store(self) -> Store:
         """The open store (opened and migrated on first call)."""
         if self._store is None:
-            self._store = Store.open(self.db, self.user, clock=clock)
+            self._store = Store.open(self.db, self.user, clock=clock, create=self.create)
         return self._store
 
     def local_now(self) -> datetime:

@@ -1,112 +1,23 @@
-"""The Typer command set: parse, call the store and the pure modules, render. No SQL here.
+"""The command line: the Typer app (`root`), and the dispatcher that runs it without Typer.
 
-Each noun is a sub-app in its own module; `main()` runs the app without Click's
-standalone error printing so that every failure becomes one `error:` line and the exit
-code of the contract (1: the request could not be done, 2: usage).
+`tinycrm.cli.root` defines every command, option and help text with Typer, one module per
+noun; `tinycrm.cli.gen_table` walks that app into `tinycrm/cli/_table.py`, and
+`tinycrm.cli.dispatch` parses a command line with that table and calls the command's
+function in `tinycrm.commands` — Typer is imported only for help, usage errors and the
+forms the table does not cover. This package's own import stays free of Typer: `app` and
+`main` load it when asked for.
 """
 
 from __future__ import annotations
 
-import sys
-from typing import Annotated
-
-import typer
-
-try:  # Typer ≥ 0.29 carries its own copy of Click
-    from typer._click.exceptions import ClickException, UsageError
-except ImportError:  # pragma: no cover - older Typer on the real Click
-    from click.exceptions import ClickException, UsageError
-
-from .. import __version__
-from ..output import error, fail
-from ._common import State, state
-
-app = typer.Typer(
-    name="tinycrm",
-    help="A customer-relationship manager for the terminal: contacts, interactions, deals "
-    "and follow-ups in one SQLite file.",
-    no_args_is_help=False,
-    invoke_without_command=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+TYPE_CHECKING = False  # `import typing` costs milliseconds of every command's start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"tinycrm {__version__}")
-        raise typer.Exit()
+def __getattr__(name: str) -> Any:
+    if name in ("app", "main"):
+        from . import root
 
-
-@app.callback()
-def root(
-    ctx: typer.Context,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db", help="Database file (default: $TINYCRM_DB, else the user data dir).", metavar="PATH"
-        ),
-    ] = None,
-    user: Annotated[
-        str | None,
-        typer.Option(
-            "--user", help="Acting user (default: $TINYCRM_USER, else the login name).", metavar="NAME"
-        ),
-    ] = None,
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = False,
-) -> None:
-    """Open the full-screen interface on a terminal; print this help otherwise."""
-    ctx.obj = State(db=db, user=user)
-    ctx.call_on_close(ctx.obj.close)
-    if ctx.invoked_subcommand is None:
-        if sys.stdin.isatty() and sys.stdout.isatty():
-            from .tui import run_tui
-
-            run_tui(state(ctx))
-        else:
-            typer.echo(ctx.get_help())
-
-
-def _register() -> None:
-    from . import contact, core, deal, remind, tui
-
-    app.add_typer(contact.app, name="contact")
-    app.add_typer(deal.app, name="deal")
-    core.register(app)
-    remind.register(app)
-    tui.register(app)
-
-
-_register()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (never shows a traceback by default)."""
-    args = sys.argv[1:] if argv is None else argv
-    command = typer.main.get_command(app)
-    try:
-        result = command.main(args=args, prog_name="tinycrm", standalone_mode=False)
-        return result if isinstance(result, int) else 0
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        error("aborted")
-        return 1
-    except UsageError as exc:
-        hint = ""
-        if exc.ctx is not None:
-            hint = f" (see '{exc.ctx.command_path} --help')"
-        error(exc.format_message().splitlines()[0] + hint)
-        return 2
-    except ClickException as exc:
-        error(exc.format_message().splitlines()[0])
-        return exc.exit_code or 1
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # noqa: BLE001 - the contract: one line, no traceback
-        return fail(exc)
+        return getattr(root, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,14 +1,15 @@
-"""What every Typer command shares: the state of the run and the output options."""
+"""What every Typer command shares: the state of the run, the output options, `runs`."""
 
-from __future__ import annotations
-
-from typing import Annotated
+import functools
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
-from ..session import State, clock, local_text
+from ..session import State
 
-__all__ = ["CsvOpt", "JsonOpt", "State", "clock", "emit_records", "filter_words", "local_text", "state"]
+__all__ = ["CsvOpt", "JsonOpt", "State", "runs", "state"]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (one document).")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
@@ -22,29 +23,27 @@ def state(ctx: typer.Context) -> State:
     return root.obj
 
 
-def filter_words(words: list[str] | None) -> str:
-    """The filter of a list command, from its arguments.
+def runs(implementation: Callable[..., object]) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Make a declared Typer command the thin wrapper of its implementation in `tinycrm.commands`.
 
-    List commands pass unknown options through (`contact list -tag:vip` is a negated
-    term, not an option), so a word that looks like a long option is a typo to report.
+    The declared function holds the command's parameters, options and help (the single
+    definition Typer and the dispatch table are built from); its body stays empty. The
+    wrapper calls `implementation(state, **parameters)` with the names Typer parsed, and
+    carries the implementation's import path for `tinycrm.cli.gen_table`.
     """
-    from ..errors import UsageError
 
-    for word in words or []:
-        if word.startswith("--") and len(word) > 2:
-            raise UsageError(f"no such option: {word.split('=')[0]}")
-    return " ".join(words or [])
+    module, name = implementation.__module__, implementation.__name__
 
+    def wrap(declared: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(declared)
+        def command(ctx: typer.Context, **params: Any) -> None:
+            # looked up at each call, as the dispatcher does, so both paths run the same function
+            implementation = getattr(sys.modules[module], name)
+            run_state = state(ctx)
+            run_state.create = not getattr(implementation, "reads_only", False)
+            implementation(run_state, **params)
 
-def emit_records(rows: list[dict], *, as_json: bool, as_csv: bool, csv_columns: list[str]) -> bool:
-    """The machine forms of a list (`--json`, `--csv`); False when the caller draws its table."""
-    from ..errors import UsageError
-    from ..output import emit_csv, emit_json
+        command.implementation = f"{module}:{name}"  # type: ignore[attr-defined]
+        return command
 
-    if as_json and as_csv:
-        raise UsageError("--json and --csv cannot be combined")
-    if as_json:
-        emit_json(rows)
-    elif as_csv:
-        emit_csv(rows, csv_columns)
-    return as_json or as_csv
+    return wrap

@@ -34,7 +34,7 @@ def claim(store: Store, ref: str, *, now_local: datetime) -> Contact:
     rule = store.pool_rule() or {}
     with store.write("contact claim") as unit:
         contact = store.resolve(ref)
-        unit.command = f"contact claim {contact['name']}"
+        unit.name(f"contact claim {contact['name']}")
         if contact["owner"] == store.user:
             raise Conflict(f"{contact['name']} is already yours")
         if contact["owner"]:
@@ -65,7 +65,7 @@ def release(store: Store, ref: str) -> Contact:
     """Give one of my customers back to the pool."""
     with store.write("contact release") as unit:
         contact = store.resolve(ref)
-        unit.command = f"contact release {contact['name']}"
+        unit.name(f"contact release {contact['name']}")
         if contact["owner"] != store.user:
             who = contact["owner"] or "nobody (it is in the pool)"
             raise Conflict(f"{contact['name']} belongs to {who}, not to you ({store.user})")
@@ -136,7 +136,7 @@ def apply_rule(store: Store, *, now_local: datetime) -> list[dict[str, Any]]:
     if not rule:
         return []
     moved = []
-    with store.write("pool return"):
+    with store.write("pool return", named=True):
         for row in _idle(store, rule, now_local, 0):
             why = f"pool return {row['name']} (idle {row['limit']} days, was {row['owner']})"
             store.set_owner(row["id"], None, why)
@@ -157,7 +157,7 @@ def reassign(store: Store, old: str, new: str, filter_text: str = "") -> dict[st
     """Hand `old`'s customers (matching the filter) and their open deals and reminders to `new`."""
     if not new.strip() or old == new:
         raise InvalidData("--to must name another person")
-    with store.write(f"contact reassign {old} → {new}"):
+    with store.write(f"contact reassign {old} → {new}", named=True):
         contacts = [c for c in store.list_contacts(filter_text) if c["owner"] == old]
         moved = store.reassign(old, new, [c["id"] for c in contacts], f"contact reassign {old} → {new}")
     return {"from": old, "to": new, **moved, "names": [c["name"] for c in contacts]}

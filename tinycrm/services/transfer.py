@@ -180,7 +180,7 @@ def import_contacts(
         raise UsageError(f"invalid --on-duplicate '{on_duplicate}': use {', '.join(DUPLICATE_POLICIES)}")
     result = ImportResult(dry_run=dry_run)
     try:
-        with store.write(label):
+        with store.write(label, named=True):
             _import(store, items, result, on_duplicate, skip_errors, progress)
             if dry_run:
                 raise _Rollback
@@ -276,7 +276,7 @@ def import_book(store: Store, data: bytes, *, on_duplicate: str = "merge", skip_
     book = read_book(data)
     result = ImportResult(dry_run=dry_run)
     try:
-        with store.write("import"):
+        with store.write("import", named=True):
             _import(store, [*book.contacts, *book.errors], result, on_duplicate, skip_errors, None)
             # one outcome per draft, in order: the book's old contact ids → the new ones
             old_ids = [d.extra.get("id") for d in book.contacts]

@@ -239,7 +239,7 @@ class ContactStore(UnitOfWork):
             raise InvalidData(f"unknown contact field(s): {', '.join(sorted(unknown))}")
         with self.write("contact edit") as unit:
             current = self.get_contact(contact_id, include_trash=True)
-            unit.command = f"contact edit {current['name']}"
+            unit.name(f"contact edit {current['name']}")
             self._edit_contact(
                 current, list(add_tags), list(rm_tags), list(add_emails), list(add_phones),
                 set_fields, list(unset_fields), fields,
@@ -379,7 +379,7 @@ class ContactStore(UnitOfWork):
         """Move a contact to the trash (nothing is deleted)."""
         with self.write("contact rm") as unit:
             contact = self.get_contact(contact_id)
-            unit.command = f"contact rm {contact['name']}"
+            unit.name(f"contact rm {contact['name']}")
             now = utc_iso(self.now())
             self._update("contact", contact_id, {"deleted_at": now, "updated_at": now})
         return self.get_contact(contact_id, include_trash=True)
@@ -390,7 +390,7 @@ class ContactStore(UnitOfWork):
             contact = self.get_contact(contact_id, include_trash=True)
             if not contact["deleted_at"]:
                 raise Conflict(f"contact {contact_id} ({contact['name']}) is not in the trash")
-            unit.command = f"contact restore {contact['name']}"
+            unit.name(f"contact restore {contact['name']}")
             self._update(
                 "contact", contact_id, {"deleted_at": None, "updated_at": utc_iso(self.now())}
             )

@@ -159,7 +159,7 @@ class DealStore(UnitOfWork):
             changes.update(status="open", closed_at=None, lost_reason=None)
         if st["name"] == deal["stage"] and changes.get("lost_reason") == deal.get("lost_reason"):
             raise Conflict(f"deal {deal_id} is already in {st['name']}")
-        unit.command = f"deal {st['name'] if st['name'] in ('won', 'lost') else 'move'} {deal['title']}"
+        unit.name(f"deal {st['name'] if st['name'] in ('won', 'lost') else 'move'} {deal['title']}")
         self._update("deal", deal_id, changes)
         if "stage" in changes:
             self._insert(
@@ -171,7 +171,7 @@ class DealStore(UnitOfWork):
         """Change a deal's title, value, currency, close date, key flag, probability or owner."""
         with self.write("deal edit") as unit:
             deal = self.get_deal(deal_id)
-            unit.command = f"deal edit {deal['title']}"
+            unit.name(f"deal edit {deal['title']}")
             self._edit_deal(deal, fields)
         return self.get_deal(deal_id)
 

@@ -48,7 +48,7 @@ class InteractionStore(UnitOfWork):
         when = utc_iso(at or now)
         with self.write("log") as unit:
             contact = self.get_contact(contact_id)
-            unit.command = f"log {contact['name']}"
+            unit.name(f"log {contact['name']}")
             if deal_id is not None:
                 deal = self.get_deal(deal_id)
                 if deal["contact_id"] != contact_id:

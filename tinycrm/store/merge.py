@@ -36,7 +36,7 @@ class MergeStore(ContactStore):
         with self.write("merge") as unit:
             keep = self.get_contact(keep_id, include_trash=True)
             names = [self.get_contact(other, include_trash=True)["name"] for other in others]
-            unit.command = f"merge {', '.join(names)} into {keep['name']}"
+            unit.name(f"merge {', '.join(names)} into {keep['name']}")
             for table, column in _LINKS:
                 for other in others:
                     for row_id in self._ids(f"SELECT id FROM {table} WHERE {column} = ?", (other,)):

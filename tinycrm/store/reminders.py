@@ -49,7 +49,7 @@ class ReminderStore(UnitOfWork):
             every = parse_rule(every).text
         with self.write("remind add") as unit:
             if contact_id is not None:
-                unit.command = f"remind add {self.get_contact(contact_id)['name']}"
+                unit.name(f"remind add {self.get_contact(contact_id)['name']}")
             if deal_id is not None:
                 deal = self.get_deal(deal_id)
                 contact_id = contact_id or deal["contact_id"]
@@ -83,7 +83,7 @@ class ReminderStore(UnitOfWork):
             if isinstance(changes.get(key), datetime):
                 changes[key] = utc_iso(changes[key])
         changes["updated_at"] = utc_iso(self.now())
-        with self.write(command):
+        with self.write(command, named=True):
             self.get_reminder(reminder_id)
             self._update("reminder", reminder_id, changes)
             return self.get_reminder(reminder_id)

@@ -25,7 +25,7 @@ class TeamStore(UnitOfWork):
 
     def set_owner(self, contact_id: int, owner: str | None, command: str) -> Contact:
         """Give a contact to `owner` (None: to the pool), in history under `command`."""
-        with self.write(command):
+        with self.write(command, named=True):
             current = self.get_contact(contact_id)
             if current["owner"] == owner:
                 return current
@@ -98,7 +98,7 @@ class TeamStore(UnitOfWork):
         """Hand these contacts of `old`, with `old`'s open deals and reminders on them, to `new`."""
         moved: dict[str, list[int]] = {"contacts": [], "deals": [], "reminders": []}
         now = utc_iso(self.now())
-        with self.write(command):
+        with self.write(command, named=True):
             for contact_id in contact_ids:
                 contact = self.get_contact(contact_id)
                 if contact["owner"] != old:

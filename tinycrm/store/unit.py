@@ -29,15 +29,25 @@ if TYPE_CHECKING:
 class Unit:
     """One open write transaction: its history id and the words history will show for it."""
 
-    __slots__ = ("txid", "command", "touched", "retier")
+    __slots__ = ("txid", "command", "named", "touched", "retier")
 
-    def __init__(self, txid: int, command: str) -> None:
+    def __init__(self, txid: int, command: str, *, named: bool = False) -> None:
         self.txid = txid
         self.command = command
+        self.named = named
         self.touched: set[int] = set()
         """Contacts this change touched: their health and tier are brought up to date before commit."""
         self.retier = True
         """False for undo: the tiers it puts back are those history recorded, rules or not."""
+
+    def name(self, command: str) -> None:
+        """Name the change once it is known what it is about (`log Ada Lovelace`).
+
+        The first name wins: a store method run inside a service's or a command's unit
+        (an import editing contacts, a hand-over) does not rename the whole change.
+        """
+        if not self.named:
+            self.command, self.named = command, True
 
 
 def storage_error(exc: sqlite3.Error, path: object) -> CrmError:
@@ -61,11 +71,12 @@ class UnitOfWork(StoreBase):
     """Transactions, history and undo."""
 
     @contextmanager
-    def write(self, command: str) -> Iterator[Unit]:
+    def write(self, command: str, *, named: bool = False) -> Iterator[Unit]:
         """One `BEGIN IMMEDIATE` transaction; all history rows in it share one txid.
 
         Nested calls join the outer transaction (a service that logs and adds a follow-up,
-        or a command that prints its result before it commits, is still one change).
+        or a command that prints its result before it commits, is still one change). With
+        `named` the command is the change's final name; else the first `Unit.name` sets it.
         """
         if self._unit is not None:
             yield self._unit
@@ -77,7 +88,7 @@ class UnitOfWork(StoreBase):
         try:
             # history ids never come back (AUTOINCREMENT): the next one names this change
             row = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'history'").fetchone()
-            self._unit = Unit((row[0] if row else 0) + 1, command)
+            self._unit = Unit((row[0] if row else 0) + 1, command, named=named)
             yield self._unit
             if self._unit.touched:
                 touched, self._unit.touched = self._unit.touched, set()

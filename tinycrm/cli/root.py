@@ -1,0 +1,117 @@
+"""The Typer command set: every command, option and help text, one sub-app module per noun.
+
+Each command's body is its function in `tinycrm.commands` (see `_common.runs`). `main()`
+runs the app without Click's standalone error printing so that every failure becomes one
+`error:` line and the exit code of the contract (1: the request could not be done, 2: usage).
+`tinycrm.cli.dispatch` runs the same functions from a table generated from this app, and
+hands this module only what the table cannot parse exactly as Click would.
+
+The Typer modules do not use `from __future__ import annotations`: Typer would then `eval`
+every annotation string when it builds the commands, which doubles the cost of `--help`.
+"""
+
+import sys
+from typing import Annotated
+
+import typer
+
+try:  # Typer ≥ 0.29 carries its own copy of Click
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # pragma: no cover - older Typer on the real Click
+    from click.exceptions import ClickException, UsageError
+
+from .. import __version__
+from ..output import error
+from ._common import State, state
+from .dispatch import report
+
+app = typer.Typer(
+    name="tinycrm",
+    help="A customer-relationship manager for the terminal: contacts, interactions, deals "
+    "and follow-ups in one SQLite file.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tinycrm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database file (default: $TINYCRM_DB, else the user data dir).",
+                     metavar="PATH"),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Acting user (default: $TINYCRM_USER, else the login name).",
+                     metavar="NAME"),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Open the full-screen interface on a terminal; print this help otherwise."""
+    ctx.obj = State(db=db, user=user)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from ..commands.tui import run_tui
+
+            run_tui(state(ctx))
+        else:
+            typer.echo(ctx.get_help())
+
+
+def _register() -> None:
+    from . import contact, core, deal, remind, tui
+
+    app.add_typer(contact.app, name="contact")
+    app.add_typer(deal.app, name="deal")
+    core.register(app)
+    remind.register(app)
+    tui.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (never shows a traceback by default)."""
+    args = sys.argv[1:] if argv is None else argv
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="tinycrm", standalone_mode=False)
+        sys.stdout.flush()
+        return result if isinstance(result, int) else 0
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # Click turns Ctrl-C into Abort
+            return 130
+        error("aborted")
+        return 1
+    except UsageError as exc:
+        hint = ""
+        if exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        error(exc.format_message().splitlines()[0] + hint)
+        return 2
+    except ClickException as exc:
+        error(exc.format_message().splitlines()[0])
+        return exc.exit_code or 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the contract: one line, no traceback
+        return report(exc)

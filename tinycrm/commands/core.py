@@ -1,0 +1,172 @@
+"""The top-level verbs: log, timeline, search, history, undo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import InvalidData, NotFound, UsageError
+from ..output import emit_json, emit_table
+from ._common import State, check_id, check_ref, echo, local_text, page, reads, writing
+
+
+def log(
+    state: State,
+    *,
+    ref: str | None,
+    text: str | None,
+    kind: str,
+    at: str | None,
+    deal: int | None,
+    next_: str | None,
+    eml: str | None,
+    as_json: bool,
+) -> None:
+    """`log`: record an interaction with a contact; --next adds a follow-up."""
+    if eml is not None:
+        if ref is not None or text is not None:
+            raise UsageError("--eml takes no REF or TEXT: the contact is found by address")
+        _log_eml(state, eml, next_, as_json)
+        return
+    if ref is None or text is None:
+        raise UsageError("log needs REF and TEXT (or --eml FILE)")
+    log_interaction(state, ref, text, kind=kind, at=at, deal=deal, next_when=next_, as_json=as_json)
+
+
+def log_interaction(
+    st: State,
+    ref: str,
+    text: str,
+    *,
+    kind: str = "note",
+    at: str | None = None,
+    deal: int | None = None,
+    next_when: str | None = None,
+    as_json: bool = False,
+) -> int:
+    """`log REF TEXT`: record an interaction, optionally with a follow-up."""
+    from ..services.interactions import log_interaction as log
+
+    store = st.store()
+    with writing(store, "log"):
+        record = log(
+            store, check_ref(ref), text, now_local=st.local_now(), kind=kind, at=at,
+            deal_id=check_id(deal, "deal"), next_when=next_when,
+        )
+        if as_json:
+            emit_json(record)
+            return 0
+        line = f"logged {record['id']}: {kind} with {record['contact']}"
+        follow_up = record["follow_up"]
+        if follow_up:
+            line += f"; follow up {local_text(follow_up['due'], all_day=follow_up['all_day'])}"
+        sys.stdout.write(line + "\n")
+    return 0
+
+
+def _log_eml(st: State, source: str, next_when: str | None, as_json: bool) -> None:
+    from ..dates import parse_when
+    from ..io.email import parse_message
+
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise InvalidData(f"cannot read {source}: {exc.strerror}") from None
+    message = parse_message(data)
+    store = st.store()
+    contact = None
+    for address in message["addresses"]:
+        try:
+            contact = store.resolve(address)
+            break
+        except NotFound:
+            continue
+    if contact is None:
+        shown = ", ".join(message["addresses"]) or "none"
+        raise NotFound(f"no contact has any address of this message ({shown})")
+    follow = parse_when(next_when, st.local_now()) if next_when else None
+    with writing(store, f"log {contact['name']}"):
+        record = store.log(
+            contact["id"], message["subject"], kind="email", at=message["at"], body=message["body"],
+            follow_up=follow.at if follow else None,
+            follow_up_all_day=follow.all_day if follow else True,
+        )
+        if as_json:
+            emit_json(record)
+        else:
+            echo(f"logged {record['id']}: email with {contact['name']}: {message['subject']}")
+
+
+@reads
+def timeline(state: State, *, ref: str | None, since: str | None, limit: int, as_json: bool) -> None:
+    """`timeline`: interactions, newest first."""
+    store = state.store()
+    contact_id = store.resolve(check_ref(ref), include_trash=True)["id"] if ref else None
+    since_dt = None
+    if since:
+        from ..dates import parse_since
+
+        since_dt = parse_since(since, state.local_now())
+    items = store.timeline(contact_id, since=since_dt, limit=page(limit))
+    if as_json:
+        emit_json(items)
+        return
+    for item in items:
+        item["when"] = local_text(item["at"])
+    emit_table(items, [("when", "When"), ("contact", "Contact"), ("kind", "Kind"),
+                       ("summary", "Summary"), ("user", "By")])
+
+
+@reads
+def search(state: State, *, text: list[str], limit: int, as_json: bool) -> None:
+    """`search`: contacts, deals and interactions matching words."""
+    found = state.store().search(" ".join(text), limit=page(limit))
+    if as_json:
+        emit_json(found)
+        return
+    if not any(found.values()):
+        raise NotFound(f"nothing found for '{' '.join(text)}'")
+    if found["contacts"]:
+        emit_table(found["contacts"], [("id", "ID"), ("name", "Name"), ("org", "Org"), ("emails", "E-mail")],
+                   title="Contacts")
+    if found["deals"]:
+        emit_table(found["deals"], [("id", "ID"), ("title", "Deal"), ("contact", "Contact"),
+                                    ("stage", "Stage"), ("status", "Status")], title="Deals")
+    if found["interactions"]:
+        for item in found["interactions"]:
+            item["when"] = local_text(item["at"])
+        emit_table(found["interactions"], [("when", "When"), ("contact", "Contact"), ("kind", "Kind"),
+                                           ("summary", "Summary")], title="Interactions")
+
+
+@reads
+def history(state: State, *, ref: str | None, limit: int, as_json: bool) -> None:
+    """`history`: what changed, who changed it and when, newest first."""
+    store = state.store()
+    contact_id = store.resolve(check_ref(ref), include_trash=True)["id"] if ref else None
+    items = store.history(contact_id, limit=page(limit))
+    if as_json:
+        emit_json(items)
+        return
+    for item in items:
+        item["when"] = local_text(item["at"])
+        item["what"] = f"{item['op']} {item['table']} {item['row_id']}"
+        item["detail"] = ", ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in item["changes"].items())[:80]
+        item["state"] = "undone" if item["undone_at"] else ""
+    emit_table(items, [("txid", "#"), ("when", "When"), ("user", "By"), ("command", "Command"),
+                       ("what", "Change"), ("detail", "Detail"), ("state", "")])
+
+
+def undo(state: State, *, as_json: bool) -> None:
+    """`undo`: take back the acting user's last change."""
+    store = state.store()
+    with writing(store, "undo"):
+        result = store.undo()
+        if as_json:
+            emit_json(result)
+        else:
+            echo(f"undid '{result['command']}' by {result['user']} ({result['changes']} change"
+                 f"{'s' if result['changes'] != 1 else ''})")

@@ -1,0 +1,54 @@
+"""`tinycrm tui` and `tinycrm demo`: the full-screen interface, and a sample book to try it on.
+
+Textual costs ~190 ms to import, more than the whole budget of `tinycrm due`, so it is
+imported only inside these commands, never at module level.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import Conflict, CrmError, UsageError
+from ._common import State, clock, echo, writing
+
+
+def run_tui(st: State) -> None:
+    """Open the interface on the state's database (the root command calls this on a terminal)."""
+    from ..config import default_user, resolve_db_path
+    from ..tui.app import CrmApp
+
+    st.store()  # create or migrate the file now, so a bad one is a one-line error, not a crash
+    db_path = resolve_db_path(st.db)
+    user = st.user or default_user()
+    st.close()  # the app opens its own connections, one per worker
+    CrmApp(db_path, user, clock=clock).run()
+
+
+def tui(state: State) -> None:
+    """`tui`: open the full-screen interface."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # drawing into a pipe would hang a script or a cron job waiting for keys
+        raise CrmError("the full-screen interface needs a terminal (stdin and stdout)")
+    run_tui(state)
+
+
+def demo(state: State, *, db: str | None, no_tui: bool, contacts: int, seed: int, force: bool) -> None:
+    """`demo`: fill a database with a realistic sample book and open the interface."""
+    from ..demo import fill
+
+    if db is not None:
+        if not db:
+            raise UsageError("--db needs a path (an empty one would mean the default book)")
+        state.close()
+        state.db = db
+    store = state.store()
+    if store.count_contacts() and not force:
+        raise Conflict(f"{store.path} already has contacts; use --force to add the demo book anyway")
+    with writing(store, "demo"):
+        made = fill(store, now=state.local_now(), contacts=contacts, seed=seed)
+        echo(
+            f"demo book: {made.get('contacts', 0)} contacts, {made.get('interactions', 0)} interactions, "
+            f"{made.get('deals', 0)} deals, {made.get('reminders', 0)} reminders in {store.path}"
+        )
+    if not no_tui and sys.stdin.isatty() and sys.stdout.isatty():
+        run_tui(state)

@@ -312,3 +312,12 @@ def test_a_book_on_a_network_filesystem_is_refused_unless_allowed(tmp_path: Path
         _open(str(tmp_path / "crm.db"))
     assert not (tmp_path / "crm.db").exists()
     Store.open(tmp_path / "crm.db", "tester", allow_network_fs=True).close()
+
+
+def test_an_analyzed_book_is_still_ours(tmp_path: Path) -> None:
+    db = tmp_path / "crm.db"
+    with _open(str(db)) as store:
+        store.add_contact("Ada Lovelace")
+        store.conn.execute("ANALYZE")
+    with _open(str(db)) as store:
+        assert store.count_contacts() == 1

@@ -176,10 +176,10 @@ def _day_of(word: str, today: date) -> date:
     raise ValueError("unknown day")
 
 
-def _check_when_year(found: When, text: str) -> None:
+def _check_when_year(found: date, text: str) -> None:
     """A WHEN outside PLAN_YEARS, refused in the words the user typed."""
     lo, hi = PLAN_YEARS
-    if not lo <= found.at.year <= hi:
+    if not lo <= found.year <= hi:
         raise InvalidData(f"date '{text.strip()}' is out of range: dates must fall between {lo} and {hi}")
 
 
@@ -197,12 +197,13 @@ def parse_when(text: str, now: datetime) -> When:
             n = -int(m["n"]) if m["sign"] == "-" else int(m["n"])
             delta = timedelta(hours=n) if m["unit"] == "h" else timedelta(minutes=n)
             found = When((now.astimezone(timezone.utc) + delta).astimezone(tz), False)
-            _check_when_year(found, text)
+            _check_when_year(found.at, text)
             return found
         parts = _TIME_SUFFIX.fullmatch(s)
         if not parts:
             raise ValueError("empty")
         day = _day_of(parts["day"], now.date())
+        _check_when_year(day, text)
         if parts["h"] is None:
             found = When(local_at(day, tz), True)
         else:
@@ -212,7 +213,7 @@ def parse_when(text: str, now: datetime) -> When:
             found = When(local_at(day, tz, hour, minute), False)
     except (ValueError, OverflowError):
         raise InvalidData(f"invalid date '{text}': {_WHEN_HELP}") from None
-    _check_when_year(found, text)
+    _check_when_year(found.at, text)
     return found
 
 

@@ -473,8 +473,9 @@ def _problem(what: str, check: Callable[[], object]) -> str | None:
 
 
 def _stored_time(value: object, what: str) -> None:
-    """A stored UTC time that parses and falls in the plan years."""
-    check_plan_date(parse_utc(str(value)), what)
+    """A stored UTC time that falls in the plan years and parses."""
+    check_plan_date(str(value), what)
+    parse_utc(str(value))
 
 
 def reminder_problem(reminder: Row) -> str | None:
@@ -483,7 +484,7 @@ def reminder_problem(reminder: Row) -> str | None:
     for field in ("due", "anchor"):
         if reminder.get(field):
             value = reminder[field]
-            found = _problem(f"reminder {rid}", lambda v=value, f=field: _stored_time(v, f"{f} {v!r}"))
+            found = _problem(f"reminder {rid}", lambda v=value, f=field: _stored_time(v, f))
             if found:
                 return found
     if reminder.get("every"):
@@ -521,8 +522,7 @@ def deal_problem(deal: Row) -> str | None:
     if deal.get("close_date"):
         value = str(deal["close_date"])
         found = _problem(
-            f"deal {did}",
-            lambda: check_plan_date(date.fromisoformat(value), f"close date {value!r}"),
+            f"deal {did}", lambda: (check_plan_date(value, "close date"), date.fromisoformat(value))
         )
         if found:
             return found

@@ -59,8 +59,9 @@ def test_a_date_is_given_in_utc() -> None:
 
 
 def test_iso_2022_jp_subject_and_body() -> None:
+    body = "テスト\n".encode("iso-2022-jp")
     data = msg("From: a@b.com", "Subject: =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=",
-               "Content-Type: text/plain; charset=ISO-2022-JP", body="テスト\n".encode("iso-2022-jp"))  # fmt: skip
+               "Content-Type: text/plain; charset=ISO-2022-JP", body=body)  # fmt: skip
     found = parse_message(data)
     assert (found["subject"], found["body"]) == ("テスト", "テスト")
 

@@ -46,6 +46,11 @@ def safe(text: object) -> str:
     return shown.translate(_SAFE)
 
 
+def safe_json(text: str) -> str:
+    """Encoded JSON text with DEL, C1 and invisible reorderers escaped too (json escapes only C0)."""
+    return text.translate(_JSON_SAFE)
+
+
 def is_terminal(stream: TextIO | None = None) -> bool:
     """True when the stream is an interactive terminal."""
     stream = stream or sys.stdout
@@ -63,7 +68,7 @@ def use_color(stream: TextIO | None = None) -> bool:
 def emit_json(data: Any, stream: TextIO | None = None) -> None:
     """One JSON document, UTF-8 as text (not \\u escapes)."""
     stream = stream or sys.stdout
-    stream.write(json.dumps(data, ensure_ascii=False, indent=2, default=str).translate(_JSON_SAFE))
+    stream.write(safe_json(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
     stream.write("\n")
 
 

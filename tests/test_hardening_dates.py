@@ -224,3 +224,14 @@ def test_export_ics_skips_unreadable_rows_and_reports_them() -> None:
     assert [str(e["uid"]) for e in events] == ["reminder-1@tinycrm"]
     assert len(problems) == 4  # cadences are not exported
     ics.to_bytes(cal)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "shown"),
+    [("2026-11-22T09:00:00Z", "2026-11-22 10:00"), ("1-01-01T00:00:00Z", "1-01-01T00:00:00Z (unreadable)"),
+     ("garbage", "garbage (unreadable)")],
+)  # fmt: skip
+def test_format_stored_shows_an_unreadable_time_instead_of_failing(stamp: str, shown: str) -> None:
+    from tinycrm.dates import format_stored
+
+    assert format_stored(stamp, BERLIN) == shown

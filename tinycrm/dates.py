@@ -440,3 +440,11 @@ def format_local(dt_or_iso: datetime | str, tz: tzinfo, all_day: bool = False) -
     dt = parse_utc(dt_or_iso) if isinstance(dt_or_iso, str) else dt_or_iso
     local = dt.astimezone(tz)
     return local.strftime("%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M")
+
+
+def format_stored(stamp: str, tz: tzinfo, all_day: bool = False) -> str:
+    """A stored UTC time for people, or the stored text marked unreadable: one bad row never fails a list."""
+    try:
+        return format_local(parse_utc(stamp), tz, all_day)
+    except (ValueError, OverflowError):
+        return f"{stamp} (unreadable)"

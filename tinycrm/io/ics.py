@@ -34,7 +34,6 @@ from lunardate import LunarDate
 from .. import __version__
 from ..dates import parse_rule, parse_utc
 from ..errors import InvalidData
-from ..money import format_amount
 from ..reminders import contact_problem, deal_problem, reminder_problem, yearly_dates
 
 LUNAR_YEARS = 10
@@ -185,7 +184,7 @@ def _deal_event(deal: Row, stamp: datetime) -> Event:
     _all_day(event, date.fromisoformat(deal["close_date"]))
     if deal.get("value_minor") is not None:
         minor, currency = deal["value_minor"], deal.get("currency") or ""
-        event.add("description", f"{format_amount(minor, currency)} {currency}, {deal['stage']}")
+        event.add("description", f"{minor // 100}.{minor % 100:02d} {currency}, {deal['stage']}")
     return event
 
 

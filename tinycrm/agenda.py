@@ -39,8 +39,18 @@ MONTH_CADENCE_MARGIN = timedelta(days=4)
 _KEY_HELP = "use a reminder id or a key from `tinycrm due --json`"
 
 
-def collect(store: Store, now_local: datetime, until: datetime | None = None) -> list[DueItem]:
-    """Everything due by `until` (default: the end of today), overdue first, then by time."""
+def collect(
+    store: Store,
+    now_local: datetime,
+    until: datetime | None = None,
+    *,
+    problems: list[str] | None = None,
+) -> list[DueItem]:
+    """Everything due by `until` (default: the end of today), overdue first, then by time.
+
+    A stored row whose date or rule cannot be read is skipped; with a `problems` list, one
+    sentence per skipped row is appended to it (for a warning on stderr or `check`).
+    """
     tz = now_local.tzinfo
     if tz is None:
         raise ValueError("naive now")
@@ -90,6 +100,7 @@ def collect(store: Store, now_local: datetime, until: datetime | None = None) ->
         tz=tz,
         until=until,
         stage_limits=limits,
+        problems=problems,
     )
     names = {d["contact_id"]: d["contact"] for d in deals}
     for item in items:
@@ -220,7 +231,10 @@ def _snooze(
         rid = reminder["id"]
         target = until
         if all_day and not reminder["all_day"]:
-            old = parse_utc(reminder["due"]).astimezone(tz)
+            try:
+                old = parse_utc(reminder["due"]).astimezone(tz)
+            except ValueError:  # an unreadable stored due: the snooze replaces it
+                old = until.astimezone(tz)
             target = local_at(until.astimezone(tz).date(), tz, old.hour, old.minute)
         shown_all_day = bool(reminder["all_day"]) and (target.hour, target.minute) == (0, 0)
         if _not_later(target, now, shown_all_day):

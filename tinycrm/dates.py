@@ -42,6 +42,16 @@ def utc_now() -> datetime:
 # --- WHEN / DURATION / RULE -------------------------------------------------------------
 
 _WHEN_HELP = "use today, fri, +3d, 2026-12-01 or 2026-12-01 14:00"
+
+PLAN_YEARS = (1900, 2199)
+"""Reminders, follow-ups, snoozes, close dates and filter dates fall in these years (inclusive)."""
+BIRTH_YEARS = (1800, 2199)
+"""Birthdays and anniversaries with a year fall in these years; year-less `--MM-DD` is always fine."""
+MAX_DURATION_YEARS = 100
+"""The longest DURATION or RULE step: a cadence of 2030 years puts `due` out of the calendar."""
+_MAX_COUNT = {"d": 36525, "w": 5218, "m": 1200, "y": 100, "h": 876600}
+"""Each unit's largest count: MAX_DURATION_YEARS in days, weeks, months, years or hours."""
+_MAX_SPELLED = "36525d, 5218w, 1200m, 100y or 876600h"
 _DURATION_HELP = "use 30d, 2w, 3m or 1y"
 _RULE_HELP = "use 30d, weekly, monthly or an RRULE such as FREQ=MONTHLY;BYMONTHDAY=1"
 
@@ -71,6 +81,52 @@ _OFFSET = re.compile(r"(?P<sign>[+-]?)(?P<n>\d{1,6})(?P<unit>d|w|m|y|h|min)")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _MD = re.compile(r"(?:--)?(\d{1,2})-(\d{1,2})")
 _DURATION = re.compile(r"\+?(\d{1,6})([dwmyh])")
+
+
+def _year_of(value: date | datetime | str) -> int:
+    """The year of a date, a datetime or a stored date/UTC text (ValueError when unreadable)."""
+    if isinstance(value, str):
+        m = re.match(r"(-?\d+)-\d{2}-\d{2}", value)
+        if not m:
+            raise ValueError(f"not a date: {value!r}")
+        return int(m[1])
+    return value.year
+
+
+def check_plan_date(value: date | datetime | str, what: str = "date") -> None:
+    """Refuse a plan (reminder due, --next, --at, snooze, close date) outside PLAN_YEARS.
+
+    Dates far outside them cannot be stored, shown or exported (year 1, year 9999 + 1 day),
+    so one such row would break `due` and `export ics` for the whole book.
+    """
+    lo, hi = PLAN_YEARS
+    try:
+        year = _year_of(value)
+    except ValueError:
+        raise InvalidData(f"invalid {what} {value!r}: use YYYY-MM-DD") from None
+    if not lo <= year <= hi:
+        shown = value.isoformat()[:10] if isinstance(value, (date, datetime)) else value
+        raise InvalidData(f"{what} {shown} is out of range: dates must fall between {lo} and {hi}")
+
+
+def check_birthday(value: str, what: str = "birthday") -> None:
+    """Refuse a stored-form birthday or anniversary whose year is outside BIRTH_YEARS."""
+    if value.startswith("--"):
+        return
+    lo, hi = BIRTH_YEARS
+    try:
+        year = _year_of(value)
+    except ValueError:
+        raise InvalidData(f"invalid {what} {value!r}: use YYYY-MM-DD, MM-DD or --MM-DD") from None
+    if not lo <= year <= hi:
+        raise InvalidData(
+            f"{what} {value} is out of range: years from {lo} to {hi}, or --MM-DD without a year"
+        )
+
+
+def check_duration(text: str) -> None:
+    """Refuse a stored DURATION or RULE step longer than MAX_DURATION_YEARS (or unreadable)."""
+    _duration_parts(text)
 
 
 class When(namedtuple("When", ("at", "all_day"))):  # not typing.NamedTuple: ~10 ms at start
@@ -120,6 +176,13 @@ def _day_of(word: str, today: date) -> date:
     raise ValueError("unknown day")
 
 
+def _check_when_year(found: date, text: str) -> None:
+    """A WHEN outside PLAN_YEARS, refused in the words the user typed."""
+    lo, hi = PLAN_YEARS
+    if not lo <= found.year <= hi:
+        raise InvalidData(f"date '{text.strip()}' is out of range: dates must fall between {lo} and {hi}")
+
+
 def parse_when(text: str, now: datetime) -> When:
     """Parse a WHEN relative to the aware `now`; all-day results sit at local midnight."""
     if now.tzinfo is None:
@@ -133,19 +196,25 @@ def parse_when(text: str, now: datetime) -> When:
         if m and m["unit"] in ("h", "min"):
             n = -int(m["n"]) if m["sign"] == "-" else int(m["n"])
             delta = timedelta(hours=n) if m["unit"] == "h" else timedelta(minutes=n)
-            return When((now.astimezone(timezone.utc) + delta).astimezone(tz), False)
+            found = When((now.astimezone(timezone.utc) + delta).astimezone(tz), False)
+            _check_when_year(found.at, text)
+            return found
         parts = _TIME_SUFFIX.fullmatch(s)
         if not parts:
             raise ValueError("empty")
         day = _day_of(parts["day"], now.date())
+        _check_when_year(day, text)
         if parts["h"] is None:
-            return When(local_at(day, tz), True)
-        hour, minute = int(parts["h"]), int(parts["m"])
-        if hour > 23 or minute > 59:
-            raise ValueError("bad time")
-        return When(local_at(day, tz, hour, minute), False)
+            found = When(local_at(day, tz), True)
+        else:
+            hour, minute = int(parts["h"]), int(parts["m"])
+            if hour > 23 or minute > 59:
+                raise ValueError("bad time")
+            found = When(local_at(day, tz, hour, minute), False)
     except (ValueError, OverflowError):
         raise InvalidData(f"invalid date '{text}': {_WHEN_HELP}") from None
+    _check_when_year(found.at, text)
+    return found
 
 
 def _duration_parts(text: str) -> tuple[int, str]:
@@ -155,6 +224,10 @@ def _duration_parts(text: str) -> tuple[int, str]:
         raise InvalidData(f"invalid duration '{text}': {_DURATION_HELP}")
     if int(m[1]) == 0:
         raise InvalidData(f"invalid duration '{text}': it must be longer than zero")
+    if int(m[1]) > _MAX_COUNT[m[2]]:
+        raise InvalidData(
+            f"invalid duration '{text}': at most {MAX_DURATION_YEARS} years ({_MAX_SPELLED})"
+        )
     return int(m[1]), m[2]
 
 
@@ -208,15 +281,32 @@ class Rule:
 
         `dt` should be in the local zone: day, week, month and year steps keep its wall-clock
         time across DST, and are counted from the anchor, so Jan 31 monthly gives Feb 28
-        then Mar 31. None only when an RRULE with UNTIL has no occurrence left.
+        then Mar 31. None when an RRULE with UNTIL has no occurrence left, or when the next
+        one falls after PLAN_YEARS (a reminder cannot be stored there).
         """
         if dt.tzinfo is None:
             raise ValueError("naive datetime")
         limit = dt if after is None or after < dt else after
+        try:
+            found = self._next(dt, limit)
+        except (OverflowError, ValueError):  # past year 9999: nothing left in the calendar
+            return None
+        if found is None or found.year > PLAN_YEARS[1]:
+            return None
+        return found
+
+    def _next(self, dt: datetime, limit: datetime) -> datetime | None:
+        """next_after without the range check."""
         if self._rrule is not None:
             from dateutil.rrule import rrulestr
 
-            found = rrulestr(self._rrule, dtstart=dt).after(limit, inc=False)
+            rule = rrulestr(self._rrule, dtstart=dt)
+            # a pattern that rarely or never happens iterates day by day to its UNTIL (or
+            # year 9999): stop at the end of the plan years, whatever the anchor
+            end = datetime(PLAN_YEARS[1], 12, 31, 23, 59, 59, tzinfo=dt.tzinfo)
+            until = rule._until  # noqa: SLF001 - dateutil keeps no public accessor
+            rule = rule.replace(until=end if until is None or until > end else until)
+            found = rule.after(limit, inc=False)
             return _normalise(found) if found is not None else None
         step = self._step
         assert step is not None
@@ -249,6 +339,12 @@ def parse_rule(text: str) -> Rule:
         raise InvalidData(f"invalid rule '{text}': {_RULE_HELP}")
     if re.search(r"(^|;)COUNT=", body):
         raise InvalidData(f"invalid rule '{text}': COUNT is not supported, use UNTIL")
+    if re.search(r"(^|;)FREQ=(SECONDLY|MINUTELY|HOURLY)(;|$)", body):
+        raise InvalidData(
+            f"invalid rule '{text}': at most one occurrence a day (FREQ=DAILY or longer; 12h for hours)"
+        )
+    if re.search(r"(^|;)BY(HOUR|MINUTE|SECOND)=[^;]*,", body):
+        raise InvalidData(f"invalid rule '{text}': at most one occurrence a day (one BYHOUR, BYMINUTE)")
     from dateutil.rrule import rrulestr
 
     try:
@@ -259,7 +355,7 @@ def parse_rule(text: str) -> Rule:
         probe = rrulestr(body, dtstart=datetime(9900, 1, 1, tzinfo=timezone.utc))
         if next(iter(probe.replace(until=None)), None) is None:
             raise ValueError("no occurrence")
-    except (ValueError, TypeError, KeyError, IndexError):
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
         raise InvalidData(f"invalid rule '{text}': {_RULE_HELP}") from None
     return Rule(body, rrule=body)
 
@@ -269,9 +365,11 @@ _RRULE_LIMITS = {"BYMONTH": 12, "BYMONTHDAY": 31, "BYYEARDAY": 366, "BYWEEKNO": 
 
 def _check_rrule_numbers(body: str) -> None:
     """Refuse RRULE numbers dateutil accepts but would loop on (INTERVAL=0, BYMONTHDAY=40)."""
+    freq = re.search(r"(?:^|;)FREQ=([A-Z]+)", body)
+    unit = {"DAILY": "d", "WEEKLY": "w", "MONTHLY": "m", "YEARLY": "y"}.get(freq[1] if freq else "")
     for part in body.split(";"):
         name, _, value = part.partition("=")
-        if name == "INTERVAL" and int(value) < 1:
+        if name == "INTERVAL" and (int(value) < 1 or (unit and int(value) > _MAX_COUNT[unit])):
             raise ValueError("interval")
         limit = _RRULE_LIMITS.get(name)
         for n in map(int, value.split(",")) if limit else ():
@@ -282,7 +380,8 @@ def _check_rrule_numbers(body: str) -> None:
 def parse_birthday(text: str, *, lunar: bool = False) -> str:
     """Validate a birthday or anniversary and return its stored form, YYYY-MM-DD or --MM-DD.
 
-    Year-less dates allow 29 Feb; lunar dates allow month 1-12 and day 1-30.
+    Year-less dates allow 29 Feb; lunar dates allow month 1-12 and day 1-30; a year must fall
+    in BIRTH_YEARS.
     """
     s = text.strip()
     m = _YMD.fullmatch(s) or _MD.fullmatch(s)
@@ -295,12 +394,14 @@ def parse_birthday(text: str, *, lunar: bool = False) -> str:
     else:
         try:
             date(year or 2000, month, day)  # 2000 is a leap year: year-less 29 Feb is fine
-            ok = year is None or year >= 1
+            ok = True
         except ValueError:
             ok = False
     if not ok:
         raise InvalidData(f"invalid date '{text}': no such day")
-    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+    stored = f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+    check_birthday(stored, "date")
+    return stored
 
 
 def local_tz() -> tzinfo:
@@ -339,3 +440,11 @@ def format_local(dt_or_iso: datetime | str, tz: tzinfo, all_day: bool = False) -
     dt = parse_utc(dt_or_iso) if isinstance(dt_or_iso, str) else dt_or_iso
     local = dt.astimezone(tz)
     return local.strftime("%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M")
+
+
+def format_stored(stamp: str, tz: tzinfo, all_day: bool = False) -> str:
+    """A stored UTC time for people, or the stored text marked unreadable: one bad row never fails a list."""
+    try:
+        return format_local(parse_utc(stamp), tz, all_day)
+    except (ValueError, OverflowError):
+        return f"{stamp} (unreadable)"

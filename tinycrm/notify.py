@@ -22,6 +22,7 @@ from datetime import tzinfo
 from typing import TextIO
 
 from .errors import CrmError, InvalidData
+from .output import safe
 from .reminders import DueItem
 
 DESKTOP_LINES = 8
@@ -40,8 +41,8 @@ def line(item: DueItem, tz: tzinfo) -> str:
     local = item.due.astimezone(tz)
     when = local.strftime("%Y-%m-%d" if item.all_day else "%Y-%m-%d %H:%M")
     mark = "overdue " if item.overdue else ""
-    who = f" ({item.contact})" if item.contact and item.contact not in item.text else ""
-    return f"{mark}{when}  {item.text}{who}"
+    who = f" ({safe(item.contact)})" if item.contact and item.contact not in item.text else ""
+    return f"{mark}{when}  {safe(item.text)}{who}"
 
 
 def message(items: Sequence[DueItem], tz: tzinfo, *, limit: int | None = None) -> tuple[str, str]:

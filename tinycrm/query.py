@@ -65,6 +65,15 @@ _FIELD_RE = re.compile(r"([A-Za-z_]+)(>=|<=|>|<|=|:)(.*)\Z", re.DOTALL)
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _NUMBER_RE = re.compile(r"(\d+(?:\.\d+)?|\.\d+)([km]?)\Z", re.IGNORECASE)
 _KEYWORDS = {"OR", "AND"}
+_DURATION_SHAPE = re.compile(r"\+?\d+[dwmyh]\Z", re.IGNORECASE)
+
+MAX_DEPTH = 16
+"""Parentheses and negations nest at most this deep: SQLite's parser stack (100 entries) holds
+about 20 levels of NOT COALESCE(...) and 11 of -( ... ), so 16 counted together stays inside."""
+MAX_TERMS = 100
+"""A filter holds at most this many terms (SQLite refuses expression trees much past 1,000)."""
+MAX_NUMBER = Decimal(10) ** 15
+"""The largest amount or count a filter compares with, as the store's largest amount."""
 
 
 # ---------------------------------------------------------------- the expression tree
@@ -171,6 +180,7 @@ class _Parser:
     def __init__(self, tokens: list[_Token]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -211,15 +221,29 @@ class _Parser:
             parts.append(self.unary())
         return parts[0] if len(parts) == 1 else Or(tuple(parts))
 
+    def nest(self, tok: _Token) -> None:
+        """One level deeper, refused past MAX_DEPTH."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _fail(
+                f"filter nested too deep at position {tok.pos}: at most {MAX_DEPTH} levels of"
+                " parentheses and '-'"
+            )
+
     def unary(self) -> Expr:
         tok = self.take()
         if tok.kind == "NEG":
             nxt = self.peek()
             if nxt is None or nxt.kind in ("OR", "AND"):
                 raise _fail(f"dangling '-' at position {tok.pos}")
-            return Not(self.unary())
+            self.nest(tok)
+            inner_neg = Not(self.unary())
+            self.depth -= 1
+            return inner_neg
         if tok.kind == "LP":
+            self.nest(tok)
             inner = self.conjunction(top=False)
+            self.depth -= 1
             close = self.peek()
             if close is None:
                 raise _fail(f"unbalanced parenthesis at position {tok.pos}")
@@ -271,14 +295,23 @@ def _term(tok: _Token) -> Expr:
         number = _number(value)
         if number is None:
             raise bad(f"{name} needs a number")
+        if number > MAX_NUMBER:
+            raise bad(f"{name} takes numbers up to {MAX_NUMBER:,.0f}")
         if name == "deals" and number != number.to_integral_value():
             raise bad("deals needs a whole number")
         return field
     # last / created / due: a DURATION or a date
-    if _parse_date(value) is not None:
+    from tinycrm.dates import MAX_DURATION_YEARS, PLAN_YEARS  # loads dateutil: only here
+
+    day = _parse_date(value)
+    if day is not None:
+        if not PLAN_YEARS[0] <= day.year <= PLAN_YEARS[1]:
+            raise bad(f"dates must fall between {PLAN_YEARS[0]} and {PLAN_YEARS[1]}")
         return field
     if _DATE_RE.match(value):
         raise bad(f"{value!r} is not a date")
+    if _DURATION_SHAPE.match(value) and _parse_duration(value) is None and int(value.strip("+")[:-1]):
+        raise bad(f"durations are at most {MAX_DURATION_YEARS} years (36525d, 5218w, 1200m, 100y)")
     if _parse_duration(value) is None:
         raise bad(f"{name} needs a duration (30d, 2w, 3m, 1y, 12h) or a date (YYYY-MM-DD)")
     if op == "=":
@@ -290,7 +323,11 @@ def parse(text: str | None) -> Expr | None:
     """The expression tree of a filter, or None when the filter is empty."""
     if text is None or not text.strip():
         return None
-    return _Parser(_tokenize(text)).parse()
+    tokens = _tokenize(text)
+    terms = sum(tok.kind == "WORD" for tok in tokens)
+    if terms > MAX_TERMS:
+        raise _fail(f"filter too long: {terms} terms, at most {MAX_TERMS}")
+    return _Parser(tokens).parse()
 
 
 # ---------------------------------------------------------------- values

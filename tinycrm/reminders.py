@@ -9,14 +9,25 @@ at their close date or stuck in a stage. Each occurrence has a stable `key`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
-from .dates import local_at, parse_duration, parse_rule, parse_utc, utc_iso
+from .dates import (
+    check_birthday,
+    check_plan_date,
+    local_at,
+    parse_duration,
+    parse_rule,
+    parse_utc,
+    utc_iso,
+)
 from .errors import InvalidData
+
+_UNREADABLE = (ValueError, OverflowError, TypeError, KeyError, IndexError, InvalidData)
+"""What a stored value that cannot be read raises; one such row is skipped, never fatal."""
 
 LOOKBACK_DAYS = 7
 """A birthday or anniversary stays on the list, overdue, this many days unless marked done."""
@@ -370,12 +381,16 @@ def due_items(
     tz: tzinfo,
     until: datetime | None = None,
     stage_limits: Mapping[str, int | None] | None = None,
+    problems: list[str] | None = None,
 ) -> list[DueItem]:
     """Everything due by `until` (default: end of today), overdue first, then by due and text.
 
     Pass every contact with a birthday, anniversary or cadence, plus those the reminders and
     deals point at (for their names). Open reminders are those with `done_at` None.
+    A row whose stored date or rule cannot be read is left out, not fatal for the whole book;
+    pass a list as `problems` to get one sentence per row left out.
     """
+    skipped = problems if problems is not None else []
     occurrences = occurrences or {}
     stage_limits = stage_limits or {}
     until = until or end_of_day(now, tz)
@@ -394,31 +409,44 @@ def due_items(
     candidates: list[DueItem] = []
     for r in reminders:
         if r.get("done_at") is None:
-            candidates.append(_reminder_item(r, tz))
+            try:
+                candidates.append(_reminder_item(r, tz))
+            except _UNREADABLE:
+                skipped.append(reminder_problem(r) or f"reminder {r.get('id')}: unreadable")
     for c in contacts:
-        bday = c.get("birthday")
-        cal = reach if stated and str(c["id"]) in stated else recent
-        if (bday and cal.hits(bday, bool(c.get("birthday_lunar")))) or c.get("anniversaries"):
-            for item in _yearly_items(c, cal, tz):
-                if item.key in occurrences or item.due.date() >= shown_from:
-                    candidates.append(item)
-        every = c.get("every")
-        delta = _cadence_step(every) if every else None
-        if delta is None:
-            continue
-        if every not in latest:
-            edge = local_at(last_day + timedelta(days=1), tz) - delta + timedelta(days=4)
-            latest[every] = utc_iso(edge)
-        last = c.get("last_contacted_at")
-        if not last or last <= latest[every]:
-            candidates.append(_cadence_item(c, delta, today, tz))
+        try:
+            bday = c.get("birthday")
+            cal = reach if stated and str(c["id"]) in stated else recent
+            if (bday and cal.hits(bday, bool(c.get("birthday_lunar")))) or c.get("anniversaries"):
+                for item in _yearly_items(c, cal, tz):
+                    if item.key in occurrences or item.due.date() >= shown_from:
+                        candidates.append(item)
+            every = c.get("every")
+            delta = _cadence_step(every) if every else None
+            if delta is None:
+                continue
+            if every not in latest:
+                edge = local_at(last_day + timedelta(days=1), tz) - delta + timedelta(days=4)
+                latest[every] = utc_iso(edge)
+            last = c.get("last_contacted_at")
+            if not last or last <= latest[every]:
+                candidates.append(_cadence_item(c, delta, today, tz))
+        except _UNREADABLE:
+            skipped.append(contact_problem(c) or f"contact {c.get('id')}: unreadable")
     for d in deals:
-        candidates.extend(_deal_items(d, stage_limits, today, tz))
+        try:
+            candidates.extend(_deal_items(d, stage_limits, today, tz))
+        except _UNREADABLE:
+            skipped.append(deal_problem(d) or f"deal {d.get('id')}: unreadable")
 
     items: list[DueItem] = []
     names: dict[int, str] | None = None
     for item in candidates:
-        kept = _apply_state(item, occurrences.get(item.key), tz)
+        try:
+            kept = _apply_state(item, occurrences.get(item.key), tz)
+        except _UNREADABLE:
+            skipped.append(f"{item.key}: its snooze time is unreadable")
+            continue
         if kept is None or kept.due > until:
             continue
         if kept.contact is None and kept.contact_id is not None:
@@ -430,6 +458,105 @@ def due_items(
     return items
 
 
+# --- rows that cannot be read ----------------------------------------------------------
+
+
+def _problem(what: str, check: Callable[[], object]) -> str | None:
+    """`what` and the reason when `check()` fails on a stored value, else None."""
+    try:
+        check()
+    except InvalidData as exc:
+        return f"{what}: {exc}"
+    except _UNREADABLE:
+        return f"{what}: unreadable"
+    return None
+
+
+def _stored_time(value: object, what: str) -> None:
+    """A stored UTC time that falls in the plan years and parses."""
+    check_plan_date(str(value), what)
+    parse_utc(str(value))
+
+
+def reminder_problem(reminder: Row) -> str | None:
+    """Why a stored reminder cannot be brought up (its due, anchor or rule), or None."""
+    rid = reminder.get("id")
+    for field in ("due", "anchor"):
+        if reminder.get(field):
+            value = reminder[field]
+            found = _problem(f"reminder {rid}", lambda v=value, f=field: _stored_time(v, f))
+            if found:
+                return found
+    if reminder.get("every"):
+        return _problem(f"reminder {rid}", lambda: parse_rule(str(reminder["every"])))
+    return None
+
+
+def contact_problem(contact: Row) -> str | None:
+    """Why a contact's birthday, anniversaries, cadence or last contact cannot be read, or None."""
+    cid = contact.get("id")
+    name = contact.get("name") or "?"
+    what = f"contact {cid} ({name})"
+    checks: list[Callable[[], object]] = []
+    if contact.get("birthday"):
+        checks.append(lambda: _yearly_value(str(contact["birthday"]), "birthday"))
+    for ann in contact.get("anniversaries") or ():
+        if ann.get("date"):
+            label = ann.get("label") or "anniversary"
+            checks.append(lambda a=ann, lb=label: _yearly_value(str(a["date"]), lb))
+    if contact.get("every"):
+        checks.append(lambda: _cadence_value(str(contact["every"])))
+    for field in ("last_contacted_at", "created_at"):
+        if contact.get(field):
+            checks.append(lambda f=field: parse_utc(str(contact[f])))
+    for check in checks:
+        found = _problem(what, check)
+        if found:
+            return found
+    return None
+
+
+def deal_problem(deal: Row) -> str | None:
+    """Why a deal's close date or stage time cannot be read, or None."""
+    did = deal.get("id")
+    if deal.get("close_date"):
+        value = str(deal["close_date"])
+        found = _problem(
+            f"deal {did}", lambda: (check_plan_date(value, "close date"), date.fromisoformat(value))
+        )
+        if found:
+            return found
+    if deal.get("stage_entered_at"):
+        return _problem(f"deal {did}", lambda: parse_utc(str(deal["stage_entered_at"])))
+    return None
+
+
+def _yearly_value(stored: str, what: str) -> None:
+    """A stored birthday/anniversary that splits into a real day in BIRTH_YEARS."""
+    year, month, day = _split(stored)
+    date(year or 2000, month, day)
+    check_birthday(stored, what)
+
+
+def _cadence_value(every: str) -> None:
+    """A stored cadence that is a DURATION within its bounds."""
+    parse_duration(every)
+
+
+def unreadable(
+    *, reminders: Iterable[Row] = (), contacts: Iterable[Row] = (), deals: Iterable[Row] = ()
+) -> list[str]:
+    """One sentence per stored row `due`, `remind list` or `export ics` would have to skip.
+
+    For `tinycrm check`: pass every open reminder, every contact with a birthday,
+    anniversary or cadence, and every open deal.
+    """
+    found = [reminder_problem(r) for r in reminders]
+    found += [contact_problem(c) for c in contacts]
+    found += [deal_problem(d) for d in deals]
+    return [text for text in found if text]
+
+
 def next_due_after_done(reminder: Row, done_at: datetime, tz: tzinfo) -> datetime | None:
     """When a recurring reminder is next due once done; None for a one-off.
 
@@ -439,12 +566,16 @@ def next_due_after_done(reminder: Row, done_at: datetime, tz: tzinfo) -> datetim
     overdue rather than silently losing it. Occurrences are counted from `reminder["anchor"]`
     (the first due) when the store keeps one, else from the current due, so a Jan 31
     monthly reminder goes to Feb 28 and, with an anchor, back to Mar 31.
-    Returns an aware datetime in `tz`, or None when an RRULE with UNTIL has ended.
+    Returns an aware datetime in `tz`, or None when an RRULE with UNTIL has ended or the
+    stored rule can no longer be read (`9999y` from an older version): done for good.
     """
     if not reminder.get("every"):
         return None
-    rule = parse_rule(reminder["every"])
-    due = parse_utc(reminder["due"]).astimezone(tz)
+    try:
+        rule = parse_rule(reminder["every"])
+        due = parse_utc(reminder["due"]).astimezone(tz)
+    except _UNREADABLE:
+        return None
     if reminder.get("from_done"):
         done = done_at.astimezone(tz)
         if rule.sub_daily:
@@ -452,5 +583,8 @@ def next_due_after_done(reminder: Row, done_at: datetime, tz: tzinfo) -> datetim
         if reminder.get("all_day"):
             return rule.next_after(local_at(done.date(), tz))
         return rule.next_after(local_at(done.date(), tz, due.hour, due.minute))
-    anchor = parse_utc(reminder["anchor"]).astimezone(tz) if reminder.get("anchor") else due
+    try:
+        anchor = parse_utc(reminder["anchor"]).astimezone(tz) if reminder.get("anchor") else due
+    except _UNREADABLE:
+        anchor = due
     return rule.next_after(anchor, after=due)

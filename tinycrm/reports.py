@@ -18,19 +18,19 @@ from typing import Any
 
 from .dates import local_at, utc_iso
 from .errors import UsageError
-from .money import exponent
+from .money import minor_units
 from .store import Store
 from .store import reports as sql
 
 
 def _major(minor: int, currency: str) -> Decimal:
     """Integer minor units as exact major units of the currency (`123456` EUR → `1234.56`, JPY → `123456`)."""
-    return Decimal(minor).scaleb(-exponent(currency))
+    return Decimal(minor).scaleb(-minor_units(currency))
 
 
 def _weighted(minor_x_percent: int, currency: str) -> Decimal:
     """Σ value_minor × probability as exact major units: the currency's decimals, two more when it splits."""
-    places = exponent(currency)
+    places = minor_units(currency)
     exact = Decimal(minor_x_percent).scaleb(-2 - places)
     rounded = exact.quantize(Decimal(1).scaleb(-places))
     return rounded if rounded == exact else exact

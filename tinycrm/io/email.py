@@ -1,42 +1,148 @@
-"""RFC 822 e-mail messages as interaction data (the stdlib `email` package does the parsing)."""
+"""RFC 822 e-mail messages as interaction data (the stdlib `email` package does the parsing).
+
+Mail in the wild is broken in every way the RFCs allow and some they do not: encoded-words
+cut in half, charsets nobody registered, a year-9999 Date, raw 8-bit headers, an mbox
+`From ` line. None of it may end `log --eml` with an internal error: a header the parser
+chokes on is read again from its raw text, a part in an unknown charset is read as UTF-8,
+and whatever still cannot be read is kept as text with replacement characters (U+FFFD).
+Only a message with nothing in it is refused (InvalidData).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from email import policy
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from ..errors import InvalidData
+
+PLAN_YEARS = (1900, 2199)
+"""A Date: outside these years is treated as missing (tinycrm.dates keeps the same range)."""
+
+_HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID")
 
 
 def parse_message(data: bytes) -> dict:
     """Addresses (From first, then To, Cc), subject, sent time (UTC) and plain-text body."""
     if not data.strip():
         raise InvalidData("empty e-mail message")
-    msg = BytesParser(policy=policy.default).parsebytes(data)
-    if not any(msg.get(h) for h in ("From", "To", "Subject", "Date")):
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(data)
+    except Exception:  # noqa: BLE001 - the stdlib parser's failures are not enumerable
+        raise InvalidData("not an e-mail message: it cannot be parsed") from None
+    headers = {name: _header_values(msg, name) for name in _HEADERS}
+    if not any(headers[h] for h in ("From", "To", "Subject", "Date")):
         raise InvalidData("not an e-mail message: no From, To, Subject or Date header")
-    addresses = []
-    for header in ("From", "To", "Cc"):
-        for _, addr in getaddresses([str(v) for v in msg.get_all(header, [])]):
-            if addr and "@" in addr and addr.lower() not in [a.lower() for a in addresses]:
+    addresses: list[str] = []
+    for name in ("From", "To", "Cc"):
+        for addr in _addresses(headers[name]):
+            if addr.lower() not in [a.lower() for a in addresses]:
                 addresses.append(addr)
-    sent: datetime | None = None
-    if msg.get("Date"):
-        try:
-            sent = parsedate_to_datetime(str(msg["Date"]))
-        except (TypeError, ValueError):
-            sent = None
-        if sent is not None and sent.tzinfo is None:
-            sent = sent.replace(tzinfo=timezone.utc)
-    body_part = msg.get_body(preferencelist=("plain",))
-    body = body_part.get_content().strip() if body_part is not None else ""
+    subject = " ".join(" ".join(headers["Subject"][:1]).split())
+    message_id = " ".join(headers["Message-ID"][:1]).strip()
     return {
         "addresses": addresses,
         "from": addresses[0] if addresses else None,
-        "subject": str(msg.get("Subject") or "").strip() or "(no subject)",
-        "at": sent,
-        "body": body,
-        "message_id": str(msg.get("Message-ID") or "").strip() or None,
+        "subject": subject or "(no subject)",
+        "at": _sent(headers["Date"][:1]),
+        "body": _body(msg),
+        "message_id": message_id or None,
     }
+
+
+def _header_values(msg: Message, name: str) -> list[str]:
+    """Every value of a header as text; a value the parser cannot read is read raw."""
+    try:
+        return [_clean(str(v)) for v in msg.get_all(name, [])]
+    except Exception:  # noqa: BLE001 - IndexError, LookupError, ... from broken encoded-words
+        return [_raw_header(value) for key, value in msg.raw_items() if key.lower() == name.lower()]
+
+
+def _raw_header(value: str) -> str:
+    """A raw header value decoded by hand: encoded-words where readable, the rest as text."""
+    from email.header import decode_header
+
+    try:
+        pieces = decode_header(value)
+    except Exception:  # noqa: BLE001 - a malformed encoded-word: keep the raw text
+        return _clean(value)
+    out = []
+    for piece, charset in pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+        else:
+            out.append(_decode(piece, charset))
+    return _clean("".join(out))
+
+
+def _decode(data: bytes, charset: str | None) -> str:
+    """Bytes in a declared charset; an unknown or wrong one falls back to UTF-8 with U+FFFD."""
+    if charset:
+        try:
+            return data.decode(charset.strip().strip('"'), errors="replace")
+        except (LookupError, ValueError):
+            pass
+    return data.decode("utf-8", errors="replace")
+
+
+def _clean(text: str) -> str:
+    """Text with the parser's surrogate escapes (raw 8-bit bytes) made readable."""
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        raw = text.encode("utf-8", errors="surrogateescape")
+        return raw.decode("utf-8", errors="replace")
+    return text
+
+
+def _addresses(values: list[str]) -> list[str]:
+    """The e-mail addresses named in some address-header values."""
+    try:
+        pairs = getaddresses(values)
+    except Exception:  # noqa: BLE001 - getaddresses is lenient but not total
+        pairs = []
+    found = [addr.strip() for _, addr in pairs if addr and "@" in addr]
+    return [addr for addr in found if " " not in addr]
+
+
+def _sent(values: list[str]) -> datetime | None:
+    """The Date header in UTC, or None when it is missing, unreadable or out of range."""
+    if not values:
+        return None
+    try:
+        sent = parsedate_to_datetime(values[0])
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=timezone.utc)
+    if not PLAN_YEARS[0] <= sent.year <= PLAN_YEARS[1]:
+        return None
+    return sent.astimezone(timezone.utc)
+
+
+def _body(msg: Message) -> str:
+    """The plain-text body (or the first text part), decoded as well as it can be."""
+    part: Message | None
+    try:
+        part = msg.get_body(preferencelist=("plain",)) if isinstance(msg, EmailMessage) else None
+    except Exception:  # noqa: BLE001 - a broken multipart structure
+        part = None
+    if part is None and not msg.is_multipart() and msg.get_content_maintype() == "text":
+        if msg.get_content_subtype() == "plain":
+            part = msg
+    if part is None:
+        return ""
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001 - a broken transfer encoding
+        payload = None
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        return _clean(raw).strip() if isinstance(raw, str) else ""
+    try:
+        charset = part.get_content_charset()
+    except Exception:  # noqa: BLE001 - a broken RFC 2231 parameter
+        charset = None
+    if charset in (None, "us-ascii", "ascii"):
+        charset = None  # undeclared 8-bit text is most often UTF-8 today
+    return _decode(payload, charset).replace("\r\n", "\n").strip()

@@ -33,7 +33,8 @@ from lunardate import LunarDate
 
 from .. import __version__
 from ..dates import parse_rule, parse_utc
-from ..reminders import yearly_dates
+from ..errors import InvalidData
+from ..reminders import contact_problem, deal_problem, reminder_problem, yearly_dates
 
 LUNAR_YEARS = 10
 """Lunar birthdays and anniversaries are written for this many years from the export's year."""
@@ -42,6 +43,7 @@ _STEP_FREQ = {"d": "DAILY", "w": "WEEKLY", "m": "MONTHLY", "y": "YEARLY", "h": "
 _WORD_FREQ = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY"}
 
 Row = Mapping[str, Any]
+_UNREADABLE = (ValueError, OverflowError, TypeError, KeyError, IndexError, InvalidData)
 
 
 def rrule_of(every: str, anchor: datetime) -> str | None:
@@ -193,8 +195,14 @@ def calendar(
     deals: Iterable[Row] = (),
     now: datetime,
     tz: tzinfo,
+    problems: list[str] | None = None,
 ) -> Calendar:
-    """The calendar of these records; `now` (aware) is every event's DTSTAMP."""
+    """The calendar of these records; `now` (aware) is every event's DTSTAMP.
+
+    A record whose stored date or rule cannot be read is left out rather than failing the
+    export; with a `problems` list, one sentence per record left out is appended to it.
+    """
+    skipped = problems if problems is not None else []
     stamp = now.astimezone(timezone.utc)
     today = now.astimezone(tz).date()
     cal = Calendar()
@@ -203,14 +211,29 @@ def calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "tinycrm")
     for rem in reminders:
-        for event in _reminder_events(rem, tz, stamp):
+        try:
+            events = _reminder_events(rem, tz, stamp)
+        except _UNREADABLE:
+            skipped.append(reminder_problem(rem) or f"reminder {rem.get('id')}: unreadable")
+            continue
+        for event in events:
             cal.add_component(event)
     for contact in contacts:
-        for event in _yearly_events(contact, tz, stamp, today):
+        try:
+            events = _yearly_events(contact, tz, stamp, today)
+        except _UNREADABLE:
+            skipped.append(contact_problem(contact) or f"contact {contact.get('id')}: unreadable")
+            continue
+        for event in events:
             cal.add_component(event)
     for deal in deals:
         if deal.get("close_date") and deal.get("status", "open") == "open":
-            cal.add_component(_deal_event(deal, stamp))
+            try:
+                event = _deal_event(deal, stamp)
+            except _UNREADABLE:
+                skipped.append(deal_problem(deal) or f"deal {deal.get('id')}: unreadable")
+                continue
+            cal.add_component(event)
     cal.add_missing_timezones()
     return cal
 

@@ -121,7 +121,9 @@ class ContactStore(UnitOfWork):
 
         values: dict[str, Any] = {}
         if "name" in fields:
-            values["name"] = validate.name(fields["name"] or "")
+            if not (fields["name"] or "").strip():
+                raise InvalidData("a contact needs a name")
+            values["name"] = validate.check_name(fields["name"])
         if "kind" in fields and fields["kind"] is not None:
             if fields["kind"] not in ("person", "org"):
                 raise InvalidData(f"invalid kind '{fields['kind']}': use person or org")

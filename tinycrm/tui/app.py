@@ -19,11 +19,13 @@ from typing import ClassVar
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ..dates import local_tz, utc_now
 from ..errors import CrmError
+from ..output import safe
 from ..store import Store
 from .base import CrmScreen
 from .commands import ContactCommands, NavigationCommands, SavedFilterCommands
@@ -77,6 +79,21 @@ class CrmApp(App):
     """tinycrm's full-screen interface on one database file."""
 
     TITLE = "tinycrm"
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast as plain text: its message carries names, subjects and filters, not markup.
+
+        `markup` is ignored on purpose: Screen.notify passes True by default.
+        """
+        super().notify(safe(message), title=safe(title), severity=severity, timeout=timeout, markup=False)
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {mode: screen_factory(mode) for mode in SCREENS}
     DEFAULT_MODE = "contacts"

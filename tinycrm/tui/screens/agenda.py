@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from ... import agenda
 from ...dates import When, local_at, parse_when
 from ...errors import CrmError
+from ...output import safe
 from ...reminders import DueItem, end_of_day
 from ..base import CrmScreen
 
@@ -64,7 +65,7 @@ class SnoozeScreen(ModalScreen[When | None]):
     def compose(self) -> ComposeResult:
         """The item, a WHEN input (tomorrow by default), an error line and the keys."""
         with Vertical():
-            yield Label(f"Snooze “{self.item_text}” until")
+            yield Label(Content(f"Snooze “{safe(self.item_text)}” until"))
             yield Input(value="tomorrow", placeholder="tomorrow, fri, +3d, 2026-12-01 09:00", id="when")
             yield Label("", id="snooze-error")
             yield Label("Enter: snooze · Esc: cancel", classes="hint")
@@ -80,7 +81,7 @@ class SnoozeScreen(ModalScreen[When | None]):
         try:
             when = parse_when(event.value or "tomorrow", self.now_local)
         except CrmError as exc:
-            self.query_one("#snooze-error", Label).update(str(exc))
+            self.query_one("#snooze-error", Label).update(Content(safe(exc)))
             return
         self.dismiss(when)
 
@@ -127,16 +128,16 @@ def row(item: DueItem, today: date) -> Content:
     if item.overdue:
         when = when.stylize("bold $error")
     source = Content.styled(SOURCES.get(item.source, item.source), "dim").truncate(SOURCE_WIDTH, pad=True)
-    contact = Content(item.contact or "").truncate(CONTACT_WIDTH, ellipsis=True, pad=True)
-    return Content(" ").join([when, source, contact, Content(item.text)])
+    contact = Content(safe(item.contact or "")).truncate(CONTACT_WIDTH, ellipsis=True, pad=True)
+    return Content(" ").join([when, source, contact, Content(safe(item.text))])
 
 
 def detail(item: DueItem) -> str:
     """The whole of an item in one line, for the status line under the list."""
     fmt = "%Y-%m-%d" if item.all_day else "%Y-%m-%d %H:%M"
-    parts = [item.text, item.contact or "", f"due {item.due.strftime(fmt)}"]
+    parts = [safe(item.text), safe(item.contact or ""), f"due {item.due.strftime(fmt)}"]
     if item.every:
-        parts.append(f"every {item.every}")
+        parts.append(f"every {safe(item.every)}")
     parts.append(item.key)
     return " · ".join(p for p in parts if p)
 
@@ -239,7 +240,7 @@ class AgendaScreen(CrmScreen):
     @on(OptionList.OptionHighlighted)
     def _show_detail(self) -> None:
         item = self.selected
-        self.query_one("#agenda-detail", Static).update(detail(item) if item else "")
+        self.query_one("#agenda-detail", Static).update(Content(detail(item)) if item else "")
 
     # ------------------------------------------------------------ acting
 

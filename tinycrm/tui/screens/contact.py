@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from ...dates import format_local, utc_iso
 from ...errors import NotFound
+from ...output import safe
 from ...services.contacts import picture as contact_picture
 from ..base import CrmScreen
 from .forms import ContactForm, DealForm, LogForm, ReminderForm
@@ -28,7 +29,7 @@ TIMELINE_LIMIT = 200
 
 def _cut(text: str) -> Text:
     """A cell that ends in … when its column is too narrow, instead of stopping mid-word."""
-    return Text(text, overflow="ellipsis", no_wrap=True)
+    return Text(safe(text), overflow="ellipsis", no_wrap=True)
 
 
 class ContactScreen(CrmScreen):
@@ -103,12 +104,12 @@ class ContactScreen(CrmScreen):
         contact = picture["contact"]
         self.contact = contact
         self.stages = picture["stages"]
-        heading = Text(contact["name"], style="bold")
+        heading = Text(safe(contact["name"]), style="bold")
         heading.append(f"  #{contact['id']}", style="dim")
         if contact["org"]:
-            heading.append(f"  {contact['org']}")
+            heading.append(f"  {safe(contact['org'])}")
         if contact["tier"]:
-            heading.append(f"  tier {contact['tier']}")
+            heading.append(f"  tier {safe(contact['tier'])}")
         if contact["deleted_at"]:
             heading.append("  (in the trash)", style="bold red")
         self.query_one("#contact-heading", Static).update(heading)
@@ -153,7 +154,7 @@ class ContactScreen(CrmScreen):
         for item in picture["timeline"]:
             cells = [format_local(item["at"], tz), item["kind"], _cut(item["summary"])]
             if wide:
-                cells.append(item["user"] or "")
+                cells.append(Text(safe(item["user"] or "")))
             timeline.add_row(*cells, key=str(item["id"]))
         timeline.move_cursor(row=row)
 
@@ -171,7 +172,8 @@ class ContactScreen(CrmScreen):
         for deal, value in zip(picture["deals"], values):
             name = ("★ " if deal["key"] else "") + deal["title"]
             stage = deal["stage"] if deal["status"] == "open" else deal["status"]
-            cells = [_cut(name), value, stage] + ([deal["close_date"] or ""] if with_close else [])
+            cells = [_cut(name), Text(safe(value)), Text(safe(stage))]
+            cells += [deal["close_date"] or ""] if with_close else []
             deals.add_row(*cells, key=str(deal["id"]))
 
         reminders = self.query_one("#reminders", DataTable)
@@ -219,8 +221,8 @@ class ContactScreen(CrmScreen):
                 continue
             if text:
                 text.append("\n")
-            text.append(f"{label:<10} ", style="dim")
-            text.append(str(value))
+            text.append(f"{safe(label):<10} ", style="dim")
+            text.append(safe(value))
         return text
 
     # ------------------------------------------------------------ actions

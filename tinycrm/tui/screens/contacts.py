@@ -12,9 +12,11 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from ...errors import FilterError
+from ...output import safe
 from ...query import parse
 from ..base import CrmScreen
 from ..widgets.contact_table import COLUMNS, SORT_CYCLE, ContactTable
@@ -115,7 +117,7 @@ class ContactsScreen(CrmScreen):
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#filter-error", Static)
-        error.update(message)
+        error.update(Content(safe(message)))  # Content: a filter like "[red" is not markup
         error.set_class(bool(message), "-visible")
 
     def _update_status(self) -> None:

@@ -15,12 +15,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ...errors import CrmError, InvalidData
 from ...models import INTERACTION_KINDS
+from ...output import safe
 from ...store import Store
 
 
@@ -86,7 +88,7 @@ class FormScreen(ModalScreen[dict | None]):
         """One line under the form; the form stays open."""
         self.saving = False
         error = self.query_one("#form-error", Static)
-        error.update(message)
+        error.update(Content(safe(message)))
         error.set_class(bool(message), "-visible")
 
     @on(Button.Pressed, "#save")

@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -23,6 +24,7 @@ from textual.worker import get_current_worker
 
 from ... import reports
 from ...errors import CrmError
+from ...output import safe
 from ...store import reports as store_reports
 from ..base import CrmScreen
 from ..widgets.board import Board, ColumnData, deal_line
@@ -56,7 +58,7 @@ class LostReasonScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """A question, an input with suggestions, and the keys."""
         with Vertical():
-            yield Label(f"Mark “{self.deal_title}” as lost")
+            yield Label(Content(f"Mark “{safe(self.deal_title)}” as lost"))
             yield Input(
                 placeholder="reason (optional): price, competitor, timing…",
                 suggester=SuggestFromList(LOST_REASONS, case_sensitive=False),
@@ -181,7 +183,8 @@ class PipelineScreen(CrmScreen):
 
     def on_board_selected(self, message: Board.Selected) -> None:
         """The selected deal in full under the board (cards are narrow)."""
-        self.query_one("#deal-line", Static).update(deal_line(message.deal) if message.deal else "")
+        line = Content(safe(deal_line(message.deal))) if message.deal else ""
+        self.query_one("#deal-line", Static).update(line)
 
     # ------------------------------------------------------------ moving deals
 

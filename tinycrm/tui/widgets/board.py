@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from ...output import safe
 from ...reports import format_compact, format_money
 
 CLOSED_STAGES = ("won", "lost")
@@ -198,7 +199,8 @@ class DealCard(Widget):
             sep = " · " if len(money) + 8 <= self.content_size.width else " "
             line3 = Content.assemble(money, (sep, "dim"), (when[5:], "bold $error" if late else "dim"))
         return Content("\n").join(
-            [Content.styled(title, "bold"), Content.styled(deal.get("contact") or "", "dim"), line3]
+            [Content.styled(safe(title), "bold"), Content.styled(safe(deal.get("contact") or ""), "dim"),
+             line3]
         )
 
     def on_click(self, event: events.Click) -> None:

@@ -30,6 +30,7 @@ from textual.strip import Strip
 
 from ...dates import parse_utc
 from ...errors import CrmError
+from ...output import safe
 from ...store import Store
 
 PAGE_SIZE = 100
@@ -92,11 +93,11 @@ def format_row(contact: dict, next_reminder: str | None, now: datetime, tz: tzin
     org = contact["org"] or ""
     if contact["kind"] == "org":
         org = org or "(organisation)"
-    cells = (
-        contact["name"],
-        org,
-        " ".join(f"#{t}" for t in contact["tags"]),
-        contact["tier"] or "",
+    cells = (  # safe: the strip goes to the terminal as it is, escape sequences included
+        safe(contact["name"]),
+        safe(org),
+        safe(" ".join(f"#{t}" for t in contact["tags"])),
+        safe(contact["tier"] or ""),
         parse_utc(last).astimezone(tz).strftime("%Y-%m-%d") if last else "never",
         parse_utc(nxt).astimezone(tz).strftime("%Y-%m-%d") if nxt else "",
     )

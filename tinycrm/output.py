@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-import unicodedata
 from collections.abc import Iterable, Sequence
+
+from .cells import pad, width  # measured once, in the pure module (also used below the CLI)
 
 TYPE_CHECKING = False  # `import typing` costs ~10 ms of start-up; annotations are strings
 if TYPE_CHECKING:
@@ -60,16 +61,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}={v}" for k, v in value.items())
     return str(value)
-
-
-def width(text: str) -> int:
-    """Display width in terminal cells (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, cells: int) -> str:
-    """Pad to a display width."""
-    return text + " " * max(0, cells - width(text))
 
 
 def emit_table(

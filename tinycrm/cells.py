@@ -1,0 +1,61 @@
+"""Text measured in terminal cells: CJK characters take two, combining marks none.
+
+Pure and cheap to import (it is on the path of `tinycrm due`): the command line's tables,
+the wording of history and due items and the TUI all measure text here, so columns line
+up the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+ELLIPSIS = "…"
+
+
+def char_width(ch: str) -> int:
+    """Cells one character takes: 2 for wide (CJK) characters, 0 for combining marks."""
+    if ch < "\u0300":  # ASCII and Latin-1: one cell each, the common case without a look-up
+        return 1
+    if unicodedata.combining(ch) or ch in "\u200b\u200c\u200d\ufe0f":
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def width(text: str) -> int:
+    """Display width in terminal cells (CJK characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(char_width(ch) for ch in text)
+
+
+def pad(text: str, cells: int) -> str:
+    """Pad to a display width."""
+    return text + " " * max(0, cells - width(text))
+
+
+def cut(text: str, cells: int, *, words: bool = True) -> str:
+    """Text that fits `cells`, shortened with "…" (at a word boundary when one is near).
+
+    A wide character never splits across the edge; with `words`, the cut goes back to the
+    last space when that keeps at least half of the room, so "called about the invoice"
+    becomes "called about…" rather than "called about the inv…".
+    """
+    if cells <= 0:
+        return ""
+    if width(text) <= cells:
+        return text
+    room = cells - 1  # the ellipsis takes one cell
+    used = 0
+    end = 0
+    for index, ch in enumerate(text):
+        w = char_width(ch)
+        if used + w > room:
+            break
+        used += w
+        end = index + 1
+    head = text[:end]
+    if words and end < len(text) and not text[end].isspace():
+        space = head.rfind(" ")
+        if space > 0 and width(head[:space]) * 2 >= room:
+            head = head[:space]
+    return head.rstrip() + ELLIPSIS

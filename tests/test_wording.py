@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from tinycrm.wording import (
     describe_json,
     due_rows,
     duration,
+    every_words,
     format_due_table,
     group_counts,
     money,
@@ -122,7 +124,7 @@ HISTORY = [
         [update("contact", contact(tags='["vip"]', title="CEO"), tags="[]", title="CTO")],
         "Ada Lovelace: title CEO → CTO; tag vip removed",
     ),
-    ("title set", [update("contact", ADA, title="CTO")], "Ada Lovelace: title CTO added"),
+    ("title set", [update("contact", ADA, title="CTO")], "Ada Lovelace: title set to CTO"),
     (
         "title cleared",
         [update("contact", contact(title="CEO"), title=None)],
@@ -136,7 +138,7 @@ HISTORY = [
     (
         "year-less birthday",
         [update("contact", ADA, birthday="--03-12")],
-        "Ada Lovelace: birthday 12 March added",
+        "Ada Lovelace: birthday set to 12 March",
     ),
     (
         "29 February",
@@ -146,12 +148,12 @@ HISTORY = [
     (
         "birthday with a year",
         [update("contact", ADA, birthday="1815-12-10")],
-        "Ada Lovelace: birthday 10 December 1815 added",
+        "Ada Lovelace: birthday set to 10 December 1815",
     ),  # fmt: skip
     (
         "lunar birthday",
         [update("contact", ZHANG, birthday="--08-15", birthday_lunar=1)],
-        "张伟: birthday lunar month 8, day 15 added",
+        "张伟: birthday set to lunar month 8, day 15",
     ),  # fmt: skip
     (
         "anniversary",
@@ -262,7 +264,7 @@ HISTORY = [
     (
         "close date",
         [update("deal", deal(), close_date="2026-12-04")],
-        "deal Audit: expected close 4 Dec added",
+        "deal Audit: expected close set to 4 Dec",
     ),
     (
         "chinese deal",
@@ -290,7 +292,7 @@ HISTORY = [
     (
         "personal reminder",
         [entry("reminder", "insert", None, reminder(contact_id=None, every="1w"))],
-        "reminder 'send invoice' added, due 4 Dec, every 1 week",
+        "reminder 'send invoice' added, due 4 Dec, every week",
     ),
     (
         "reminder done",
@@ -422,7 +424,7 @@ def test_history_never_prints_internal_columns_or_json_text():
 def test_history_values_are_shortened_at_a_word_boundary():
     notes = "met at the conference in Lisbon and talked for hours about the engine and its cards"
     text = describe([update("contact", ADA, notes=notes)])[0].summary
-    assert text == "Ada Lovelace: notes met at the conference in Lisbon and… added"
+    assert text == "Ada Lovelace: notes set to met at the conference in Lisbon and…"
 
 
 @pytest.mark.parametrize(
@@ -469,7 +471,7 @@ def test_history_json_has_real_objects_and_a_summary():
     assert item["after"]["fields"] == {}
     assert item["after"]["birthday_lunar"] is False
     assert item["changes"]["tags"] == [["vip"], []]
-    assert item["summary"] == "Ada Lovelace: title CTO added; tag vip removed"
+    assert item["summary"] == "Ada Lovelace: title set to CTO; tag vip removed"
     assert json.loads(json.dumps(item, ensure_ascii=False)) == item
 
 
@@ -600,6 +602,15 @@ def test_spans_read_as_people_say_them(days, expected):
 )  # fmt: skip
 def test_durations_in_words(text, expected):
     assert duration(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("30d", "every 30 days"), ("1w", "every week"), ("2w", "every 2 weeks"), ("monthly", "every month"),
+     ("Daily", "every day"), ("FREQ=MONTHLY;BYMONTHDAY=1", "repeating FREQ=MONTHLY;BYMONTHDAY=1")],
+)  # fmt: skip
+def test_cadences_and_rules_in_words(text, expected):
+    assert every_words(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -812,3 +823,65 @@ def test_wording_imports_no_ui_library_no_sqlite_and_no_dataclasses():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# --- a real book's history, told back ------------------------------------------------------
+
+
+def test_a_real_books_history_reads_as_a_story(tmp_path):
+    from tinycrm import agenda
+    from tinycrm.services import team
+    from tinycrm.store import Store
+
+    ticks = itertools.count()
+    start = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    store = Store.open(tmp_path / "book.db", "ann", lambda: start + timedelta(seconds=next(ticks)))
+    ada = store.add_contact(
+        "Ada Lovelace", emails=["ada@example.com"], tags=["vip"], title="CEO", every="30d"
+    )
+    zhang = store.add_contact("张伟", org="佛山企业电子有限公司", birthday="--02-29")
+    dup = store.add_contact("A. Lovelace", emails=["countess@example.com"])
+    store.edit_contact(ada["id"], add_emails=["countess2@example.com"], rm_tags=["vip"], title="CTO")
+    store.edit_contact(ada["id"], title="CTO")  # changes nothing: no history, no sentence
+    audit = store.add_deal(ada["id"], "Audit", value="1234.5", currency="EUR")
+    store.move_deal(audit["id"], "proposal")
+    store.move_deal(audit["id"], "lost", reason="price")
+    erp = store.add_deal(zhang["id"], "ERP 二期", value="12345", currency="JPY")
+    store.move_deal(erp["id"], "won")
+    store.log(ada["id"], "called about the invoice", kind="call", follow_up=datetime(2026, 12, 4, tzinfo=TZ))
+    rent = store.add_reminder(None, datetime(2026, 12, 1, tzinfo=TZ), "pay rent", every="monthly")
+    agenda.mark_done(store, rent["id"], NOW)
+    agenda.snooze(store, rent["id"], datetime(2026, 12, 10, 9, 0, tzinfo=TZ), now_local=NOW)
+    store.set_occurrence(f"cadence:{ada['id']}:2026-11-30", "snoozed", datetime(2026, 12, 2, tzinfo=TZ))
+    store.add_contacts([{"name": f"P{i}"} for i in range(1204)])
+    team.release(store, "张伟")
+    store.merge_contacts(ada["id"], [dup["id"]], {"aliases": ["A. Lovelace"]})
+    store.trash_contact(zhang["id"])
+
+    history = store.history(limit=200)
+    assert wanted_names(history) == (set(), set())
+    assert [c.summary for c in describe(history, tz=TZ)] == [
+        "张伟 moved to the trash",
+        "A. Lovelace merged into Ada Lovelace; Ada Lovelace: alias A. Lovelace added",
+        "张伟: back to the pool (was ann's)",
+        "imported 1,204 contacts",
+        "keep in touch with Ada Lovelace snoozed to 2 Dec",
+        "reminder 'pay rent' snoozed to 10 Dec 09:00",
+        "reminder 'pay rent' done; next due 1 Jan",
+        "reminder 'pay rent' added, due 1 Dec, every month",
+        "logged a call with Ada Lovelace: called about the invoice; follow up 4 Dec",
+        "deal ERP 二期 won",
+        "deal ERP 二期 added for 张伟 (12,345 JPY, lead)",
+        "deal Audit lost (price)",
+        "deal Audit: lead → proposal",
+        "deal Audit added for Ada Lovelace (1,234.50 EUR, lead)",
+        "Ada Lovelace: title CEO → CTO; e-mail countess2@example.com added; tag vip removed",
+        "A. Lovelace added",
+        "张伟 added",
+        "Ada Lovelace added",
+    ]
+    as_json = describe_json(history, tz=TZ)
+    assert json.loads(json.dumps(as_json, ensure_ascii=False)) == as_json
+    first = as_json[-1]
+    assert first["after"]["emails"] == ["ada@example.com"]
+    assert first["summary"] == "Ada Lovelace added"

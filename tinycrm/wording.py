@@ -108,6 +108,23 @@ def duration(text: object) -> str:
     return plural(int(m.group(1)), _DURATION_UNITS[m.group(2)])
 
 
+_RULE_WORDS = {"daily": "every day", "weekly": "every week", "monthly": "every month",
+               "yearly": "every year"}  # fmt: skip
+
+
+def every_words(text: object) -> str:
+    """A cadence or RULE as 'every 30 days', 'every week', 'every month'; an RRULE as it is, cleaned."""
+    raw = clean(text).strip()
+    if raw.lower() in _RULE_WORDS:
+        return _RULE_WORDS[raw.lower()]
+    m = _DURATION.fullmatch(raw.lower())
+    if not m:
+        return f"repeating {short(raw, 30)}"
+    if int(m.group(1)) == 1:
+        return f"every {_DURATION_UNITS[m.group(2)]}"
+    return f"every {duration(raw)}"
+
+
 def money(minor: object, currency: object) -> str:
     """Exact money with thousands separators: '1,234.50 EUR', '1,234 JPY'."""
     from .money import format_amount
@@ -353,11 +370,11 @@ def _int_text(text: str) -> int | None:
 
 
 def _scalar(label: str, old: object, new: object) -> str | None:
-    """'title CEO → CTO', 'title CTO added', 'title CEO removed'; None when nothing changed."""
+    """'title CEO → CTO', 'title set to CTO', 'title CEO removed'; None when nothing changed."""
     if old == new or (old in (None, "") and new in (None, "")):
         return None
     if old in (None, ""):
-        return f"{label} {short(new)} added"
+        return f"{label} set to {short(new)}"
     if new in (None, ""):
         return f"{label} {short(old)} removed"
     return f"{label} {short(old)} → {short(new)}"
@@ -415,9 +432,9 @@ def _contact_parts(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[
             if not new_e:
                 parts.append("no longer kept in touch with")
             elif not old_e:
-                parts.append(f"keep in touch every {duration(new_e)}")
+                parts.append(f"keep in touch {every_words(new_e)}")
             else:
-                parts.append(f"keep in touch every {duration(old_e)} → every {duration(new_e)}")
+                parts.append(f"keep in touch {every_words(old_e)} → {every_words(new_e)}")
     if "fields" in after or "fields" in before:
         old_f, new_f = _decoded(before.get("fields")), _decoded(after.get("fields"))
         old_f = old_f if isinstance(old_f, Mapping) else {}
@@ -575,7 +592,7 @@ def _reminder_sentences(entry: Mapping[str, Any], names: _Names, merged: bool, t
                 [f"follow up {moment_words(row.get('due'), tz, all_day=all_day)}"] if row.get("due") else []
             )
         whom = f" for {names.contact(row.get('contact_id'))}" if row.get("contact_id") is not None else ""
-        every = f", every {duration(row['every'])}" if row.get("every") else ""
+        every = f", {every_words(row['every'])}" if row.get("every") else ""
         return [f"reminder {text} added{whom}{due}{every}"]
     if op == "delete":
         return [] if merged else [f"reminder {text} removed"]
@@ -880,14 +897,14 @@ def _cadence_what(item: DueItem, today: date) -> str:
     m = re.search(r" \(every (\S+), (never contacted|last (today|(\d+) days? ago))\)$", text)
     if not m:
         return f"keep in touch with {name}"
-    every = duration(m.group(1))
+    every = every_words(m.group(1))
     if m.group(2) == "never contacted":
         last = "never contacted"
     else:
         ago = 0 if m.group(3) == "today" else int(m.group(4))
         last_day = today - timedelta(days=ago)
         last = f"last contact {day_month(last_day, year=last_day.year != today.year)}"
-    return f"keep in touch with {name} (every {every}; {last})"
+    return f"keep in touch with {name} ({every}; {last})"
 
 
 def _deal_what(item: DueItem, today: date) -> str:

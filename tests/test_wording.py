@@ -22,6 +22,7 @@ from tinycrm.wording import (
     deal_status,
     describe,
     describe_json,
+    due_headline,
     due_rows,
     duration,
     every_words,
@@ -433,6 +434,7 @@ def test_history_values_are_shortened_at_a_word_boundary():
         ("evil\x1b[31mred", "evil\ufffd[31mred"),
         ("two\nlines\r\n\tand tabs", "two lines and tabs"),
         ("bidi\u202eoverride", "bidi\ufffdoverride"),
+        ("mark\u200fhere", "mark\ufffdhere"),
         ("bell\x07", "bell\ufffd"),
         ("张伟", "张伟"),
         ("emoji 👩‍💻 stays", "emoji 👩‍💻 stays"),
@@ -566,6 +568,8 @@ def test_birthdays_in_words_never_raw(stored, lunar, expected):
         (-123450, "EUR", "-1,234.50 EUR"),
         (0, "JPY", "0 JPY"),
         ("oops", "EUR", "oops EUR"),
+        (1.5, "EUR", "1.5 EUR"),
+        (True, "EUR", "True EUR"),
     ],
 )
 def test_money_in_words_is_exact_per_currency(minor, currency, expected):
@@ -731,6 +735,9 @@ def test_due_rows_group_overdue_then_today_then_later():
         ("later", "later one"),
     ]
     assert group_counts(rows) == {"overdue": 2, "today": 2, "later": 1}
+    assert due_headline(rows) == "2 overdue, 2 today, 1 coming up"
+    assert due_headline(rows[2:4]) == "2 today"
+    assert due_headline([]) == ""
 
 
 def test_due_rows_from_the_real_engine_have_no_internal_keys():

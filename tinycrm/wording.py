@@ -50,7 +50,7 @@ _CONTACT_WORDS = (("name", "name"), ("kind", "kind"), ("org", "organisation"), (
                   ("tier", "tier"), ("notes", "notes"))  # fmt: skip
 _KIND_WORDS = {"call": "a call with", "email": "an e-mail with", "meeting": "a meeting with",
                "message": "a message with", "visit": "a visit to", "note": "a note on"}  # fmt: skip
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _SPACES = re.compile(r"[ \t\n\r\v\f\u2028\u2029]+")
 _DURATION = re.compile(r"\+?(\d{1,6})\s*([dwmyh])")
 _DURATION_UNITS = {"d": "day", "w": "week", "m": "month", "y": "year", "h": "hour"}
@@ -129,11 +129,11 @@ def money(minor: object, currency: object) -> str:
     """Exact money with thousands separators: '1,234.50 EUR', '1,234 JPY'."""
     from .money import format_amount
 
-    code = clean(currency or "").upper()[:8]
-    try:
-        text = format_amount(int(minor), code or None)  # type: ignore[call-overload]
-    except (TypeError, ValueError, OverflowError):
-        return f"{short(minor)} {code}".strip()
+    code = short(currency or "", 8).upper()
+    amount = _int(minor)
+    if amount is None:
+        return f"{short(minor, 24)} {code}".strip()
+    text = format_amount(amount, code or None)
     sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, dot, fraction = text.partition(".")
     return f"{sign}{int(whole):,}{dot}{fraction} {code}".strip()
@@ -892,8 +892,8 @@ def _after(text: str, head: str, tail: str) -> str | None:
 
 def _cadence_what(item: DueItem, today: date) -> str:
     """'keep in touch with Ada Lovelace (every 30 days; last contact 12 Oct)'."""
-    name = clean(item.contact or "?")
     text = clean(item.text)
+    name = clean(item.contact or _after(text, "Keep in touch with ", " (every ") or "?")
     m = re.search(r" \(every (\S+), (never contacted|last (today|(\d+) days? ago))\)$", text)
     if not m:
         return f"keep in touch with {name}"
@@ -979,6 +979,16 @@ def group_counts(rows: Iterable[DueRow]) -> dict[str, int]:
     for row in rows:
         counts[row.group] += 1
     return counts
+
+
+def due_headline(rows: Iterable[DueRow]) -> str:
+    """The counts in one line for a status bar or a notification title: '3 overdue, 1 today'.
+
+    "" when nothing is due; a group with no rows is left out.
+    """
+    counts = group_counts(rows)
+    words = {"overdue": "overdue", "today": "today", "later": "coming up"}
+    return ", ".join(f"{n:,} {words[g]}" for g, n in counts.items() if n)
 
 
 HEADERS = ("When", "What", "Who")

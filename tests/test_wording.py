@@ -634,6 +634,15 @@ def test_long_text_is_cut_with_an_ellipsis_to_fit(text, cells, expected):
     assert width(cut(text, cells)) <= cells
 
 
+@pytest.mark.parametrize(
+    ("text", "cells"),
+    [("Ada", 3), ("Zoë", 3), ("e\u0301", 1), ("张伟", 4), ("佛山企业电子有限公司", 20), ("ＡＢ", 4), ("", 0),
+     ("王小明 Ltd", 10)],
+)  # fmt: skip
+def test_width_counts_terminal_cells(text, cells):
+    assert width(text) == cells
+
+
 def test_short_cleans_then_cuts():
     assert short("a\nb " * 30, 10) == "a b a b a…"
 

@@ -7,6 +7,7 @@ up the same way everywhere.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 ELLIPSIS = "…"
@@ -16,16 +17,27 @@ def char_width(ch: str) -> int:
     """Cells one character takes: 2 for wide (CJK) characters, 0 for combining marks."""
     if ch < "\u0300":  # ASCII and Latin-1: one cell each, the common case without a look-up
         return 1
-    if unicodedata.combining(ch) or ch in "\u200b\u200c\u200d\ufe0f":
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    found = _WIDTHS.get(ch)
+    if found is None:
+        if unicodedata.combining(ch) or ch in "\u200b\u200c\u200d\ufe0f":
+            found = 0
+        else:
+            found = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if len(_WIDTHS) < 65536:
+            _WIDTHS[ch] = found
+    return found
+
+
+_WIDTHS: dict[str, int] = {}
+_OUTSIDE_LATIN = re.compile("[^\x00-\u02ff]")
 
 
 def width(text: str) -> int:
     """Display width in terminal cells (CJK characters take two)."""
     if text.isascii():
         return len(text)
-    return sum(char_width(ch) for ch in text)
+    # only characters past Latin can be wide or zero-width: look at those alone
+    return len(text) + sum(char_width(ch) - 1 for ch in _OUTSIDE_LATIN.findall(text))
 
 
 def pad(text: str, cells: int) -> str:

@@ -6,7 +6,7 @@ import itertools
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,6 +27,8 @@ from tinycrm.wording import (
     duration,
     every_words,
     format_due_table,
+    format_history_table,
+    format_table,
     group_counts,
     money,
     short,
@@ -825,6 +827,46 @@ def test_due_table_keeps_its_columns_whatever_the_text(specs, cells):
     rows = due_rows([item("manual", text, day(n), contact=who) for text, who, n in specs], NOW)
     lines = format_due_table(rows, cells).splitlines()
     assert len(lines) == len(rows) + 1  # no text breaks a line
+    assert all(width(line) <= cells for line in lines)
+
+
+def test_history_table_says_when_who_and_what_in_one_line_each():
+    rows = [
+        {**entry("contact", "insert", None, ZHANG, txid=2, user="王芳"), "at": "2026-11-30T09:05:00Z"},
+        {**entry("contact", "insert", None, ADA, txid=1), "at": "2025-12-31T23:30:00Z",
+         "undone_at": "2026-01-01T00:00:00Z"},
+    ]  # fmt: skip
+    text = format_history_table(describe(rows), 80, tz=TZ, today=NOW.date())
+    assert "2025" not in format_history_table(describe(rows), 80, tz=TZ, today=NOW.date())
+    assert "30 Nov 2026 10:05" in format_history_table(describe(rows), 80, tz=TZ, today=date(2027, 1, 5))
+    assert text.splitlines() == [
+        "When          By    What",
+        "30 Nov 10:05  王芳  张伟 added",
+        "1 Jan 00:30   ann   Ada Lovelace added (undone)",
+    ]
+
+
+def test_history_table_cuts_long_changes_to_the_width():
+    notes = "a very long note " * 20
+    changes = describe([update("contact", ADA, notes=notes)])
+    for cells in (30, 50, 80):
+        lines = format_history_table(changes, cells).splitlines()
+        assert len(lines) == 2
+        assert all(width(line) <= cells for line in lines)
+        assert lines[1].endswith("…")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=40), st.text(max_size=40), st.text(max_size=40)), min_size=1, max_size=4
+    ),
+    st.integers(12, 120),
+)
+def test_tables_keep_every_line_within_the_width(rows, cells):
+    rows = [tuple(clean(c) for c in row) for row in rows]
+    lines = format_table(("A", "B", "C"), rows, cells, give_way=((1, 5),)).splitlines()
+    assert len(lines) == len(rows) + 1
     assert all(width(line) <= cells for line in lines)
 
 

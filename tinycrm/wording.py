@@ -993,41 +993,67 @@ def due_headline(rows: Iterable[DueRow]) -> str:
 
 HEADERS = ("When", "What", "Who")
 _GAP = "  "
-_MIN_WHAT = 12
 
 
-def format_due_table(rows: Sequence[DueRow], width_cells: int = 80) -> str:
-    """A plain table with headers (When, What, Who), CJK-aware, every line within `width_cells`.
+def format_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width_cells: int,
+    give_way: Sequence[tuple[int, int]],
+) -> str:
+    """Plain aligned columns with a header line, every line within `width_cells` cells.
 
-    Long text is cut with "…" so a line never wraps and breaks the columns: "what" gives way
-    first (down to a few cells), then "who". Returns "" for no rows — `due` stays silent.
+    When the text is wider than the terminal, the columns of `give_way` shrink in that
+    order, each down to its floor (column index, cells), then every column down to one
+    cell; cut text ends in "…", so no line wraps and breaks the alignment. A column that
+    is empty in every row is left out. Returns "" for no rows.
     """
     if not rows:
         return ""
-    total = max(width_cells, 20)
-    when_w = max(width(HEADERS[0]), *(width(r.when) for r in rows))
-    who_w = max(width(HEADERS[2]), *(width(r.who) for r in rows))
-    what_w = max(width(HEADERS[1]), *(width(r.what) for r in rows))
-    has_who = any(r.who for r in rows)
-    widths = {"when": when_w, "what": what_w, "who": who_w if has_who else 0}
-    over = sum(widths.values()) + len(_GAP) * (2 if has_who else 1) - total
-    # what gives way first (to a readable few cells), then who, then both to a cell, then when
-    for column, floor in (("what", _MIN_WHAT), ("who", 8), ("what", 1), ("who", 1), ("when", 1)):
+    keep = [i for i in range(len(headers)) if any(row[i] for row in rows)] or [0]
+    widths = {i: max(width(headers[i]), *(width(row[i]) for row in rows)) for i in keep}
+    over = sum(widths.values()) + len(_GAP) * (len(keep) - 1) - max(width_cells, 4 * len(keep))
+    for column, floor in [*give_way, *((i, 1) for i in reversed(keep))]:
         if over <= 0:
             break
-        if column == "who" and not has_who:
-            continue
-        take = min(over, max(0, widths[column] - floor))
-        widths[column] -= take
-        over -= take
-    when_w, what_w, who_w = widths["when"], widths["what"], widths["who"]
+        if column in widths:
+            take = min(over, max(0, widths[column] - floor))
+            widths[column] -= take
+            over -= take
+    last = keep[-1]
 
-    def line(when: str, what: str, who: str) -> str:
-        cells = [pad(cut(when, when_w, words=False), when_w), pad(cut(what, what_w), what_w)]
-        if has_who:
-            cells.append(cut(who, who_w))
-        return _GAP.join(cells).rstrip()
+    def line(cells: Sequence[str]) -> str:
+        shown = [cut(cells[i], widths[i], words=i != keep[0]) for i in keep]
+        return _GAP.join(text if i == last else pad(text, widths[i]) for i, text in zip(keep, shown)).rstrip()
 
-    out = [line(*HEADERS)]
-    out += [line(r.when, r.what, r.who) for r in rows]
-    return "\n".join(out) + "\n"
+    return "\n".join([line(headers), *(line(row) for row in rows)]) + "\n"
+
+
+def format_due_table(rows: Sequence[DueRow], width_cells: int = 80) -> str:
+    """The due list as a table with headers (When, What, Who), CJK-aware, within `width_cells`.
+
+    "What" gives way first (down to a readable few cells), then "who". Returns "" when
+    nothing is due — `due` stays silent.
+    """
+    cells = [(r.when, r.what, r.who) for r in rows]
+    return format_table(HEADERS, cells, width_cells, give_way=((1, 12), (2, 8)))
+
+
+def format_history_table(
+    changes: Sequence[Change], width_cells: int = 80, *, tz: tzinfo = timezone.utc, today: date | None = None
+) -> str:
+    """`history` as a table (When, By, What): one line per change, undone ones marked.
+
+    The year is shown only for changes not made in `today`'s year.
+    """
+    rows = []
+    for change in changes:
+        found = _local_day(change.at, tz) if change.at else None
+        if found is None:
+            when = ""
+        else:
+            day, clock = found
+            when = f"{day_month(day, year=today is not None and day.year != today.year)} {clock}".strip()
+        what = change.summary + (" (undone)" if change.undone else "")
+        rows.append((when, clean(change.user or ""), what))
+    return format_table(("When", "By", "What"), rows, width_cells, give_way=((2, 20), (1, 6)))

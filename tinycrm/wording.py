@@ -322,14 +322,17 @@ class _Names:
         self.deals.update({k: clean(v) for k, v in (deals or {}).items() if v})
 
     def contact(self, contact_id: object) -> str:
+        """A contact's name, or 'contact #12' when nobody said it."""
         if contact_id is None:
             return "someone"
         return short(self.contacts.get(contact_id) or f"contact #{short(contact_id, 12)}")
 
     def deal_title(self, deal_id: object) -> str:
+        """A deal's title, or '#3' when nobody said it."""
         return short(self.deals.get(deal_id) or f"#{short(deal_id, 12)}")
 
     def deal(self, deal_id: object) -> str:
+        """'deal Audit', as sentences name a deal."""
         return f"deal {self.deal_title(deal_id)}"
 
 

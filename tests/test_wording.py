@@ -460,6 +460,26 @@ def test_merge_reads_as_one_sentence_without_the_moves():
     )
 
 
+def test_a_handover_is_counted_not_listed():
+    rows = [
+        update("contact", ADA, owner="bob", owner_since="z"),
+        update("contact", ZHANG, owner="bob", owner_since="z") | {"row_id": 2},
+        update("deal", deal(), owner="bob"),
+        update("reminder", reminder(), owner="bob"),
+    ]
+    rows = [{**r, "command": "contact reassign ann → bob"} for r in rows]
+    assert describe(rows)[0].summary == "2 contacts, 1 deal and 1 reminder handed from ann to bob"
+    pool = [update("contact", ADA, owner=None), update("contact", ZHANG, owner=None) | {"row_id": 2}]
+    assert describe(pool)[0].summary == "2 contacts back to the pool (were ann's)"
+
+
+def test_a_change_of_many_records_names_a_few_and_counts_the_rest():
+    rows = [update("contact", contact(id=n, name=f"P{n}"), title="CTO") | {"row_id": n} for n in range(1, 11)]
+    (change,) = describe(rows)
+    assert len(change.sentences) == 10
+    assert change.summary == "P10: title set to CTO; P9: title set to CTO; P8: title set to CTO; and 7 more"
+
+
 def test_undone_changes_say_so():
     row = {**entry("contact", "insert", None, ADA), "undone_at": "2026-11-30T10:00:00Z"}
     assert describe([row])[0].undone is True

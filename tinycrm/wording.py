@@ -31,6 +31,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 VALUE_CELLS = 40
 """How long a value may be inside a sentence before it is shortened with "…"."""
+SUMMARY_SENTENCES = 4
+"""A change's summary names at most this many things; the rest are counted."""
 TEXT_CELLS = 60
 """How long an interaction's or reminder's text may be inside a sentence."""
 
@@ -236,8 +238,11 @@ class Change:
 
     @property
     def summary(self) -> str:
-        """The whole change in one line."""
-        return "; ".join(self.sentences)
+        """The whole change in one line; a change of many records names a few and counts the rest."""
+        if len(self.sentences) <= SUMMARY_SENTENCES:
+            return "; ".join(self.sentences)
+        shown = SUMMARY_SENTENCES - 1
+        return "; ".join(self.sentences[:shown]) + f"; and {len(self.sentences) - shown:,} more"
 
     def to_json(self) -> dict[str, Any]:
         """The change as a JSON object (txid, at, user, command, summary, sentences, undone)."""
@@ -694,6 +699,39 @@ def _merge_sentence(entries: Sequence[Mapping[str, Any]], names: _Names) -> str 
     return f"{', '.join(gone)} merged{into}"
 
 
+_OWNED = {"contact": "contact", "deal": "deal", "reminder": "reminder"}
+
+
+def _handover_sentence(rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """'3 contacts and 2 deals handed from ann to bob', for a change that only moved owners.
+
+    A colleague leaving (reassign) or the pool taking back idle customers touches many
+    records at once; one sentence with counts says it better than a line per record.
+    """
+    if len(rows) < 2:
+        return None
+    counts: dict[str, int] = {}
+    moves: set[tuple[str, str]] = set()
+    for entry in rows:
+        before, after = _row(entry.get("before")), _row(entry.get("after"))
+        table = entry.get("table")
+        if entry.get("op") != "update" or table not in _OWNED or "owner" not in after:
+            return None
+        changed = {k for k in after if k not in _INTERNAL and before.get(k) != after.get(k)}
+        if changed != {"owner"}:
+            return None
+        counts[str(table)] = counts.get(str(table), 0) + 1
+        moves.add((clean(before.get("owner") or ""), clean(after.get("owner") or "")))
+    things = [plural(counts[t], word) for t, word in _OWNED.items() if t in counts]
+    what = things[0] if len(things) == 1 else f"{', '.join(things[:-1])} and {things[-1]}"
+    if len(moves) != 1:
+        return f"{what}: owners changed"
+    old, new = moves.pop()
+    if not new:
+        return f"{what} back to the pool" + (f" (were {short(old, 24)}'s)" if old else "")
+    return f"{what} handed " + (f"from {short(old, 24)} " if old else "") + f"to {short(new, 24)}"
+
+
 def _sentences(group: Sequence[Mapping[str, Any]], names: _Names, tz: tzinfo) -> list[str]:
     """Every sentence of one change, its rows taken oldest first."""
     command = clean(group[0].get("command") or "")
@@ -704,6 +742,9 @@ def _sentences(group: Sequence[Mapping[str, Any]], names: _Names, tz: tzinfo) ->
         sentence = _merge_sentence(rows, names)
         if sentence:
             out.append(sentence)
+    handover = _handover_sentence(rows)
+    if handover:
+        return [handover]
     bulk = [e for e in rows if e.get("op") == "bulk"]
     if bulk:
         out += _bulk_sentences(bulk, command)

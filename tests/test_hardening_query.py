@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import pytest
-from tinycrm.store.schema import MIGRATIONS
 
 from tinycrm import query
 from tinycrm.errors import FilterError
+from tinycrm.store.schema import MIGRATIONS
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 

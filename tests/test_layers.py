@@ -20,7 +20,7 @@ PURE = (
     "tinycrm.models", "tinycrm.money", "tinycrm.validate", "tinycrm.config", "tinycrm.errors",
     "tinycrm.dates", "tinycrm.query", "tinycrm.reminders", "tinycrm.textindex",
     "tinycrm.dedupe", "tinycrm.normalize", "tinycrm.formats", "tinycrm.charts",
-    "tinycrm.io", "tinycrm.textwidth", "tinycrm.tiers",
+    "tinycrm.io", "tinycrm.cells", "tinycrm.wording", "tinycrm.tiers", "tinycrm.health",
 )  # fmt: skip
 
 

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tinycrm.store.schema import MIGRATIONS
 
 from tinycrm import money, query
 from tinycrm.dates import (
@@ -26,6 +25,7 @@ from tinycrm.dates import (
 )
 from tinycrm.errors import CrmError
 from tinycrm.io.email import parse_message
+from tinycrm.store.schema import MIGRATIONS
 
 NOW = datetime(2026, 11, 22, 10, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 FAST = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])

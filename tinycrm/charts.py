@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from .textwidth import pad, width
+from .cells import pad, width
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 LIGHT = "░"

@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import TextIO
 
+from .cells import safe
 from .errors import CrmError, InvalidData
-from .output import safe
 from .reminders import DueItem
 
 DESKTOP_LINES = 8

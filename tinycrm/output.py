@@ -12,44 +12,11 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 
-from .textwidth import pad, width
+from .cells import pad, safe, safe_json, width  # pure: the TUI and the wording use them too
 
 TYPE_CHECKING = False  # `import typing` costs ~10 ms of start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Any, TextIO
-
-
-def _escapes() -> dict[int, str]:
-    """The table for `safe`: each control character and each invisible reorderer to its escape."""
-    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-    table = {}
-    for code in [*range(0x20), *range(0x7F, 0xA0)]:
-        ch = chr(code)
-        table[code] = named.get(ch, f"\\x{code:02x}")
-    # line/paragraph separators break lines; bidi controls reorder what is shown ("Trojan source")
-    for code in [0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C]:
-        table[code] = f"\\u{code:04x}"
-    return table
-
-
-_SAFE = _escapes()
-_JSON_SAFE = {code: f"\\u{code:04x}" for code in _SAFE if code >= 0x7F}
-"""JSON escapes C0 itself; DEL, C1 and the invisible ones are escaped here (still valid JSON)."""
-
-
-def safe(text: object) -> str:
-    """User text made harmless for a terminal: control characters shown as escapes (`\\x1b`).
-
-    A name can hold an escape sequence that retitles or clears the terminal, or a newline
-    that forges a table row; the data stays as stored, only what is shown is escaped.
-    """
-    shown = text if isinstance(text, str) else str(text)
-    return shown.translate(_SAFE)
-
-
-def safe_json(text: str) -> str:
-    """Encoded JSON text with DEL, C1 and invisible reorderers escaped too (json escapes only C0)."""
-    return text.translate(_JSON_SAFE)
 
 
 def is_terminal(stream: TextIO | None = None) -> bool:

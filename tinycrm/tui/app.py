@@ -23,9 +23,9 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..cells import safe
 from ..dates import local_tz, utc_now
 from ..errors import CrmError
-from ..output import safe
 from ..store import Store
 from .base import CrmScreen
 from .commands import ContactCommands, NavigationCommands, SavedFilterCommands

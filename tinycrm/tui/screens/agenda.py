@@ -23,9 +23,9 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ... import agenda
+from ...cells import safe
 from ...dates import When, local_at, parse_when
 from ...errors import CrmError
-from ...output import safe
 from ...reminders import DueItem, end_of_day
 from ..base import CrmScreen
 

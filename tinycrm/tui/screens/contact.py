@@ -16,9 +16,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Label, Static
 
+from ...cells import safe
 from ...dates import format_local, utc_iso
 from ...errors import NotFound
-from ...output import safe
 from ...services.contacts import picture as contact_picture
 from ..base import CrmScreen
 from .forms import ContactForm, DealForm, LogForm, ReminderForm

@@ -15,8 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
+from ...cells import safe
 from ...errors import FilterError
-from ...output import safe
 from ...query import parse
 from ..base import CrmScreen
 from ..widgets.contact_table import COLUMNS, SORT_CYCLE, ContactTable

@@ -20,9 +20,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from ...cells import safe
 from ...errors import CrmError, InvalidData
 from ...models import INTERACTION_KINDS
-from ...output import safe
 from ...store import Store
 
 

@@ -23,8 +23,8 @@ from textual.widgets import Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
 from ... import reports
+from ...cells import safe
 from ...errors import CrmError
-from ...output import safe
 from ...store import reports as store_reports
 from ..base import CrmScreen
 from ..widgets.board import Board, ColumnData, deal_line

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from ...output import safe
+from ...cells import safe
 from ...reports import format_compact, format_money
 
 CLOSED_STAGES = ("won", "lost")

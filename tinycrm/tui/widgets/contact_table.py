@@ -28,9 +28,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...cells import safe
 from ...dates import parse_utc
 from ...errors import CrmError
-from ...output import safe
 from ...store import Store
 
 PAGE_SIZE = 100

@@ -50,12 +50,17 @@ _PLACES = (
     " 贵阳 南宁 桂林 柳州 海口 三亚 石家庄 唐山 保定 廊坊 太原 大同 沈阳"
     " 大连 鞍山 长春 哈尔滨 大庆 呼和浩特 包头 台北 高雄 台中 新北 桃园"
 ).split()
-_PLACE_RE = re.compile(
-    "^(?:" + "|".join(sorted(_PLACES, key=len, reverse=True)) + ")(?:省|市|自治区|特别行政区|区|县)?"
-)
 _PARENS = re.compile(r"[(（][^()（）]*[)）]")
 _PUNCT = re.compile(r"[^\w\s]")
 _NAME_JOINERS = str.maketrans("", "", " ·・.-'")
+
+
+@functools.cache
+def _place_re() -> re.Pattern[str]:
+    """A province or city at the start of a name, with its 省/市/区 (compiled on first use: ~5 ms)."""
+    return re.compile(
+        "^(?:" + "|".join(sorted(_PLACES, key=len, reverse=True)) + ")(?:省|市|自治区|特别行政区|区|县)?"
+    )
 
 
 @functools.cache
@@ -132,7 +137,7 @@ def org_key(name: str | None) -> str:
                 break
         # A registered company name is place + trade name + trade + form; the place goes only
         # then, and only when three characters stay (上海大学 ≠ 北京大学, 中国银行 ≠ 上海银行).
-        while company and (match := _PLACE_RE.match(core)) and len(core) - match.end() >= 3:
+        while company and (match := _place_re().match(core)) and len(core) - match.end() >= 3:
             core = core[match.end():]
         return core
     words = _PUNCT.sub(" ", bare.replace(".", "")).split()

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections import namedtuple
 from collections.abc import Mapping
-from typing import Any, NamedTuple
 
 from tinycrm.errors import InvalidData
 
@@ -28,7 +28,7 @@ _LOCALE_TERRITORY = re.compile(r"^[A-Za-z]{2,3}_([A-Za-z]{2})(?:[.@]|$)")
 
 # Country calling codes (from phonenumbers' metadata, 9.0): the fast path must know where the
 # country code ends to see whether a national trunk prefix follows it.
-_CALLING_CODES: Any = frozenset((
+_CODES = frozenset((
     1, 7, 20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55,
     56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98, 211, 212, 213,
     216, 218, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237,
@@ -46,14 +46,12 @@ _CALLING_CODES: Any = frozenset((
 # of every calling code (tests/test_normalize.py keeps a sample of that check).
 _SLOW_CODES = frozenset((7, 54, 55, 261, 352, 370, 375, 378, 672, 692, 993))
 _SLOW_PREFIXES = {1: ("0", "1"), 86: ("0", "12", "179")}
-_CALLING_CODES = {str(code): code for code in _CALLING_CODES}
+_CALLING_CODES = {str(code): code for code in _CODES}
 
 
-class NormalPhone(NamedTuple):
-    """A phone as stored (E.164 when understood, else the trimmed original) and its look-up key."""
-
-    text: str
-    key: str
+# A phone as stored (E.164 when understood, else the trimmed original) and its look-up key.
+# (collections.namedtuple, not typing.NamedTuple: `typing` is not on the fast path's imports.)
+NormalPhone = namedtuple("NormalPhone", ["text", "key"])
 
 
 def fold(text: str | None) -> str:

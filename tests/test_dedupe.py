@@ -140,6 +140,9 @@ def test_dupes_more_evidence_scores_higher():
         pytest.param([company(1, "北京大学"), company(2, "上海大学")], id="universities"),
         pytest.param([company(1, "Acme"), person(2, "Acme")], id="person-and-organisation"),
         pytest.param([person(1, "Li Na", "Acme"), person(2, "Li Hua", "Acme")], id="short-names"),
+        pytest.param([person(1, "Ada Lovelace", "Acme", emails=["ada@acme.com"], phones=["+12025550100"]),
+                      person(2, "Ada Lovelance", "Acme", emails=["al@acme.com"], phones=["+12025550111"])],
+                     id="like-names-each-with-their-own-details"),
     ],
 )
 def test_dupes_pairs_nothing_in_books_without_duplicates(records):
@@ -390,3 +393,13 @@ def test_dedupe_imports_no_heavy_module():
     assert result.returncode == 0, result.stderr
     heavy = ("rapidfuzz", "pypinyin", "opencc", "phonenumbers", "email_validator", "sqlite3")
     assert [m for m in json.loads(result.stdout) if m.split(".")[0] in heavy] == []
+
+
+def test_dupes_same_name_with_different_details_scores_lower():
+    bare = [person(1, "Ada Lovelace", "Acme"), person(2, "Ada Lovelace", "Acme")]
+    detailed = [person(1, "Ada Lovelace", "Acme", emails=["a@acme.com"], phones=["+12025550100"]),
+                person(2, "Ada Lovelace", "Acme", emails=["b@acme.com"], phones=["+12025550111"])]
+    [(_, bare_score, _)] = _reasons(bare)
+    [(_, detailed_score, reasons)] = _reasons(detailed)
+    assert detailed_score == bare_score - 2 * dedupe.CONFLICT_PENALTY
+    assert "but different e-mails and phones" in reasons

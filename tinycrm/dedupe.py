@@ -28,6 +28,8 @@ DEFAULT_MIN_SCORE = 70
 # compared pair by pair: only identical names inside it are.
 BLOCK_MAX = 300
 FUZZY_MIN = 85
+# Taken off a names-only score for each kind (e-mails, phones) both records have and none shared.
+CONFLICT_PENALTY = 10
 
 _LATIN_SUFFIXES = frozenset((
     "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company", "gmbh", "ag",
@@ -309,6 +311,14 @@ def score_pair(a: _Entry, b: _Entry) -> tuple[int, tuple[str, ...]]:
     scores = sorted((s for s, _ in found), reverse=True)
     strong = sum(1 for s in scores[1:] if s >= DEFAULT_MIN_SCORE)
     total = min(100, scores[0] + 3 * strong)
+    if not (a.emails & b.emails or a.phones & b.phones):
+        # Only the names agree: e-mails or phones that both have and that all differ speak
+        # against one person (two people at one firm with like names), one kind at a time.
+        against = [what for what, x, y in (("e-mails", a.emails, b.emails), ("phones", a.phones, b.phones))
+                   if x and y]
+        if against:
+            total -= CONFLICT_PENALTY * len(against)
+            found.append((0, f"but different {' and '.join(against)}"))
     if sim >= 80 and not any(r.startswith(why) for _, r in found):
         found.append((0, why))  # how alike the names are, beside an e-mail or a phone
     return total, tuple(r for _, r in found)

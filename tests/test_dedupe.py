@@ -51,6 +51,7 @@ def company(cid: int, name: str, **more) -> dict:
         ("騰飛科技（深圳）有限公司", "腾飞科技"),
         ("广东省佛山市企业电子有限公司", "企业电子"),
         ("腾飞科技股份有限公司", "腾飞科技"),
+        ("佛山企业电子", "企业电子"),
         ("ＡＣＭＥ　Ｉｎｃ", "acme"),
     ],
 )
@@ -61,7 +62,8 @@ def test_org_key_drops_legal_suffixes_and_places(one, other):
 @pytest.mark.parametrize(
     ("one", "other"),
     [
-        ("北京大学", "上海大学"),  # the place is the name when no company form follows
+        ("北京大学", "上海大学"),  # the place is the name when no company form or trade follows
+        ("上海银行", "北京银行"),
         ("中国银行股份有限公司", "上海银行股份有限公司"),  # too little would stay without the place
         ("Acme", "Acme Robotics"),
         ("腾飞科技有限公司", "腾达科技有限公司"),
@@ -188,7 +190,7 @@ def test_dupes_json_shape():
 
 def test_dupes_oversized_block_compares_identical_names_only(monkeypatch):
     monkeypatch.setattr(dedupe, "BLOCK_MAX", 5)
-    records = [person(i, f"Ada Name{i:02d}", "Acme") for i in range(1, 20)]
+    records = [person(i, f"Ada Lx{i:02d}", "Acme") for i in range(1, 20)]
     records += [person(100, "Ada Lovelace", "Acme"), person(101, "Ada Lovelace", "Acme"),
                 person(102, "Ada Lovelcae", "Acme")]
     assert [g.ids for g in find_groups(records)] == [(100, 101)]

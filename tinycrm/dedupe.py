@@ -52,6 +52,10 @@ _PLACES = (
     " 贵阳 南宁 桂林 柳州 海口 三亚 石家庄 唐山 保定 廊坊 太原 大同 沈阳"
     " 大连 鞍山 长春 哈尔滨 大庆 呼和浩特 包头 台北 高雄 台中 新北 桃园"
 ).split()
+_TRADES = tuple(
+    "科技 电子 贸易 物流 软件 网络 食品 机械 实业 建材 医药 传媒 文化 咨询 投资 信息 技术 工程 制造 服装"
+    " 家具 电器 通讯 设备 化工 能源 环保 置业 地产 商贸 印刷 包装 纺织 五金 塑胶 餐饮 汽车 电气".split()
+)
 _PARENS = re.compile(r"[(（][^()（）]*[)）]")
 _PUNCT = re.compile(r"[^\w\s]")
 _NAME_JOINERS = str.maketrans("", "", " ·・.-'")
@@ -137,8 +141,10 @@ def org_key(name: str | None) -> str:
             if core.endswith(suffix) and len(core) > len(suffix) + 1:
                 core, company = core[: -len(suffix)], True
                 break
-        # A registered company name is place + trade name + trade + form; the place goes only
-        # then, and only when three characters stay (上海大学 ≠ 北京大学, 中国银行 ≠ 上海银行).
+        # A company name is place + trade name + trade + form: the place goes from a company
+        # (a legal form, or a trade at the end: 佛山企业电子 ≈ 企业电子), and only when three
+        # characters stay; elsewhere the place is the name (上海大学 ≠ 北京大学, 中国银行 ≠ 上海银行).
+        company = company or core.endswith(_TRADES)
         while company and (match := _place_re().match(core)) and len(core) - match.end() >= 3:
             core = core[match.end():]
         return core
@@ -196,7 +202,6 @@ class _Entry:
     org: str
     emails: frozenset[str]
     phones: frozenset[str]
-    blocks: list[str]
 
 
 def _phone_keys(phones: Iterable[str], region: str | None) -> frozenset[str]:
@@ -222,25 +227,42 @@ def _name_parts(name: str) -> tuple[str, str, bool, str, str, tuple[str, ...]]:
 
 
 def _entry(record: dict, region: str | None) -> _Entry:
+    """A record with everything scoring compares, worked out once."""
     kind = record.get("kind") or "person"
     name = record.get("name") or ""
     folded, key, cjk, spelled_pinyin, spelled, tokens = _name_parts(name)
-    org = org_key(name if kind == "org" else record.get("org"))
-    emails = frozenset(email_key(e) for e in record.get("emails") or () if e)
-    phones = _phone_keys(record.get("phones") or (), region)
-    # Block keys are strings (their hash is cached) joined by a character no name holds.
-    blocks = ["e\x1f" + k for k in emails]
-    blocks += ["p\x1f" + k for k in phones]
+    return _Entry(
+        record["id"], kind, name, folded, key, cjk, spelled_pinyin, spelled, tokens,
+        org_key(name if kind == "org" else record.get("org")),
+        frozenset(email_key(e) for e in record.get("emails") or () if e),
+        _phone_keys(record.get("phones") or (), region),
+    )
+
+
+def _blocks(record: dict, region: str | None) -> list[str]:
+    """The block keys of a record: strings (their hash is cached), parts joined by \\x1f."""
+    kind = record.get("kind") or "person"
+    name = record.get("name") or ""
+    blocks = ["e\x1f" + email_key(e) for e in record.get("emails") or () if e]
+    blocks += ["p\x1f" + k for k in _phone_keys(record.get("phones") or (), region)]
     if kind == "org":
+        org = org_key(name)
         if org:
             blocks.append("o\x1f" + org)
-    elif org:
+        return blocks
+    spelled, tokens = _name_parts(name)[4:]
+    org = org_key(record.get("org"))
+    if org:
         blocks.append(f"n\x1f{org}\x1f{spelled}")
-        blocks += [f"t\x1f{org}\x1f{t}" for t in tokens if len(t) >= 2]
+        # Each word with the initials of the others: a typo in one word keeps the other
+        # word's block, and a common first name at a big firm does not make one huge block.
+        if len(tokens) > 1:
+            for x, t in enumerate(tokens):
+                initials = "".join(o[0] for y, o in enumerate(tokens) if y != x)
+                blocks.append(f"t\x1f{org}\x1f{t}\x1f{initials}")
     elif spelled:
         blocks.append("n\x1f\x1f" + spelled)
-    return _Entry(record["id"], kind, name, folded, key, cjk, spelled_pinyin, spelled, tokens, org,
-                  emails, phones, blocks)
+    return blocks
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -324,31 +346,34 @@ def score_pair(a: _Entry, b: _Entry) -> tuple[int, tuple[str, ...]]:
     return total, tuple(r for _, r in found)
 
 
-def _candidate_pairs(entries: Sequence[_Entry]) -> set[tuple[int, int]]:
+def _candidate_pairs(records: Sequence[dict], region: str | None) -> set[tuple[int, int]]:
     """Index pairs that share a block; oversized blocks give only their identical names."""
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, entry in enumerate(entries):
-        for key in entry.blocks:
-            blocks[key].append(i)
+    first: dict[str, int] = {}
+    shared: dict[str, list[int]] = {}  # only the keys seen twice get a list
+    for i, record in enumerate(records):
+        for key in _blocks(record, region):
+            j = first.setdefault(key, i)
+            if j != i:
+                members = shared.get(key)
+                if members is None:
+                    shared[key] = [j, i]
+                elif members[-1] != i:
+                    members.append(i)
     pairs: set[tuple[int, int]] = set()
-    for key, members in blocks.items():
-        if len(members) < 2:
-            continue
+    for key, members in shared.items():
         if len(members) > BLOCK_MAX:
             if key[0] in ("e", "p"):  # one shared address: a star joins them all
-                first = members[0]
-                pairs.update((first, j) for j in members[1:])
+                pairs.update((members[0], j) for j in members[1:])
                 continue
             same: dict[str, list[int]] = defaultdict(list)
             for i in members:
-                same[entries[i].key].append(i)
-            members_sets = [m for m in same.values() if 1 < len(m) <= BLOCK_MAX]
+                same[_name_parts(records[i].get("name") or "")[1]].append(i)
+            groups = [m for m in same.values() if 1 < len(m) <= BLOCK_MAX]
         else:
-            members_sets = [members]
-        for group in members_sets:
+            groups = [members]
+        for group in groups:
             for x, i in enumerate(group):
-                for j in group[x + 1:]:
-                    pairs.add((i, j) if i < j else (j, i))
+                pairs.update((i, j) for j in group[x + 1:])
     return pairs
 
 
@@ -360,13 +385,15 @@ def find_pairs(records: Iterable[dict], *, min_score: int = DEFAULT_MIN_SCORE,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        entries = sorted((_entry(r, region) for r in records), key=lambda e: e.id)
+        ordered = sorted(records, key=lambda r: r["id"])
+        candidates = _candidate_pairs(ordered, region)
+        # Only the records in some pair (a few percent) are worked out in full.
+        entries = {i: _entry(ordered[i], region) for i in {i for pair in candidates for i in pair}}
         found = []
-        for i, j in _candidate_pairs(entries):
+        for i, j in candidates:  # i < j, and ids ascend with the index
             score, reasons = score_pair(entries[i], entries[j])
             if score >= min_score:
-                a, b = sorted((entries[i].id, entries[j].id))
-                found.append(Pair(a, b, score, reasons))
+                found.append(Pair(entries[i].id, entries[j].id, score, reasons))
     finally:
         if collecting:
             gc.enable()

@@ -254,12 +254,14 @@ def _blocks(record: dict, region: str | None) -> list[str]:
     org = org_key(record.get("org"))
     if org:
         blocks.append(f"n\x1f{org}\x1f{spelled}")
-        # Each word with the initials of the others: a typo in one word keeps the other
-        # word's block, and a common first name at a big firm does not make one huge block.
+        # Each word with the first letters, and again with the last letters, of the others: a
+        # typo in one word keeps the other word's blocks (unless it hits both ends), and a
+        # common first name at a big firm does not make one huge block.
         if len(tokens) > 1:
             for x, t in enumerate(tokens):
-                initials = "".join(o[0] for y, o in enumerate(tokens) if y != x)
-                blocks.append(f"t\x1f{org}\x1f{t}\x1f{initials}")
+                others = [o for y, o in enumerate(tokens) if y != x]
+                blocks.append(f"t\x1f{org}\x1f{t}\x1f<{''.join(o[0] for o in others)}")
+                blocks.append(f"t\x1f{org}\x1f{t}\x1f>{''.join(o[-1] for o in others)}")
     elif spelled:
         blocks.append("n\x1f\x1f" + spelled)
     return blocks

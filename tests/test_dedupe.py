@@ -405,3 +405,22 @@ def test_dupes_same_name_with_different_details_scores_lower():
     [(_, detailed_score, reasons)] = _reasons(detailed)
     assert detailed_score == bare_score - 2 * dedupe.CONFLICT_PENALTY
     assert "but different e-mails and phones" in reasons
+
+
+_names = st.sampled_from(["Ada Lovelace", "Ada Lovleace", "ada lovelace", "Grace Hopper", "张伟", "張偉",
+                          "章伟", "Zhang Wei", "Byron Lovelace"])
+_orgs = st.sampled_from([None, "Acme", "Acme Inc.", "Globex", "佛山企业电子有限公司", "企业电子"])
+_book = st.lists(
+    st.tuples(_names, _orgs, st.lists(st.sampled_from(["a@x.org", "A@X.ORG", "b@y.org"]), max_size=1),
+              st.lists(st.sampled_from(["+12025550100", "(202) 555-0100", "2025550111"]), max_size=1)),
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_book, st.randoms(use_true_random=False))
+def test_find_groups_is_order_independent_on_any_book(rows, rnd):
+    records = [person(i, name, org, emails=e, phones=p) for i, (name, org, e, p) in enumerate(rows, start=1)]
+    shuffled = list(records)
+    rnd.shuffle(shuffled)
+    assert find_groups(shuffled, region="US") == find_groups(records, region="US")

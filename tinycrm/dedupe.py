@@ -299,7 +299,7 @@ def _name_match(a: _Entry, b: _Entry) -> tuple[int, str]:
     return sim, f"similar name ({sim})"
 
 
-def score_pair(a: _Entry, b: _Entry) -> tuple[int, tuple[str, ...]]:
+def _score_pair(a: _Entry, b: _Entry) -> tuple[int, tuple[str, ...]]:
     """The score (0–100) of two prepared records and the reasons, the same whichever comes first."""
     if a.kind != b.kind:
         return 0, ()
@@ -393,7 +393,7 @@ def find_pairs(records: Iterable[dict], *, min_score: int = DEFAULT_MIN_SCORE,
         entries = {i: _entry(ordered[i], region) for i in {i for pair in candidates for i in pair}}
         found = []
         for i, j in candidates:  # i < j, and ids ascend with the index
-            score, reasons = score_pair(entries[i], entries[j])
+            score, reasons = _score_pair(entries[i], entries[j])
             if score >= min_score:
                 found.append(Pair(entries[i].id, entries[j].id, score, reasons))
     finally:

@@ -229,6 +229,13 @@ def test_find_groups_is_order_independent(shuffled, min_score):
         BOOK, min_score=min_score, region="US")
 
 
+def test_similar_name_warning_for_organisations_and_edits():
+    candidates = [company(1, "深圳市腾飞科技有限公司"), person(2, "腾飞科技", "Acme")]
+    assert "#1" in similar_name_warning("腾飞科技", None, candidates, kind="org")
+    assert similar_name_warning("腾飞科技", None, candidates, kind="org", ignore_id=1) is None
+    assert similar_name_warning("北京大学", None, [company(3, "上海大学")], kind="org") is None
+
+
 @pytest.mark.parametrize(
     ("name", "org", "expected"),
     [
@@ -239,6 +246,8 @@ def test_find_groups_is_order_independent(shuffled, min_score):
         ("Ada Lovelace", "Globex", None),
         ("Ada Lovelce", None, None),
         ("Grace Hopper", "Acme", None),
+        ("张伟", "Globex", None),
+        ("张伟", None, "#2 张伟"),
     ],
 )
 def test_similar_name_warning(name, org, expected):

@@ -318,7 +318,7 @@ def _score_pair(a: _Entry, b: _Entry) -> tuple[int, tuple[str, ...]]:
             found.append((40, f"same phone {k} but different names"))
     same_org = bool(a.org) and a.org == b.org
     if a.kind == "org":
-        if sim == 100 or sim >= 92:
+        if sim >= 92:
             found.append((92 if sim == 100 else sim - 5, why))
     elif same_org:
         at = "at the same organisation"
@@ -433,16 +433,22 @@ def find_groups(records: Iterable[dict], *, min_score: int = DEFAULT_MIN_SCORE,
     return groups
 
 
-def similar_name_warning(name: str, org: str | None, candidates: Iterable[dict]) -> str | None:
+def similar_name_warning(name: str, org: str | None, candidates: Iterable[dict], *, kind: str = "person",
+                         ignore_id: int | None = None) -> str | None:
     """The warning `contact add` prints for a very similar name (same pinyin or fuzzy, same organisation)."""
-    new = _entry({"id": 0, "kind": "person", "name": name, "org": org}, None)
+    new = _entry({"id": 0, "kind": kind, "name": name, "org": org}, None)
     hits = []
     for record in candidates:
-        other = _entry({**record, "kind": "person", "emails": (), "phones": ()}, None)
+        if record["id"] == ignore_id or (record.get("kind") or "person") != kind:
+            continue
+        other = _entry({**record, "emails": (), "phones": ()}, None)
         sim, why = _name_match(new, other)
+        if kind == "org":
+            if sim >= 92:
+                hits.append((record, why))
+            continue
         same_org = bool(new.org) and new.org == other.org
-        both_bare = not new.org and not other.org
-        if sim == 100 and (same_org or both_bare or not new.org):
+        if sim == 100 and (same_org or not new.org or not other.org):
             hits.append((record, why))
         elif same_org and (why.startswith("same pinyin") or sim >= FUZZY_MIN):
             hits.append((record, why))

@@ -19,6 +19,7 @@ from tinycrm.dedupe import (
     merge_plan,
     org_key,
     pinyin,
+    record_keys,
     similar_name_warning,
     to_simplified,
 )
@@ -78,6 +79,21 @@ def test_traditional_folds_to_simplified_and_pinyin():
     assert to_simplified("Ada") == "Ada"
     assert pinyin("張偉") == ("zhang", "wei")
     assert pinyin("Ada") == ()
+
+
+@pytest.mark.parametrize(
+    ("record", "keys"),
+    [
+        (person(1, "張偉", "深圳市腾飞科技有限公司", emails=["ZW@x.cn"], phones=["138 0000 0000"]),
+         [("email", "zw@x.cn"), ("phone", "+8613800000000"), ("name", "张伟"), ("name", "zhangwei"),
+          ("org", "腾飞科技")]),
+        (person(2, "Ada  Lovelace", None, phones=["+1 202 555 0100", "(202) 555-0100"]),
+         [("phone", "+12025550100"), ("name", "ada lovelace"), ("name", "adalovelace")]),
+        (company(3, "Acme Inc."), [("name", "acme inc."), ("name", "acmeinc"), ("org", "acme")]),
+    ],
+)
+def test_record_keys_for_the_store(record, keys):
+    assert record_keys(record, "CN" if record["id"] == 1 else "US") == keys
 
 
 def _reasons(records, **kwargs) -> list[tuple[tuple[int, ...], int, tuple[str, ...]]]:

@@ -267,6 +267,25 @@ def _blocks(record: dict, region: str | None) -> list[str]:
     return blocks
 
 
+def record_keys(record: dict, region: str | None = None) -> list[tuple[str, str]]:
+    """The (kind, value) look-up keys a store keeps for a contact: e-mails, phones, names, organisation.
+
+    `email`/`phone` answer REFs and refuse duplicates at the door; `name` (the folded,
+    simplified name, and the pinyin run together) and `org` (org_key) find the candidates
+    of `similar_name_warning` with one indexed query.
+    """
+    kind = record.get("kind") or "person"
+    name = record.get("name") or ""
+    keys = [("email", k) for k in dict.fromkeys(email_key(e) for e in record.get("emails") or () if e)]
+    keys += [("phone", k) for k in sorted(_phone_keys(record.get("phones") or (), region))]
+    _, key, _, _, spelled, _ = _name_parts(name)
+    keys += [("name", k) for k in dict.fromkeys((key, spelled)) if k]
+    org = org_key(name if kind == "org" else record.get("org"))
+    if org:
+        keys.append(("org", org))
+    return keys
+
+
 # --- scoring ---------------------------------------------------------------------------------
 
 

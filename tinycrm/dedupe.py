@@ -1,0 +1,614 @@
+"""Likely duplicate contacts, their scores and reasons, and the plan for merging them.
+
+Pure over plain contact records (the dicts of `store.contact_record`): no SQL, no clock. Pairs
+are only ever compared inside blocks that share a key (an e-mail, a phone, a name token at
+the same organisation, a pinyin spelling), never all against all, so 100,000 contacts take
+seconds. Chinese names are compared in simplified characters (traditional folded through
+OpenCC's character table) and by pinyin; organisations without legal suffixes and city or
+province prefixes.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tinycrm.errors import Conflict, CrmError
+from tinycrm.normalize import email_key, fold, phone_key
+from tinycrm.textindex import is_cjk
+
+DEFAULT_MIN_SCORE = 70
+# A block larger than this (a very common first name at one big organisation) is not
+# compared pair by pair: only identical names inside it are.
+BLOCK_MAX = 300
+FUZZY_MIN = 85
+# Taken off a names-only score for each kind (e-mails, phones) both records have and none shared.
+CONFLICT_PENALTY = 10
+
+_LATIN_SUFFIXES = frozenset((
+    "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company", "gmbh", "ag",
+    "sa", "sarl", "sas", "bv", "nv", "plc", "pty", "srl", "spa", "oy", "ab", "as", "kk", "llp", "lp",
+    "pllc", "pc", "ug", "kg", "se", "aps",
+))
+_CJK_SUFFIXES = (
+    "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "总公司", "分公司", "公司",
+)
+_PLACES = (
+    "中国 北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽"
+    " 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃"
+    " 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 广州 深圳 佛山 东莞"
+    " 珠海 中山 惠州 江门 汕头 湛江 肇庆 茂名 梅州 清远 韶关 揭阳 潮州"
+    " 阳江 河源 云浮 汕尾 杭州 宁波 温州 绍兴 嘉兴 湖州 金华 台州 丽水"
+    " 衢州 舟山 义乌 南京 苏州 无锡 常州 南通 扬州 徐州 镇江 泰州 盐城"
+    " 连云港 淮安 宿迁 昆山 成都 绵阳 宜宾 武汉 宜昌 襄阳 长沙 株洲 湘潭"
+    " 郑州 洛阳 济南 青岛 烟台 潍坊 威海 临沂 淄博 合肥 芜湖 福州 厦门"
+    " 泉州 漳州 莆田 南昌 赣州 西安 咸阳 兰州 西宁 银川 乌鲁木齐 拉萨 昆明"
+    " 贵阳 南宁 桂林 柳州 海口 三亚 石家庄 唐山 保定 廊坊 太原 大同 沈阳"
+    " 大连 鞍山 长春 哈尔滨 大庆 呼和浩特 包头 台北 高雄 台中 新北 桃园"
+).split()
+_TRADES = tuple(
+    "科技 电子 贸易 物流 软件 网络 食品 机械 实业 建材 医药 传媒 文化 咨询 投资 信息 技术 工程 制造 服装"
+    " 家具 电器 通讯 设备 化工 能源 环保 置业 地产 商贸 印刷 包装 纺织 五金 塑胶 餐饮 汽车 电气".split()
+)
+_PARENS = re.compile(r"[(（][^()（）]*[)）]")
+_PUNCT = re.compile(r"[^\w\s]")
+_NAME_JOINERS = str.maketrans("", "", " ·・.-'")
+
+
+@functools.cache
+def _place_re() -> re.Pattern[str]:
+    """A province or city at the start of a name, with its 省/市/区 (compiled on first use: ~5 ms)."""
+    return re.compile(
+        "^(?:" + "|".join(sorted(_PLACES, key=len, reverse=True)) + ")(?:省|市|自治区|特别行政区|区|县)?"
+    )
+
+
+@functools.cache
+def _cjk_re() -> re.Pattern[str]:
+    """CJK characters as one class (compiled on first use: ~10 ms that `contact add` need not pay)."""
+    return re.compile(
+        "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ebef]"
+    )
+
+
+def has_cjk(text: str | None) -> bool:
+    """True when the text holds a CJK character; ASCII text answers without looking further."""
+    return bool(text) and not text.isascii() and _cjk_re().search(text) is not None
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _t2s_table() -> dict[int, str]:
+    """Traditional → simplified, one character at a time, from OpenCC's own character table."""
+    from importlib.resources import files
+
+    table: dict[int, str] = {}
+    text = files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        trad, _, simp = line.partition("\t")
+        first = simp.split(" ")[0] if simp else ""
+        if len(trad) == 1 and len(first) == 1 and trad != first:
+            table[ord(trad)] = first
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Chinese text with traditional characters folded to simplified (`張偉` → `张伟`), for matching."""
+    return text.translate(_t2s_table()) if has_cjk(text) else text
+
+
+@functools.cache
+def _syllable(ch: str) -> str:
+    """The pinyin of one character (cached: names reuse few characters, pypinyin is slow per call)."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(ch, errors="ignore"))
+
+
+def pinyin(name: str) -> tuple[str, ...]:
+    """The pinyin syllables of a Chinese name (`张伟` → zhang, wei); empty for other names."""
+    han = [ch for ch in to_simplified(name or "") if is_cjk(ch)]
+    return tuple(s for s in (_syllable(ch) for ch in han) if s)
+
+
+def name_key(name: str | None) -> str:
+    """The form two writings of one name share: folded, simplified, CJK without spaces."""
+    key = to_simplified(fold(name))
+    if has_cjk(key):
+        return key.translate(_NAME_JOINERS)
+    return key
+
+
+@functools.cache
+def org_key(name: str | None) -> str:
+    """An organisation's name without legal suffix or place (深圳市腾飞科技有限公司 → 腾飞科技)."""
+    folded = to_simplified(fold(name))
+    if not folded:
+        return ""
+    bare = _PARENS.sub(" ", folded).strip() or folded
+    if has_cjk(bare):
+        core = bare.replace(" ", "")
+        company = False
+        for suffix in _CJK_SUFFIXES:
+            if core.endswith(suffix) and len(core) > len(suffix) + 1:
+                core, company = core[: -len(suffix)], True
+                break
+        # A company name is place + trade name + trade + form: the place goes from a company
+        # (a legal form, or a trade at the end: 佛山企业电子 ≈ 企业电子), and only when three
+        # characters stay; elsewhere the place is the name (上海大学 ≠ 北京大学, 中国银行 ≠ 上海银行).
+        company = company or core.endswith(_TRADES)
+        while company and (match := _place_re().match(core)) and len(core) - match.end() >= 3:
+            core = core[match.end():]
+        return core
+    words = _PUNCT.sub(" ", bare.replace(".", "")).split()
+    if words and words[0] == "the" and len(words) > 1:
+        words = words[1:]
+    while len(words) > 1 and words[-1] in _LATIN_SUFFIXES:
+        words.pop()
+    return "".join(words) or folded.replace(" ", "")
+
+
+# --- prepared records ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two records that look like one, with the score and reasons that say why."""
+
+    a: int
+    b: int
+    score: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Records that are likely one customer: ids ascending, the weakest link's score, all reasons."""
+
+    ids: tuple[int, ...]
+    score: int
+    reasons: tuple[str, ...]
+    pairs: tuple[Pair, ...]
+
+    def to_json(self) -> dict:
+        """The `dupes --json` shape of a group."""
+        return {
+            "ids": list(self.ids),
+            "score": self.score,
+            "reasons": list(self.reasons),
+            "pairs": [{"a": p.a, "b": p.b, "score": p.score, "reasons": list(p.reasons)} for p in self.pairs],
+        }
+
+
+@dataclass(slots=True)
+class _Entry:
+    id: int
+    kind: str
+    name: str
+    folded: str  # fold(name) without spaces: tells traditional from simplified writings apart
+    key: str
+    cjk: bool
+    pinyin: str
+    spelled: str  # pinyin run together, or a latin name without spaces: `zhangwei` either way
+    tokens: tuple[str, ...]
+    org: str
+    emails: frozenset[str]
+    phones: frozenset[str]
+
+
+def _phone_keys(phones: Iterable[str], region: str | None) -> frozenset[str]:
+    keys = set()
+    for p in phones or ():
+        try:
+            keys.add(phone_key(p, region))
+        except CrmError:
+            continue  # a stored phone that no longer parses is no evidence either way
+    return frozenset(keys)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_parts(name: str) -> tuple[str, str, bool, str, str, tuple[str, ...]]:
+    """Everything about a name that scoring needs, once per distinct name (names repeat a lot)."""
+    key = name_key(name)
+    cjk = has_cjk(key)
+    if cjk:
+        syllables = tuple(s for s in (_syllable(ch) for ch in key if is_cjk(ch)) if s)
+        return fold(name).replace(" ", ""), key, True, " ".join(syllables), "".join(syllables), ()
+    words = _PUNCT.sub(" ", key).split()
+    return fold(name).replace(" ", ""), key, False, "", "".join(words), tuple(sorted(words))
+
+
+def _entry(record: dict, region: str | None) -> _Entry:
+    """A record with everything scoring compares, worked out once."""
+    kind = record.get("kind") or "person"
+    name = record.get("name") or ""
+    folded, key, cjk, spelled_pinyin, spelled, tokens = _name_parts(name)
+    return _Entry(
+        record["id"], kind, name, folded, key, cjk, spelled_pinyin, spelled, tokens,
+        org_key(name if kind == "org" else record.get("org")),
+        frozenset(email_key(e) for e in record.get("emails") or () if e),
+        _phone_keys(record.get("phones") or (), region),
+    )
+
+
+def _blocks(record: dict, region: str | None) -> list[str]:
+    """The block keys of a record: strings (their hash is cached), parts joined by \\x1f."""
+    kind = record.get("kind") or "person"
+    name = record.get("name") or ""
+    blocks = ["e\x1f" + email_key(e) for e in record.get("emails") or () if e]
+    blocks += ["p\x1f" + k for k in _phone_keys(record.get("phones") or (), region)]
+    if kind == "org":
+        org = org_key(name)
+        if org:
+            blocks.append("o\x1f" + org)
+        return blocks
+    spelled, tokens = _name_parts(name)[4:]
+    org = org_key(record.get("org"))
+    if org:
+        blocks.append(f"n\x1f{org}\x1f{spelled}")
+        # Each word with the first letters, and again with the last letters, of the others: a
+        # typo in one word keeps the other word's blocks (unless it hits both ends), and a
+        # common first name at a big firm does not make one huge block.
+        if len(tokens) > 1:
+            for x, t in enumerate(tokens):
+                others = [o for y, o in enumerate(tokens) if y != x]
+                blocks.append(f"t\x1f{org}\x1f{t}\x1f<{''.join(o[0] for o in others)}")
+                blocks.append(f"t\x1f{org}\x1f{t}\x1f>{''.join(o[-1] for o in others)}")
+    elif spelled:
+        blocks.append("n\x1f\x1f" + spelled)
+    return blocks
+
+
+def record_keys(record: dict, region: str | None = None) -> list[tuple[str, str]]:
+    """The (kind, value) look-up keys a store keeps for a contact: e-mails, phones, names, organisation.
+
+    `email`/`phone` answer REFs and refuse duplicates at the door; `name` (the folded,
+    simplified name, and the pinyin run together) and `org` (org_key) find the candidates
+    of `similar_name_warning` with one indexed query.
+    """
+    kind = record.get("kind") or "person"
+    name = record.get("name") or ""
+    keys = [("email", k) for k in dict.fromkeys(email_key(e) for e in record.get("emails") or () if e)]
+    keys += [("phone", k) for k in sorted(_phone_keys(record.get("phones") or (), region))]
+    _, key, _, _, spelled, _ = _name_parts(name)
+    keys += [("name", k) for k in dict.fromkeys((key, spelled)) if k]
+    org = org_key(name if kind == "org" else record.get("org"))
+    if org:
+        keys.append(("org", org))
+    return keys
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def _name_match(a: _Entry, b: _Entry) -> tuple[int, str]:
+    """How alike two names are (0–100) and the words for it."""
+    if a.kind == "org":
+        if a.org and a.org == b.org:
+            same = fold(a.name) == fold(b.name)
+            return 100, "same name" if same else "same organisation name without legal suffix or place"
+        from rapidfuzz import fuzz
+
+        sim = round(fuzz.ratio(a.org, b.org))
+        return sim, f"similar organisation name ({sim})"
+    if a.key and a.key == b.key:
+        if a.cjk and a.folded != b.folded:
+            return 100, "same name in traditional and simplified characters"
+        return 100, "same name"
+    if a.cjk or b.cjk:
+        if a.spelled and a.spelled == b.spelled:
+            return 90, f"same pinyin ({a.pinyin or b.pinyin})"
+        if a.cjk and b.cjk:
+            from rapidfuzz import fuzz
+
+            sim = round(fuzz.ratio(a.key, b.key))
+            return sim, f"similar name ({sim})"
+        return 0, ""
+    from rapidfuzz import fuzz
+
+    sim = round(fuzz.token_sort_ratio(a.key, b.key))
+    return sim, f"similar name ({sim})"
+
+
+def _score_pair(a: _Entry, b: _Entry) -> tuple[int, tuple[str, ...]]:
+    """The score (0–100) of two prepared records and the reasons, the same whichever comes first."""
+    if a.kind != b.kind:
+        return 0, ()
+    if a.id > b.id:
+        a, b = b, a
+    sim, why = _name_match(a, b)
+    found: list[tuple[int, str]] = []
+    for k in sorted(a.emails & b.emails):
+        found.append((98 if sim >= 80 else 88 if sim >= 50 else 75, f"same e-mail {k}"))
+    for k in sorted(a.phones & b.phones):
+        if sim >= 90:
+            found.append((95, f"same phone {k}"))
+        elif sim >= 80:
+            found.append((80, f"same phone {k}"))
+        else:  # one line shared by a family or a switchboard: a hint, not a duplicate
+            found.append((40, f"same phone {k} but different names"))
+    same_org = bool(a.org) and a.org == b.org
+    if a.kind == "org":
+        if sim >= 92:
+            found.append((92 if sim == 100 else sim - 5, why))
+    elif same_org:
+        at = "at the same organisation"
+        if sim == 100:
+            found.append((95 if "traditional" in why else 90, f"{why} {at}"))
+        elif sim == 90 and why.startswith("same pinyin"):
+            found.append((85, f"{why} {at}"))
+        elif sim >= FUZZY_MIN:
+            found.append((sim - 10, f"{why} {at}"))
+    elif not a.org and not b.org and sim >= 90 and (sim == 100 or why.startswith("same pinyin")):
+        found.append((70 if sim == 100 else 65, f"{why}, no organisation to tell them apart"))
+    if not found:
+        return 0, ()
+    scores = sorted((s for s, _ in found), reverse=True)
+    strong = sum(1 for s in scores[1:] if s >= DEFAULT_MIN_SCORE)
+    total = min(100, scores[0] + 3 * strong)
+    if not (a.emails & b.emails or a.phones & b.phones):
+        # Only the names agree: e-mails or phones that both have and that all differ speak
+        # against one person (two people at one firm with like names), one kind at a time.
+        against = [what for what, x, y in (("e-mails", a.emails, b.emails), ("phones", a.phones, b.phones))
+                   if x and y]
+        if against:
+            total -= CONFLICT_PENALTY * len(against)
+            found.append((0, f"but different {' and '.join(against)}"))
+    if sim >= 80 and not any(r.startswith(why) for _, r in found):
+        found.append((0, why))  # how alike the names are, beside an e-mail or a phone
+    return total, tuple(r for _, r in found)
+
+
+def _candidate_pairs(records: Sequence[dict], region: str | None) -> set[tuple[int, int]]:
+    """Index pairs that share a block; oversized blocks give only their identical names."""
+    first: dict[str, int] = {}
+    shared: dict[str, list[int]] = {}  # only the keys seen twice get a list
+    for i, record in enumerate(records):
+        for key in _blocks(record, region):
+            j = first.setdefault(key, i)
+            if j != i:
+                members = shared.get(key)
+                if members is None:
+                    shared[key] = [j, i]
+                elif members[-1] != i:
+                    members.append(i)
+    pairs: set[tuple[int, int]] = set()
+    for key, members in shared.items():
+        if len(members) > BLOCK_MAX:
+            if key[0] in ("e", "p"):  # one shared address: a star joins them all
+                pairs.update((members[0], j) for j in members[1:])
+                continue
+            same: dict[str, list[int]] = defaultdict(list)
+            for i in members:
+                same[_name_parts(records[i].get("name") or "")[1]].append(i)
+            groups = [m for m in same.values() if 1 < len(m) <= BLOCK_MAX]
+        else:
+            groups = [members]
+        for group in groups:
+            for x, i in enumerate(group):
+                pairs.update((i, j) for j in group[x + 1:])
+    return pairs
+
+
+def find_pairs(records: Iterable[dict], *, min_score: int = DEFAULT_MIN_SCORE,
+               region: str | None = None) -> list[Pair]:
+    """Every pair of records scoring at least `min_score`, compared within blocks only."""
+    # Hundreds of thousands of small objects and none of them cyclic: the collector's full
+    # passes over a growing heap would double the time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        ordered = sorted(records, key=lambda r: r["id"])
+        candidates = _candidate_pairs(ordered, region)
+        # Only the records in some pair (a few percent) are worked out in full.
+        entries = {i: _entry(ordered[i], region) for i in {i for pair in candidates for i in pair}}
+        found = []
+        for i, j in candidates:  # i < j, and ids ascend with the index
+            score, reasons = _score_pair(entries[i], entries[j])
+            if score >= min_score:
+                found.append(Pair(entries[i].id, entries[j].id, score, reasons))
+    finally:
+        if collecting:
+            gc.enable()
+    found.sort(key=lambda p: (p.a, p.b))
+    return found
+
+
+def find_groups(records: Iterable[dict], *, min_score: int = DEFAULT_MIN_SCORE,
+                region: str | None = None) -> list[Group]:
+    """Groups of likely duplicates, strongest first; the same groups whatever the records' order."""
+    pairs = find_pairs(records, min_score=min_score, region=region)
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in pairs:
+        ra, rb = root(p.a), root(p.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    by_root: dict[int, list[Pair]] = defaultdict(list)
+    for p in pairs:
+        by_root[root(p.a)].append(p)
+    groups = []
+    for members in by_root.values():
+        ids = sorted({x for p in members for x in (p.a, p.b)})
+        best = {i: max(p.score for p in members if i in (p.a, p.b)) for i in ids}
+        reasons = list(dict.fromkeys(r for p in members for r in p.reasons))
+        groups.append(Group(tuple(ids), min(best.values()), tuple(reasons), tuple(members)))
+    groups.sort(key=lambda g: (-g.score, g.ids))
+    return groups
+
+
+def similar_name_warning(name: str, org: str | None, candidates: Iterable[dict], *, kind: str = "person",
+                         ignore_id: int | None = None) -> str | None:
+    """The warning `contact add` prints for a very similar name (same pinyin or fuzzy, same organisation)."""
+    new = _entry({"id": 0, "kind": kind, "name": name, "org": org}, None)
+    hits = []
+    for record in candidates:
+        if record["id"] == ignore_id or (record.get("kind") or "person") != kind:
+            continue
+        other = _entry({**record, "emails": (), "phones": ()}, None)
+        sim, why = _name_match(new, other)
+        if kind == "org":
+            if sim >= 92:
+                hits.append((record, why))
+            continue
+        same_org = bool(new.org) and new.org == other.org
+        if sim == 100 and (same_org or not new.org or not other.org):
+            hits.append((record, why))
+        elif same_org and (why.startswith("same pinyin") or sim >= FUZZY_MIN):
+            hits.append((record, why))
+    if not hits:
+        return None
+    shown = ", ".join(
+        f"#{r['id']} {r.get('name')}" + (f" ({r['org']})" if r.get("org") else "") + f": {why}"
+        for r, why in hits[:3]
+    )
+    more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
+    return f"similar contact already exists: {shown}{more}"
+
+
+# --- merging ---------------------------------------------------------------------------------
+
+_SCALARS = ("org", "title", "every", "owner", "tier")
+_LISTS = ("emails", "phones", "tags", "addresses")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What KEEP ends with: `fields` for the store's update, `record` the result, `steps` in words."""
+
+    keep_id: int
+    other_ids: tuple[int, ...]
+    fields: dict[str, Any]
+    record: dict[str, Any]
+    steps: tuple[str, ...]
+
+
+def _list_key(name: str, value: Any, region: str | None) -> Any:
+    if name == "emails":
+        return email_key(value)
+    if name == "phones":
+        try:
+            return phone_key(value, region)
+        except CrmError:
+            return fold(value)
+    if name == "tags":
+        return fold(value.lstrip("#"))
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _kept_under(custom: dict[str, Any], key: str) -> list[Any]:
+    """The values already kept for `key` under suffixed names by an earlier merge."""
+    return [v for k, v in custom.items() if k.startswith(f"{key} (#")]
+
+
+def _free_key(custom: dict[str, Any], key: str, other_id: int) -> str:
+    """`key (#12)`, `key (#12) 2`…: a custom-field name not taken yet."""
+    candidate, n = f"{key} (#{other_id})", 2
+    while candidate in custom:
+        candidate, n = f"{key} (#{other_id}) {n}", n + 1
+    return candidate
+
+
+def merge_plan(keep: dict, others: Sequence[dict], *, region: str | None = None) -> Plan:
+    """How to fold `others` into `keep` so that nothing the user entered is lost; KEEP wins each clash."""
+    ids = [o["id"] for o in others]
+    if keep["id"] in ids or len(set(ids)) != len(ids):
+        raise Conflict("a contact cannot be merged into itself")
+    result = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
+              for k, v in keep.items()}
+    for name in (*_LISTS, "anniversaries", "aliases"):
+        result[name] = list(result.get(name) or [])
+    result["fields"] = dict(result.get("fields") or {})
+    steps: list[str] = []
+    for other in others:
+        oid = other["id"]
+        if (other.get("kind") or "person") != (keep.get("kind") or "person"):
+            raise Conflict(
+                f"cannot merge #{oid} ({other.get('kind')}) into #{keep['id']} ({keep.get('kind')})"
+            )
+        steps.append(f"merge #{oid} {other.get('name')} into #{keep['id']} {keep.get('name')}")
+        # names: the other's name and aliases become aliases
+        known = {fold(result.get("name"))} | {fold(a) for a in result["aliases"]}
+        for alias in [other.get("name"), *(other.get("aliases") or [])]:
+            if alias and fold(alias) not in known:
+                result["aliases"].append(alias)
+                known.add(fold(alias))
+                steps.append(f"alias: {alias}")
+        for name in _LISTS:
+            have = {_list_key(name, v, region) for v in result[name]}
+            for value in other.get(name) or []:
+                k = _list_key(name, value, region)
+                if k not in have:
+                    result[name].append(value)
+                    have.add(k)
+                    steps.append(f"{name[:-1] if name != 'addresses' else 'address'}: add {value}")
+        for item in other.get("anniversaries") or []:
+            if item not in result["anniversaries"]:
+                result["anniversaries"].append(item)
+                steps.append(f"anniversary: add {item.get('label')} {item.get('date')}")
+        custom = result["fields"]
+        for key, value in (other.get("fields") or {}).items():
+            if key not in custom:
+                custom[key] = value
+                steps.append(f"field {key}: {value}")
+            elif custom[key] != value and value not in _kept_under(custom, key):
+                new_key = _free_key(custom, key, oid)
+                custom[new_key] = value
+                steps.append(f"field {new_key}: {value} (KEEP has {key}={custom[key]})")
+        for name in _SCALARS:
+            value = other.get(name)
+            if value in (None, ""):
+                continue
+            if result.get(name) in (None, ""):
+                result[name] = value
+                steps.append(f"{name}: {value}")
+            elif result[name] != value:
+                new_key = _free_key(custom, name, oid)
+                custom[new_key] = value
+                steps.append(f"field {new_key}: {value} (KEEP has {name}={result[name]})")
+        if other.get("birthday"):
+            written = other["birthday"] + (" (lunar)" if other.get("birthday_lunar") else "")
+            if not result.get("birthday"):
+                result["birthday"] = other["birthday"]
+                result["birthday_lunar"] = bool(other.get("birthday_lunar"))
+                steps.append(f"birthday: {written}")
+            elif (result["birthday"], bool(result.get("birthday_lunar"))) != (
+                    other["birthday"], bool(other.get("birthday_lunar"))):
+                new_key = _free_key(custom, "birthday", oid)
+                custom[new_key] = written
+                steps.append(f"field {new_key}: {written}")
+        notes = (other.get("notes") or "").strip()
+        if notes and notes not in (result.get("notes") or ""):
+            marker = f"--- merged from #{oid} {other.get('name')} ---"
+            before = f"{result['notes'].rstrip()}\n\n" if result.get("notes") else ""
+            result["notes"] = f"{before}{marker}\n{notes}"
+            steps.append(f"notes: append those of #{oid}")
+    changed = {k: v for k, v in result.items() if k in _MERGED and v != _normalised(keep.get(k), k)}
+    return Plan(keep["id"], tuple(ids), changed, result, tuple(steps))
+
+
+_MERGED = frozenset((*_SCALARS, *_LISTS, "anniversaries", "aliases", "fields", "notes", "birthday",
+                     "birthday_lunar"))
+
+
+def _normalised(value: Any, name: str) -> Any:
+    if name in (*_LISTS, "anniversaries", "aliases"):
+        return list(value or [])
+    if name == "fields":
+        return dict(value or {})
+    return value

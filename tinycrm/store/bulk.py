@@ -109,7 +109,7 @@ class BulkStore(ContactStore, InteractionStore):
         )
         docs, names, keys = [], [], []
         for row in rows:
-            doc, name_doc, row_keys = index_entries(row)
+            doc, name_doc, row_keys = index_entries(row, self.region())
             docs.append((row["id"], doc))
             names.append((row["id"], name_doc))
             keys += [(row["id"], kind, value) for kind, value in row_keys]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 
-from .. import textindex, validate
+from .. import normalize, textindex, validate
 from ..dates import parse_utc, utc_iso
 from ..errors import Ambiguous, Conflict, InvalidData, NotFound
 from .base import like_escape
@@ -56,8 +57,12 @@ def _list(text: str) -> list[str]:
     return [] if text == "[]" else list(json.loads(text))
 
 
-def index_entries(row: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]:
-    """A contact row's full-text document, trigram name document and look-up keys."""
+def index_entries(row: dict[str, Any], region: str | None = None) -> tuple[str, str, list[tuple[str, str]]]:
+    """A contact row's full-text document, trigram name document and look-up keys.
+
+    E-mails are keyed case- and width-folded, phones by `normalize.phone_key` (E.164 when it
+    can be read), so `(202) 555-0100`, `2025550100` and `+1 202 555 0100` are one key.
+    """
     emails = _list(row["emails"])
     phones = _list(row["phones"])
     tags = _list(row["tags"])
@@ -66,8 +71,8 @@ def index_entries(row: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]
         row["name"], row["org"], row["title"], *emails, *phones, *tags, *aliases,
         row["notes"], pinyin_of=row["name"],
     )
-    keys = [("email", e.lower()) for e in emails]
-    keys += [("phone", validate.phone_key(p)) for p in phones]
+    keys = [("email", normalize.email_key(e)) for e in emails]
+    keys += [("phone", _phone_key(p, region)) for p in phones]
     keys += [("tag", t.lower()) for t in tags]
     if row.get("uid"):
         keys.append(("uid", row["uid"]))
@@ -75,8 +80,66 @@ def index_entries(row: dict[str, Any]) -> tuple[str, str, list[tuple[str, str]]]
     return doc, name_document(row["name"], aliases), keys
 
 
+def _phone_key(phone: str, region: str | None) -> str:
+    try:
+        return normalize.phone_key(phone, region)
+    except InvalidData:  # a number stored before phones were checked this strictly
+        return validate.phone_key(phone)
+
+
 class ContactStore(UnitOfWork):
     """Contacts and their derived columns."""
+
+    _region: str | None | bool = False
+
+    def region(self) -> str | None:
+        """The country phones without a +code belong to: the `region` setting, else the locale's."""
+        if self._region is False:
+            self._region = normalize.default_region(self.setting("region"), os.environ)
+        return self._region  # type: ignore[return-value]
+
+    def duplicates_of(
+        self, emails: list[str], phones: list[str], *, other_than: int | None = None
+    ) -> list[tuple[str, str, int, str]]:
+        """Live contacts (not `other_than`) that already have one of these e-mails or phones:
+        (what, value, id, name) each."""
+        found = []
+        region = self.region()
+        probes = [("e-mail", e, "email", normalize.email_key(e)) for e in emails]
+        probes += [("phone", p, "phone", _phone_key(p, region)) for p in phones]
+        for what, value, kind, key in probes:
+            for contact_id, name in self.conn.execute(
+                "SELECT c.id, c.name FROM contact_key k JOIN contact c ON c.id = k.contact_id"
+                " WHERE k.kind = ? AND k.value = ? AND c.deleted_at IS NULL AND c.id IS NOT ?"
+                " ORDER BY c.id LIMIT 3",
+                (kind, key, other_than),
+            ):
+                found.append((what, value, contact_id, name))
+        return found
+
+    def _refuse_duplicates(self, values: dict[str, Any], other_than: int | None = None) -> None:
+        emails = json.loads(values["emails"]) if "emails" in values else []
+        phones = json.loads(values["phones"]) if "phones" in values else []
+        hits = self.duplicates_of(emails, phones, other_than=other_than)
+        if hits:
+            what, value, contact_id, name = hits[0]
+            raise Conflict(
+                f"{what} {value} already belongs to #{contact_id} {name}: use that contact, or add"
+                " --allow-duplicate to keep both"
+            )
+
+    def name_neighbours(self, name: str, org: str | None, *, limit: int = 200) -> list[Contact]:
+        """Live contacts whose name shares a word (or pinyin) with `name`: candidates for a warning."""
+        match = textindex.match_expression(name.split()[0]) if name.split() else None
+        if not match:
+            return []
+        cur = self.conn.execute(
+            "SELECT c.* FROM contact c WHERE c.id IN (SELECT rowid FROM contact_fts"
+            " WHERE contact_fts MATCH ?) AND c.deleted_at IS NULL LIMIT ?",
+            (match, limit),
+        )
+        cols = [d[0] for d in cur.description]
+        return [contact_record(dict(zip(cols, row))) for row in cur]
 
     def _index_contact(self, contact_id: int) -> None:
         """Rewrite the search document and the e-mail/phone/tag keys of one contact."""
@@ -86,7 +149,7 @@ class ContactStore(UnitOfWork):
         row = self._row("contact", contact_id)
         if row is None:
             return
-        doc, names, keys = index_entries(row)
+        doc, names, keys = index_entries(row, self.region())
         self.conn.execute("INSERT INTO contact_fts(rowid, doc) VALUES (?, ?)", (contact_id, doc))
         self.conn.execute("INSERT INTO contact_name_fts(rowid, name) VALUES (?, ?)", (contact_id, names))
         self.conn.executemany(
@@ -149,14 +212,15 @@ class ContactStore(UnitOfWork):
                 if org_cache is not None:
                     org_cache[org.lower()] = values["org_id"]
         if "emails" in fields:
-            values["emails"] = json.dumps(
-                validate.dedupe(validate.email(e) for e in fields["emails"]), ensure_ascii=False
-            )
+            emails = (normalize.email(e) for e in fields["emails"] if e and e.strip())
+            kept = validate.dedupe(emails, key=normalize.email_key)
+            values["emails"] = json.dumps(kept, ensure_ascii=False)
         if "phones" in fields:
-            values["phones"] = json.dumps(
-                validate.dedupe((validate.phone(p) for p in fields["phones"]), key=validate.phone_key),
-                ensure_ascii=False,
-            )
+            # kept as the user wrote them (trimmed), matched by their E.164 key (index_entries)
+            region = self.region()
+            written = [" ".join(p.split()) for p in fields["phones"] if p and p.strip()]
+            keys = {p: normalize.phone(p, region).key for p in written}  # refuses a word
+            values["phones"] = json.dumps(validate.dedupe(written, key=keys.__getitem__), ensure_ascii=False)
         if "addresses" in fields:
             values["addresses"] = json.dumps(validate.dedupe(fields["addresses"]), ensure_ascii=False)
         if "tags" in fields:
@@ -204,14 +268,20 @@ class ContactStore(UnitOfWork):
             values["fields"] = json.dumps(custom, ensure_ascii=False)
         return values
 
-    def add_contact(self, name: str, **fields: Any) -> Contact:
-        """Create a contact; returns its record."""
+    def add_contact(self, name: str, *, allow_duplicate: bool = True, **fields: Any) -> Contact:
+        """Create a contact; returns its record.
+
+        With `allow_duplicate=False` (what `contact add` and the TUI pass) an e-mail or phone
+        that another contact already has is refused (Conflict naming that contact).
+        """
         unknown = set(fields) - CONTACT_FIELDS
         if unknown:
             raise InvalidData(f"unknown contact field(s): {', '.join(sorted(unknown))}")
         fields.setdefault("owner", self.user)
         with self.write(f"contact add {name}"):
             values = self._contact_values({"name": name, **fields})
+            if not allow_duplicate:
+                self._refuse_duplicates(values)
             now = utc_iso(self.now())
             values.update(created_at=now, updated_at=now)
             contact_id = self._insert("contact", values)
@@ -229,12 +299,14 @@ class ContactStore(UnitOfWork):
         add_phones: Iterable[str] = (),
         set_fields: dict[str, str] | None = None,
         unset_fields: Iterable[str] = (),
+        allow_duplicate: bool = True,
         **fields: Any,
     ) -> Contact:
         """Change fields of a contact; list fields can be added to or removed from.
 
         The record is read inside the write transaction, so an edit made by another
         process meanwhile (a tag added) is the base of this one, never overwritten.
+        `allow_duplicate=False` refuses an e-mail or phone another contact already has.
         """
         unknown = set(fields) - CONTACT_FIELDS
         if unknown:
@@ -244,7 +316,7 @@ class ContactStore(UnitOfWork):
             unit.name(f"contact edit {current['name']}")
             self._edit_contact(
                 current, list(add_tags), list(rm_tags), list(add_emails), list(add_phones),
-                set_fields, list(unset_fields), fields,
+                set_fields, list(unset_fields), fields, allow_duplicate,
             )
         return self.get_contact(contact_id, include_trash=True)
 
@@ -258,6 +330,7 @@ class ContactStore(UnitOfWork):
         set_fields: dict[str, str] | None,
         unset_fields: list[str],
         fields: dict[str, Any],
+        allow_duplicate: bool = True,
     ) -> None:
         contact_id = current["id"]
         rm_tags = {t.lower().lstrip("#") for t in rm_tag_list}
@@ -277,6 +350,8 @@ class ContactStore(UnitOfWork):
         values = self._contact_values(fields, current)
         if not values:
             return
+        if not allow_duplicate:
+            self._refuse_duplicates(values, other_than=contact_id)
         values["updated_at"] = utc_iso(self.now())
         self._update("contact", contact_id, values)
         self._index_contact(contact_id)
@@ -307,14 +382,14 @@ class ContactStore(UnitOfWork):
             ids = self._ids(
                 "SELECT DISTINCT c.id FROM contact_key k JOIN contact c ON c.id = k.contact_id"
                 f" WHERE k.kind = 'email' AND k.value = ?{live}",
-                (ref.lower(),),
+                (normalize.email_key(ref),),
             )
             return self._one(ref, ids, include_trash)
-        if validate.looks_like_phone(ref):
+        if normalize.looks_like_phone(ref):
             ids = self._ids(
                 "SELECT DISTINCT c.id FROM contact_key k JOIN contact c ON c.id = k.contact_id"
                 f" WHERE k.kind = 'phone' AND k.value = ?{live}",
-                (validate.phone_key(ref),),
+                (_phone_key(ref, self.region()),),
             )
             if ids:
                 return self._one(ref, ids, include_trash)

@@ -111,6 +111,27 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     # the activity report counts by time, kind and user without reading the rows
     conn.execute("DROP INDEX interaction_at")
     conn.execute("CREATE INDEX interaction_at_cover ON interaction(at, kind, user, contact_id)")
+    _rekey_contacts(conn)
+
+
+def _rekey_contacts(conn: sqlite3.Connection) -> None:
+    """E-mail and phone keys in their normal form (tinycrm.normalize), for every contact."""
+    import os
+
+    from .. import normalize
+    from .contacts import index_entries
+
+    region = normalize.default_region(None, os.environ)
+    cur = conn.execute("SELECT * FROM contact")
+    cols = [d[0] for d in cur.description]
+    conn.execute("DELETE FROM contact_key")
+    for values in cur.fetchall():
+        row = dict(zip(cols, values))
+        _, _, keys = index_entries(row, region)
+        conn.executemany(
+            "INSERT INTO contact_key(contact_id, kind, value) VALUES (?, ?, ?)",
+            [(row["id"], kind, value) for kind, value in keys],
+        )
 
 
 MIGRATIONS: list[Migration] = [

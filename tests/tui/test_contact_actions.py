@@ -213,16 +213,22 @@ async def test_editing_a_deal_changes_title_value_currency_close_and_key(app, id
         assert column(app.screen, "deals", 0) == ["Analytical engine, phase 2"]
 
 
-async def test_a_bad_amount_keeps_the_deal_form_open_and_the_deal_unchanged(app, ids, db) -> None:
+@pytest.mark.parametrize(("value", "error"), [
+    ("12k", "invalid amount '12k'"),
+    ("", "the deal needs a value"),  # an emptied field is not a silent 0
+])
+async def test_a_bad_amount_keeps_the_deal_form_open_and_the_deal_unchanged(
+    app, ids, db, value, error
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_deal(app, pilot, ids["ada"])
         await pilot.press("e")
         await settle(pilot)
-        app.screen.query_one("#value", Input).value = "12k"
+        app.screen.query_one("#value", Input).value = value
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, DealEditForm)
-        assert "invalid amount '12k'" in text_of(app.screen, "#form-error")
+        assert error in text_of(app.screen, "#form-error")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DealScreen)

@@ -62,11 +62,16 @@ def describe(rows: list[dict[str, Any]]) -> list[str]:
         if row["op"] == "bulk":
             bulk[noun] = bulk.get(noun, 0) + len((row["after"] or {}).get("ids", []))
             continue
-        line = f"{noun} “{_label(row)}” {VERBS.get(row['op'], row['op'])}"
-        fields = [k for k in row["changes"] if not k.endswith("_at") or k == "deleted_at"]
+        verb = VERBS.get(row["op"], row["op"])
+        changes = row["changes"]
+        if "deleted_at" in changes:
+            verb = "moved to the trash" if changes["deleted_at"][1] else "restored from the trash"
+        elif "done_at" in changes:
+            verb = "marked done" if changes["done_at"][1] else "reopened"
+        line = f"{noun} “{_label(row)}” {verb}"
+        fields = [k.removesuffix("_minor") for k in changes if not k.endswith("_at")]
         if row["op"] == "update" and fields:
-            shown = ["trash" if k == "deleted_at" else k.removesuffix("_minor") for k in fields]
-            line += f" ({', '.join(shown[:4])}{', …' if len(shown) > 4 else ''})"
+            line += f" ({', '.join(fields[:4])}{', …' if len(fields) > 4 else ''})"
         lines.append(line)
     lines += [f"{count} {noun}{'s' if count != 1 else ''} added" for noun, count in bulk.items()]
     if len(lines) > SHOWN:

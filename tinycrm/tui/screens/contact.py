@@ -172,6 +172,8 @@ class ContactScreen(CrmScreen):
         self._show_people(is_org)
         if is_org:
             self.query_one("#people-title", Label).update(f"People ({len(picture['people'])})")
+            # the section was hidden until now: its width is known only after the next layout
+            self.call_after_refresh(self._fill_tables)
 
     def on_resize(self) -> None:
         """Column widths follow the window, so long text is cut, not scrolled sideways."""
@@ -244,12 +246,17 @@ class ContactScreen(CrmScreen):
         people = self.query_one("#people", DataTable)
         person_row = people.cursor_row
         people.clear(columns=True)
-        people.add_column("Name", width=max(self._rest(people, [16]) // 2, 8))
-        people.add_column("Title", width=16)
-        people.add_column("E-mail", width=max(self._rest(people, [16]) // 2 - 2, 6))
+        with_email = people.size.width >= 60
+        fixed = [14] + ([20] if with_email else [])
+        people.add_column("Name", width=self._rest(people, fixed))
+        people.add_column("Title", width=14)
+        if with_email:
+            people.add_column("E-mail", width=20)
         for person in picture["people"]:
-            people.add_row(_cut(person["name"]), _cut(person["title"] or ""),
-                           _cut(", ".join(person["emails"][:1])), key=str(person["id"]))
+            cells = [_cut(person["name"]), _cut(person["title"] or "")]
+            if with_email:
+                cells.append(_cut(person["emails"][0] if person["emails"] else ""))
+            people.add_row(*cells, key=str(person["id"]))
         people.move_cursor(row=person_row)
 
     def _details(self, contact: dict) -> Text:

@@ -59,7 +59,8 @@ class InteractionScreen(ModalScreen[None]):
             yield Static(_lines([("by", item["user"]), ("deal", self.deal_title)]), id="interaction-meta")
             with VerticalScroll(id="interaction-text"):
                 yield Static(Text(item["summary"], style="bold"), id="interaction-summary")
-                yield Static(item.get("body") or "", id="interaction-body")
+                if item.get("body"):
+                    yield Static(item["body"], id="interaction-body")
             yield Label("Esc: close · ↑↓: scroll", classes="hint")
 
     def on_mount(self) -> None:
@@ -172,7 +173,7 @@ class DealScreen(CrmScreen, ModalScreen[None]):
         history = Text("Stages", style="bold")
         for entry in deal.get("stages", []):
             history.append(f"\n{format_local(entry['entered_at'], tz)}  ")
-            history.append(entry["stage"])
+            history.append(f"{entry['stage']:<12}")
             if entry["user"]:
                 history.append(f"  {entry['user']}", style="dim")
         self.query_one("#deal-stages", Static).update(history)

@@ -260,6 +260,8 @@ class DealEditForm(FormScreen):
         from ...services.deals import edit_deal
 
         value = values["value"].strip()
+        if not value:  # never a silent 0: an emptied field is more often a slip than a price
+            raise InvalidData("the deal needs a value: type an amount (0 for none)")
         # an untouched amount is not re-read: with a new currency the store converts it itself
         changed_value = value if value != self.deal["value"] else None
         return edit_deal(

@@ -208,8 +208,12 @@ class CrmApp(App):
         """Find the change `u` would take back (worker thread)."""
         from .undo import last_own_change
 
-        with self.open_store() as store:
-            rows = last_own_change(store)
+        try:
+            with self.open_store() as store:
+                rows = last_own_change(store)
+        except CrmError as exc:
+            self.call_from_thread(self.notify, str(exc).splitlines()[0], title="Undo", severity="error")
+            return
         if rows is None:
             self.call_from_thread(self.notify, f"nothing to undo (of yours, {self.user})",
                                   title="Undo", severity="warning")

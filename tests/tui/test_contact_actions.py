@@ -410,3 +410,18 @@ async def test_undo_refused_when_a_colleague_built_on_the_change_says_why(app, i
                    for m in messages(app))
         stored = ada_deal(db)
         assert (stored["stage"], stored["title"]) == ("negotiation", "Engine (Bob's)")
+
+
+async def test_the_cursor_follows_a_deal_that_moves_down_the_list(app, ids, db) -> None:
+    with book(db) as store:
+        store.add_deal(ids["ada"], "Difference engine", value="500", stage="lead")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_deal(app, pilot, ids["ada"])  # the first row: the lead stage comes first
+        await pilot.press("w", "y")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = app.screen
+        assert column(screen, "deals", 0) == ["★ Analytical engine", "Difference engine"]
+        assert column(screen, "deals", 2) == ["proposal", "won"]
+        assert screen.query_one("#deals", DataTable).cursor_row == 1

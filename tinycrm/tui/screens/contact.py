@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets.data_table import RowDoesNotExist
 
 from ... import agenda
 from ...dates import When, format_local, utc_iso
@@ -33,6 +34,24 @@ TIMELINE_LIMIT = 200
 def _cut(text: str) -> Text:
     """A cell that ends in … when its column is too narrow, instead of stopping mid-word."""
     return Text(text, overflow="ellipsis", no_wrap=True)
+
+
+def _cursor_key(table: DataTable) -> tuple[str | None, int]:
+    """The record under the cursor and its row, to find it again after a reload."""
+    if table.row_count == 0:
+        return None, 0
+    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    return key, table.cursor_row
+
+
+def _restore_cursor(table: DataTable, where: tuple[str | None, int]) -> None:
+    """Back on the same record (a deal just lost moves down the list), else on the same row."""
+    key, row = where
+    try:
+        row = table.get_row_index(key) if key is not None else row
+    except RowDoesNotExist:  # the record is gone (done, undone): stay on the row where it was
+        pass
+    table.move_cursor(row=row)
 
 
 class TimelineTable(DataTable):
@@ -194,7 +213,7 @@ class ContactScreen(CrmScreen):
         tz = self.crm.tz
 
         timeline = self.query_one("#timeline", DataTable)
-        row = timeline.cursor_row
+        row = _cursor_key(timeline)
         timeline.clear(columns=True)
         wide = timeline.size.width >= 60
         fixed = [16, 7] + ([8] if wide else [])
@@ -208,10 +227,10 @@ class ContactScreen(CrmScreen):
             if wide:
                 cells.append(item["user"] or "")
             timeline.add_row(*cells, key=str(item["id"]))
-        timeline.move_cursor(row=row)
+        _restore_cursor(timeline, row)
 
         deals = self.query_one("#deals", DataTable)
-        deal_row = deals.cursor_row
+        deal_row = _cursor_key(deals)
         deals.clear(columns=True)
         values = [f"{d['value']} {d['currency']}" for d in picture["deals"]]
         value_width = max([5, *(len(v) for v in values)])
@@ -227,10 +246,10 @@ class ContactScreen(CrmScreen):
             stage = deal["stage"] if deal["status"] == "open" else deal["status"]
             cells = [_cut(name), value, stage] + ([deal["close_date"] or ""] if with_close else [])
             deals.add_row(*cells, key=str(deal["id"]))
-        deals.move_cursor(row=deal_row)
+        _restore_cursor(deals, deal_row)
 
         reminders = self.query_one("#reminders", DataTable)
-        rem_row = reminders.cursor_row
+        rem_row = _cursor_key(reminders)
         reminders.clear(columns=True)
         now = utc_iso(self.crm.now())
         dues = [format_local(r["due"], tz, all_day=r["all_day"]) for r in picture["reminders"]]
@@ -241,10 +260,10 @@ class ContactScreen(CrmScreen):
             style = "bold red" if rem["due"] < now else ""
             text = rem["text"] + (f" (every {rem['every']})" if rem["every"] else "")
             reminders.add_row(Text(due, style=style), _cut(text), key=str(rem["id"]))
-        reminders.move_cursor(row=rem_row)
+        _restore_cursor(reminders, rem_row)
 
         people = self.query_one("#people", DataTable)
-        person_row = people.cursor_row
+        person_row = _cursor_key(people)
         people.clear(columns=True)
         with_email = people.size.width >= 60
         fixed = [14] + ([20] if with_email else [])
@@ -257,7 +276,7 @@ class ContactScreen(CrmScreen):
             if with_email:
                 cells.append(_cut(person["emails"][0] if person["emails"] else ""))
             people.add_row(*cells, key=str(person["id"]))
-        people.move_cursor(row=person_row)
+        _restore_cursor(people, person_row)
 
     def _details(self, contact: dict) -> Text:
         """The fields worth showing, label and value, empty ones left out."""

@@ -19,7 +19,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
-from ...dates import format_local
+from ...dates import format_local, utc_iso
 from ...errors import CrmError, NotFound
 from ..base import CrmScreen
 from .dialogs import ConfirmScreen, StageScreen
@@ -90,11 +90,14 @@ class ReminderScreen(ModalScreen[str | None]):
         """The text, when, how often, for which deal."""
         rem = self.reminder
         tz = self.app.tz  # type: ignore[attr-defined]
+        due = format_local(rem["due"], tz, all_day=rem["all_day"])
+        if rem["due"] < utc_iso(self.app.now()):  # type: ignore[attr-defined]
+            due += "  (overdue)"
         with Vertical(classes="form record", id="reminder"):
             yield Label("Reminder", classes="form-title")
             yield Static(Text(rem["text"], style="bold"), id="reminder-text")
             yield Static(_lines([
-                ("due", format_local(rem["due"], tz, all_day=rem["all_day"])),
+                ("due", due),
                 ("every", rem["every"]),
                 ("deal", self.deal_title),
                 ("source", rem["source"] if rem["source"] != "manual" else None),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tinycrm.tui.undo import describe
+from tinycrm.tui.undo import command_words, describe
 
 
 def row(table: str, op: str, before: dict | None, after: dict | None, row_id: int = 7) -> dict:
@@ -33,6 +33,10 @@ def row(table: str, op: str, before: dict | None, after: dict | None, row_id: in
          ["reminder “Call” marked done"]),
         ([row("reminder", "delete", {"text": "Call"}, None)], ["reminder “Call” removed"]),
         ([row("deal_stage", "insert", None, {"stage": "won"})], []),  # bookkeeping goes unsaid
+        ([row("occurrence", "insert", None, {"key": "birthday:12:2026-03-10", "state": "done"})],
+         ["a birthday marked done"]),  # never the internal key
+        ([row("occurrence", "insert", None, {"key": "cadence:3:2026-03-01", "state": "snoozed"})],
+         ["a keep-in-touch date snoozed"]),
         ([row("contact", "bulk", None, {"ids": [1, 2]}), row("contact", "bulk", None, {"ids": [3]})],
          ["3 contacts added"]),
         ([row("contact", "insert", None, {"name": n}) for n in "DCBA"],
@@ -78,3 +82,19 @@ def test_nothing_is_named_when_the_user_has_no_change(db) -> None:
 
     with Store.open(db, "nobody", clock=fixed_clock) as store:
         assert last_own_change(store) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ("log Ada Lovelace", "log Ada Lovelace"),
+        ("remind done birthday:12:2026-03-10", "remind done a birthday"),
+        ("remind snooze cadence:7:2026-11-20", "remind snooze a keep-in-touch date"),
+        ("remind done deal-stale:3:proposal:2026-11-10", "remind done a deal waiting too long in its stage"),
+        ("remind done reminder:5:2026-11-22T09:00:00Z", "remind done reminder 5"),
+        ("remind done 5", "remind done 5"),
+        ("contact add cadence:fan", "contact add cadence:fan"),  # a name, not a key
+    ],
+)
+def test_undo_names_a_command_without_internal_keys(command, words) -> None:
+    assert command_words(command) == words

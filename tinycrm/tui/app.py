@@ -224,7 +224,7 @@ class CrmApp(App):
         """Ask before taking back the change, naming it and what it touched."""
         from ..dates import format_local
         from .screens.dialogs import ConfirmScreen
-        from .undo import describe
+        from .undo import command_words, describe
 
         first = rows[0]
         detail = "\n".join([f"Your change of {format_local(first['at'], self.tz)}:", *describe(rows)])
@@ -233,12 +233,13 @@ class CrmApp(App):
             if yes:
                 self._undo(first["txid"])
 
-        self.push_screen(ConfirmScreen(f"Undo “{first['command']}”?", detail, yes="Undo"), answered)
+        question = f"Undo “{command_words(first['command'])}”?"
+        self.push_screen(ConfirmScreen(question, detail, yes="Undo"), answered)
 
     @work(thread=True, exclusive=True, group="undo")
     def _undo(self, txid: int) -> None:
         """Take back the change the user agreed to, and only that one (worker thread)."""
-        from .undo import last_own_change
+        from .undo import command_words, last_own_change
 
         try:
             with self.open_store() as store:
@@ -252,5 +253,5 @@ class CrmApp(App):
         except CrmError as exc:
             self.call_from_thread(self.notify, str(exc).splitlines()[0], title="Undo", severity="error")
             return
-        self.call_from_thread(self.notify, f"Undone: {result['command']}", title="Undo")
+        self.call_from_thread(self.notify, f"Undone: {command_words(result['command'])}", title="Undo")
         self.call_from_thread(self.notify_changed)

@@ -8,6 +8,7 @@ all the rows of one transaction (`txid`). No Textual here: the app calls these i
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..store import Store
@@ -22,8 +23,26 @@ NOUNS = {
 """History tables as people name them; the rest (`deal_stage`, indexes) go unmentioned."""
 
 VERBS = {"insert": "added", "update": "changed", "delete": "removed", "bulk": "added"}
+DERIVED = {
+    "birthday": "a birthday", "anniversary": "an anniversary", "cadence": "a keep-in-touch date",
+    "deal-close": "a deal's close date", "deal-stale": "a deal waiting too long in its stage",
+}  # fmt: skip
+"""Derived due items by the first part of their key, in words (the key itself stays internal)."""
 SHOWN = 3
 """Record lines in the question; more are counted."""
+
+
+_KEY = re.compile(r"\b(birthday|anniversary|cadence|deal-close|deal-stale|reminder):(\d+)(?::\S*)?")
+
+
+def command_words(command: str) -> str:
+    """The command a change was recorded under, its occurrence keys put in words."""
+
+    def words(match: re.Match[str]) -> str:
+        kind, number = match.group(1), match.group(2)
+        return f"reminder {number}" if kind == "reminder" else DERIVED[kind]
+
+    return _KEY.sub(words, command)
 
 
 def last_own_change(store: Store) -> list[dict[str, Any]] | None:
@@ -61,6 +80,12 @@ def describe(rows: list[dict[str, Any]]) -> list[str]:
             continue
         if row["op"] == "bulk":
             bulk[noun] = bulk.get(noun, 0) + len((row["after"] or {}).get("ids", []))
+            continue
+        if row["table"] == "occurrence":
+            record = row["after"] or row["before"] or {}
+            what = DERIVED.get(str(record.get("key", "")).split(":", 1)[0], "a due item")
+            state = {"done": "marked done", "snoozed": "snoozed"}.get(record.get("state"), "changed")
+            lines.append(f"{what} {state}")
             continue
         verb = VERBS.get(row["op"], row["op"])
         changes = row["changes"]

@@ -23,3 +23,22 @@ async def settle(pilot, rounds: int = 50) -> None:
             return
         await app.workers.wait_for_complete(running)
     raise AssertionError("workers did not settle")
+
+
+async def open_contact(app, pilot, contact_id: int):
+    """The app with one contact's 360° screen open and loaded."""
+    from tinycrm.tui.screens.contact import ContactScreen
+
+    await settle(pilot)
+    app.show_contact(contact_id)
+    await settle(pilot)
+    assert isinstance(app.screen, ContactScreen)
+    return app.screen
+
+
+def column(screen, table_id: str, index: int) -> list[str]:
+    """The text of one column of a table on the screen."""
+    from textual.widgets import DataTable
+
+    table = screen.query_one(f"#{table_id}", DataTable)
+    return [str(table.get_row_at(row)[index]) for row in range(table.row_count)]

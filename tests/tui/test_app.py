@@ -37,7 +37,7 @@ async def test_help_lists_the_keys_of_every_screen_and_the_filter_language(app) 
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         keys = str(app.screen.query_one("#help-keys").render())
-        for text in ("Log an interaction", "Save the current filter", "Take back the last change"):
+        for text in ("Log an interaction", "Save the current filter", "Take back your own last change"):
             assert text in keys
         filters = str(app.screen.query_one("#help-filters").render())
         for text in ("tag:vip", "last>30d", "is:stale", "pinyin"):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pilot_helpers import fixed_clock, settle
-from textual.widgets import DataTable, Input, Select
+from pilot_helpers import column, fixed_clock, open_contact, settle
+from textual.widgets import Input, Select
 
 from tinycrm.store import Store
 from tinycrm.tui.screens.contact import ContactScreen
@@ -11,21 +11,6 @@ from tinycrm.tui.screens.contacts import ContactsScreen
 from tinycrm.tui.screens.forms import ContactForm, DealForm, LogForm, ReminderForm
 
 SIZE = (100, 30)
-
-
-async def open_contact(app, pilot, contact_id: int) -> ContactScreen:
-    """The app with one contact's screen open and loaded."""
-    await settle(pilot)
-    app.show_contact(contact_id)
-    await settle(pilot)
-    assert isinstance(app.screen, ContactScreen)
-    return app.screen
-
-
-def column(screen, table_id: str, index: int) -> list[str]:
-    """The text of one column of a table on the screen."""
-    table = screen.query_one(f"#{table_id}", DataTable)
-    return [str(table.get_row_at(row)[index]) for row in range(table.row_count)]
 
 
 async def fill(pilot, widget_id: str, text: str) -> None:
@@ -168,6 +153,8 @@ async def test_undo_takes_back_the_log(app, ids, db) -> None:
         await settle(pilot)
         assert column(screen, "timeline", 2)[0] == "Oops"
         await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assert "Oops" not in column(screen, "timeline", 2)
         with Store.open(db, "tester", clock=fixed_clock) as store:

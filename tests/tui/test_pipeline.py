@@ -293,7 +293,9 @@ async def test_in_the_app_3_shows_the_board_and_4_the_dashboard(db: Path) -> Non
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, AgendaScreen)
-        await pilot.press("3", "u")  # the app's undo takes the move back; the board follows
+        await pilot.press("3", "u")  # the app's undo names the move, asks, takes it back; the board follows
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         with store_of(db) as s:
             assert s.get_deal(deal_id)["stage"] == "lead"

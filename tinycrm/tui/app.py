@@ -108,7 +108,7 @@ class CrmApp(App):
             "4", "switch_mode('dashboard')", "Dashboard", tooltip="The headline numbers", group=SCREEN_KEYS
         ),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and the filter language"),
-        Binding("u", "undo", "Undo", tooltip="Take back the last change (anyone's)"),
+        Binding("u", "undo", "Undo", tooltip="Take back your own last change (names it and asks first)"),
         Binding("ctrl+t", "toggle_dark", "Theme", show=False, tooltip="Dark or light"),
         Binding("q", "quit", "Quit", tooltip="Leave tinycrm"),
     ]
@@ -216,14 +216,59 @@ class CrmApp(App):
 
         self.push_screen(HelpScreen())
 
-    @work(thread=True, exclusive=True, group="undo")
     def action_undo(self) -> None:
-        """Take back the last change, whoever made it (the same undo as `tinycrm undo`)."""
+        """Name the acting user's last change and, once confirmed, take it back (`tinycrm undo`)."""
+        self._undo_preview()
+
+    @work(thread=True, exclusive=True, group="undo")
+    def _undo_preview(self) -> None:
+        """Find the change `u` would take back (worker thread)."""
+        from .undo import last_own_change
+
         try:
             with self.open_store() as store:
+                rows = last_own_change(store)
+        except CrmError as exc:
+            self.call_from_thread(self.notify, str(exc).splitlines()[0], title="Undo", severity="error")
+            return
+        if rows is None:
+            self.call_from_thread(self.notify, f"nothing to undo (of yours, {self.user})",
+                                  title="Undo", severity="warning")
+            return
+        self.call_from_thread(self._ask_undo, rows)
+
+    def _ask_undo(self, rows: list[dict]) -> None:
+        """Ask before taking back the change, naming it and what it touched."""
+        from ..dates import format_local
+        from .screens.dialogs import ConfirmScreen
+        from .undo import command_words, describe
+
+        first = rows[0]
+        detail = "\n".join([f"Your change of {format_local(first['at'], self.tz)}:", *describe(rows)])
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._undo(first["txid"])
+
+        question = f"Undo “{command_words(first['command'])}”?"
+        self.push_screen(ConfirmScreen(question, detail, yes="Undo"), answered)
+
+    @work(thread=True, exclusive=True, group="undo")
+    def _undo(self, txid: int) -> None:
+        """Take back the change the user agreed to, and only that one (worker thread)."""
+        from .undo import command_words, last_own_change
+
+        try:
+            with self.open_store() as store:
+                rows = last_own_change(store)
+                if rows is None or rows[0]["txid"] != txid:
+                    # another of the user's own windows or shells changed something meanwhile
+                    self.call_from_thread(self.notify, "Your last change is a newer one now: press u again",
+                                          title="Undo", severity="warning")
+                    return
                 result = store.undo()
         except CrmError as exc:
-            self.call_from_thread(self.notify, str(exc).splitlines()[0], severity="warning")
+            self.call_from_thread(self.notify, str(exc).splitlines()[0], title="Undo", severity="error")
             return
-        self.call_from_thread(self.notify, f"undone: {result['command']}", title="Undo")
+        self.call_from_thread(self.notify, f"Undone: {command_words(result['command'])}", title="Undo")
         self.call_from_thread(self.notify_changed)

@@ -49,16 +49,10 @@ class NavigationCommands(CrmProvider):
             ("Go to agenda", "Overdue, today and upcoming follow-ups (2)", partial(go, "agenda")),
             ("Go to pipeline", "Deals by stage (3)", partial(go, "pipeline")),
             ("Go to dashboard", "Headline numbers and charts (4)", partial(go, "dashboard")),
-            (
-                "Undo last change",
-                "Take back the most recent change, like `tinycrm undo` (u)",
-                app.action_undo,
-            ),
-            (
-                "Toggle dark/light theme",
-                "Switch between textual-dark and textual-light (ctrl+t)",
-                app.action_toggle_dark,
-            ),
+            ("Undo my last change", "Name your own last change and take it back after asking (u)",
+             app.action_undo),
+            ("Toggle dark/light theme", "Switch between textual-dark and textual-light (ctrl+t)",
+             app.action_toggle_dark),
             ("Help", "Keys of every screen and the filter language (?)", app.action_help),
         ]
 

@@ -223,6 +223,65 @@ class DealForm(FormScreen):
         )
 
 
+class DealEditForm(FormScreen):
+    """Edit a deal (`tinycrm deal edit`): title, value, currency, close date, key flag.
+
+    Stage moves, won and lost are the deal modal's own keys: they carry history of their own.
+    """
+
+    TITLE_TEXT = "Edit deal"
+
+    def __init__(self, deal: dict) -> None:
+        super().__init__(None)
+        self.deal = deal
+
+    def form_title(self) -> str:
+        """Names the deal."""
+        return f"Edit deal — {self.deal['title']}"
+
+    def fields(self) -> ComposeResult:
+        """The deal's fields, prefilled."""
+        deal = self.deal
+        yield self.row("Title", Input(deal["title"], placeholder="what is being sold", id="title",
+                                      compact=True))
+        yield self.row("Value", Input(deal["value"], placeholder="5000 or 1250.50", id="value",
+                                      compact=True))
+        yield self.row("Currency", Input(deal["currency"], placeholder="USD, EUR, CNY…", id="currency",
+                                         compact=True))
+        yield self.row("Close", Input(deal["close_date"] or "", placeholder="2026-12-31, 1m; empty: none",
+                                      id="close", compact=True))
+        yield self.row("Key deal", Checkbox("", deal["key"], id="key", compact=True))
+
+    def on_mount(self) -> None:
+        """Start in the title."""
+        self.query_one("#title", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        """The raw values."""
+        return {
+            "title": self.text("title"),
+            "value": self.text("value"),
+            "currency": self.text("currency"),
+            "close": self.text("close"),
+            "key": self.query_one("#key", Checkbox).value,
+        }
+
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+        """The deal service, as `tinycrm deal edit`; the store checks the amount and the currency."""
+        from ...services.deals import edit_deal
+
+        value = values["value"].strip()
+        if not value:  # never a silent 0: an emptied field is more often a slip than a price
+            raise InvalidData("the deal needs a value: type an amount (0 for none)")
+        # an untouched amount is not re-read: with a new currency the store converts it itself
+        changed_value = value if value != self.deal["value"] else None
+        return edit_deal(
+            store, self.deal["id"], now_local=now, close=values["close"],
+            title=values["title"], value=changed_value, currency=values["currency"].strip() or None,
+            key=bool(values["key"]),
+        )
+
+
 class ReminderForm(FormScreen):
     """Add a reminder (`tinycrm remind add REF WHEN TEXT --every RULE`)."""
 

@@ -846,3 +846,35 @@ def test_tinycrm_debug_shows_the_traceback(run, monkeypatch):
 
     with pytest.raises(NotFound):
         run("contact show nobody")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("--email ada@example.com", "--email ADA@Example.COM"),
+        ("--phone '+1 202 555 0100'", "--phone '(202) 555-0100'"),
+        ("--phone '+1 202 555 0100'", "--phone 2025550100"),
+    ],
+)
+def test_an_email_or_phone_of_another_contact_is_refused_at_the_door(run, ok, first, second, monkeypatch):
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    ok(f"contact add 'Ada Lovelace' {first}")
+    result = run(f"contact add 'A. Lovelace' {second}")
+    assert result.code == 1
+    assert "already belongs to #1 Ada Lovelace" in result.err
+    assert "--allow-duplicate" in result.err
+    assert ok(f"contact add 'A. Lovelace' {second} --allow-duplicate") == "2\n"
+
+
+def test_a_phone_written_any_common_way_finds_the_contact(ok, monkeypatch):
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    ok("contact add 'Grace Hopper' --phone '+1 202 555 0100'")
+    for ref in ("'+1 202 555 0100'", "'(202) 555-0100'", "2025550100", "+12025550100"):
+        assert ok(f"contact show {ref} --json").startswith("{")
+
+
+def test_a_very_similar_name_only_warns(run):
+    run("contact add 张伟 --org 佛山企业电子")
+    result = run("contact add 章伟 --org 佛山企业电子")
+    assert result.code == 0
+    assert result.err.startswith("warning: ")

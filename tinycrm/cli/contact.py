@@ -35,6 +35,11 @@ EveryOpt = Annotated[
     str | None, typer.Option("--every", help="Keep-in-touch cadence: 30d, 2w, 3m, 1y.")
 ]
 OwnerOpt = Annotated[str | None, typer.Option("--owner", help="Owner (default: you).")]
+TierOpt = Annotated[str | None, typer.Option("--tier", help="Tier, e.g. A (tier rules may set it too).")]
+AllowDuplicateOpt = Annotated[
+    bool,
+    typer.Option("--allow-duplicate", help="Keep an e-mail or phone that another contact already has."),
+]
 SetOpt = Annotated[
     list[str] | None, typer.Option("--set", help="Custom field KEY=VALUE (repeatable).")
 ]
@@ -57,10 +62,12 @@ def add(
     note: NoteOpt = None,
     every: EveryOpt = None,
     owner: OwnerOpt = None,
+    tier: TierOpt = None,
     set_: SetOpt = None,
+    allow_duplicate: AllowDuplicateOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Create a contact; prints its id."""
+    """Create a contact; prints its id. An e-mail or phone another contact has is refused."""
 
 
 @app.command("list", context_settings={"ignore_unknown_options": True})
@@ -128,6 +135,7 @@ def edit(
     unset: Annotated[
         list[str] | None, typer.Option("--unset", help="Remove a custom field (repeatable).")
     ] = None,
+    allow_duplicate: AllowDuplicateOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Change fields of a contact ("" clears a text field)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..cells import safe
 from ..errors import InvalidData, UsageError
 from ..output import emit_fields, emit_json, emit_table, pad, use_color
 from ._common import (
@@ -19,6 +20,10 @@ from ._common import (
     writing,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..store import Store
+
 TIMELINE_SHOWN = 20
 LIST_COLUMNS = [
     ("id", "ID"),
@@ -33,6 +38,16 @@ CSV_COLUMNS = [
     "id", "kind", "name", "org", "title", "emails", "phones", "tags", "tier", "owner",
     "birthday", "every", "notes", "created_at", "updated_at", "last_contacted_at",
 ]
+
+
+def _warn_similar(store: Store, contact: dict) -> None:
+    """A very similar name (same pinyin, a near spelling at the same organisation) only warns."""
+    from ..dedupe import similar_name_warning
+
+    others = [c for c in store.name_neighbours(contact["name"], contact["org"]) if c["id"] != contact["id"]]
+    warning = similar_name_warning(contact["name"], contact["org"], others, kind=contact["kind"])
+    if warning:
+        sys.stderr.write(f"warning: {safe(warning)}\n")
 
 
 def _anniversaries(items: list[str] | None) -> list[dict]:
@@ -74,10 +89,12 @@ def add(
     note: str | None,
     every: str | None,
     owner: str | None,
+    tier: str | None,
     set_: list[str] | None,
+    allow_duplicate: bool,
     as_json: bool,
 ) -> None:
-    """`contact add`: create a contact; prints its id."""
+    """`contact add`: create a contact; prints its id (a very similar name only warns)."""
     store = state.store()
     fields = {
         "org": org,
@@ -95,8 +112,11 @@ def add(
     }
     if owner:
         fields["owner"] = owner
+    if tier:
+        fields["tier"] = tier
     with writing(store, f"contact add {name}"):
-        contact = store.add_contact(name, **fields)
+        contact = store.add_contact(name, allow_duplicate=allow_duplicate, **fields)
+        _warn_similar(store, contact)
         if as_json:
             emit_json(contact)
         else:
@@ -241,6 +261,7 @@ def edit(
     tier: str | None,
     set_: list[str] | None,
     unset: list[str] | None,
+    allow_duplicate: bool,
     as_json: bool,
 ) -> None:
     """`contact edit`: change fields ("" clears a text field); reads and writes in one transaction."""
@@ -272,6 +293,7 @@ def edit(
             add_phones=phone or [],
             set_fields=_pairs(set_),
             unset_fields=unset or [],
+            allow_duplicate=allow_duplicate,
             **fields,
         )
         if as_json:

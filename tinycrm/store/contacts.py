@@ -130,7 +130,12 @@ class ContactStore(UnitOfWork):
 
     def name_neighbours(self, name: str, org: str | None, *, limit: int = 200) -> list[Contact]:
         """Live contacts whose name shares a word (or pinyin) with `name`: candidates for a warning."""
-        match = textindex.match_expression(name.split()[0]) if name.split() else None
+        words = name.split()
+        probes = [textindex.match_expression(words[0])] if words else []
+        pinyin = textindex.pinyin_tokens(name)
+        if pinyin:  # 张伟 and 章伟 sound alike: their full pinyin is one token
+            probes.append(textindex.match_expression(pinyin[1]))
+        match = " OR ".join(f"({p})" for p in probes if p)
         if not match:
             return []
         cur = self.conn.execute(

@@ -662,7 +662,11 @@ def test_history_shows_who_changed_what(ok, js):
     assert items[0]["changes"]["name"] == ["Ada Lovelace", "Ada King"]
     assert {"at", "user", "command", "op", "table", "before", "after"} <= set(items[0])
     assert {i["contact_id"] for i in items} == {1}
-    assert "contact edit Ada Lovelace" in ok("history")
+    assert items[0]["summary"] == "Ada King: name Ada Lovelace → Ada King"
+    shown = ok("history")
+    assert shown.splitlines()[0].split() == ["When", "By", "What"]
+    assert "bob    Ada King: name Ada Lovelace → Ada King" in shown
+    assert "insert" not in shown  # database rows are not what a person reads
 
 
 @pytest.mark.usefixtures("book")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -145,19 +146,24 @@ def search(state: State, *, text: list[str], limit: int, as_json: bool) -> None:
 @reads
 def history(state: State, *, ref: str | None, limit: int, as_json: bool) -> None:
     """`history`: what changed, who changed it and when, newest first."""
+    from .. import wording
+    from ..dates import local_tz
+    from ..output import is_terminal
+
     store = state.store()
     contact_id = store.resolve(check_ref(ref), include_trash=True)["id"] if ref else None
     items = store.history(contact_id, limit=page(limit))
+    contact_ids, deal_ids = wording.wanted_names(items)
+    names = {"contacts": store.names_of("contact", contact_ids), "deals": store.names_of("deal", deal_ids)}
+    tz = local_tz()
     if as_json:
-        emit_json(items)
+        emit_json(wording.describe_json(items, **names, tz=tz))
         return
-    for item in items:
-        item["when"] = local_text(item["at"])
-        item["what"] = f"{item['op']} {item['table']} {item['row_id']}"
-        item["detail"] = ", ".join(f"{k}: {v[0]!s} → {v[1]!s}" for k, v in item["changes"].items())[:80]
-        item["state"] = "undone" if item["undone_at"] else ""
-    emit_table(items, [("txid", "#"), ("when", "When"), ("user", "By"), ("command", "Command"),
-                       ("what", "Change"), ("detail", "Detail"), ("state", "")])
+    changes = wording.describe(items, **names, tz=tz)
+    if not changes:
+        return
+    width = shutil.get_terminal_size().columns if is_terminal() else 10_000
+    sys.stdout.write(wording.format_history_table(changes, width, tz=tz, today=state.local_now().date()))
 
 
 def undo(state: State, *, as_json: bool) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from ..dates import utc_iso
@@ -187,14 +187,18 @@ class UnitOfWork(StoreBase):
     # ------------------------------------------------------------ history and undo
 
     def history(self, contact_id: int | None = None, *, limit: int = 50) -> list[dict[str, Any]]:
-        """Changes, newest first, of one contact or of everything."""
-        sql = "SELECT * FROM history"
-        params: list[Any] = []
-        if contact_id is not None:
-            sql += " WHERE contact_id = ?"
-            params.append(contact_id)
-        sql += " ORDER BY id DESC LIMIT ?"
+        """The rows of the newest `limit` changes, newest first, of one contact or of everything."""
+        # `limit` counts changes, not rows: a change is never cut in half
+        where, params = ("WHERE contact_id = ?", [contact_id]) if contact_id is not None else ("", [])
+        sql = (
+            f"SELECT * FROM history WHERE txid IN (SELECT DISTINCT txid FROM history {where}"
+            " ORDER BY txid DESC LIMIT ?)"
+        )
         params.append(limit)
+        if contact_id is not None:
+            sql += " AND contact_id = ?"
+            params.append(contact_id)
+        sql += " ORDER BY id DESC"
         cur = self.conn.execute(sql, params)
         cols = [d[0] for d in cur.description]
         out = []
@@ -218,6 +222,20 @@ class UnitOfWork(StoreBase):
                     "after": after,
                     "undone_at": item["undone_at"],
                 }
+            )
+        return out
+
+    def names_of(self, table: str, ids: Iterable[int]) -> dict[int, str]:
+        """Names of contacts (trash included) or titles of deals, by id: what history rows do not carry."""
+        column = {"contact": "name", "deal": "title"}[table]
+        out: dict[int, str] = {}
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            out.update(
+                self.conn.execute(
+                    f"SELECT id, {column} FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                ).fetchall()
             )
         return out
 

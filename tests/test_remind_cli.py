@@ -84,16 +84,17 @@ def test_cadence_is_due_when_never_contacted_and_resets_on_log(run, book) -> Non
     assert [i["due"] for i in due_json(run, "--within", "31d") if i["source"] == "cadence"] == ["2026-12-22"]
 
 
-def test_due_text_lists_overdue_first_with_ids_and_keys(run, book) -> None:
+def test_due_text_lists_overdue_first_in_words(run, book) -> None:
     run("remind", "add", "ada", "2026-11-22 14:00", "Call Ada")
     run("deal", "add", "ada", "Website", "--close", "2026-11-20")
     out, err = run("due")
     lines = out.splitlines()
     assert err == ""
-    assert lines[0].startswith("2026-11-20")
-    assert "overdue" in lines[0]
-    assert lines[0].endswith("deal-close:1:2026-11-20")
-    assert any(line.startswith("2026-11-22 14:00  today") and line.endswith(" 1") for line in lines)
+    assert lines[0].split() == ["When", "What", "Who"]
+    assert lines[1].startswith("2 days overdue")
+    assert "Website" in lines[1]
+    assert any(line.startswith("today 14:00") and "Call Ada" in line for line in lines)
+    assert "deal-close:" not in out  # internal keys only in --json
 
 
 # --- silence -----------------------------------------------------------------------------

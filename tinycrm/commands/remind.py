@@ -12,8 +12,9 @@ from datetime import tzinfo
 from pathlib import Path
 
 from .. import agenda
+from ..cells import safe
 from ..errors import InvalidData, NotFound, UsageError
-from ..output import emit_json, emit_table, pad, use_color
+from ..output import emit_json, emit_table, is_terminal
 from ._common import MAX_ID, State, check_id, check_ref, echo, local_text, reads, writing
 
 LIST_COLUMNS = [
@@ -154,12 +155,13 @@ def show_due(
     `--notify` sends only occurrences not notified before and records them after a
     successful send; a failed send is an `error:` line, exit 1, and is retried next run.
     """
-    from ..dates import format_local
-
     store = st.store()
     now = st.local_now()
     tz = now.tzinfo
-    items = agenda.collect(store, now, agenda.horizon(now, within))
+    problems: list[str] = []
+    items = agenda.collect(store, now, agenda.horizon(now, within), problems=problems)
+    for problem in problems:  # one unreadable row is skipped and said, never the whole book lost
+        sys.stderr.write(f"warning: {safe(problem)} (skipped; tinycrm check lists such rows)\n")
     if notify:
         from ..notify import send
 
@@ -174,31 +176,12 @@ def show_due(
         return 0
     if not items:
         return 0
-    today = now.date()
-    rows = []
-    for item in items:
-        day = item.due.astimezone(tz).date()
-        if item.overdue:
-            mark = "overdue"
-        elif day == today:
-            mark = "today"
-        else:
-            mark = day.strftime("%a")
-        who = f" — {item.contact}" if item.contact and item.contact not in item.text else ""
-        ref = str(item.id) if item.id is not None else item.key
-        rows.append((format_local(item.due, tz, item.all_day), mark, item.text + who, ref))
-    from ..output import width
+    import shutil
 
-    due_w = max(len(r[0]) for r in rows)
-    text_w = min(60, max(width(r[2]) for r in rows))
-    color = use_color()
-    out = []
-    for due, mark, text, ref in rows:
-        shown = f"{due:<{due_w}}  {mark:<7}"
-        if color and mark == "overdue":
-            shown = f"\033[31m{shown}\033[0m"
-        out.append(f"{shown}  {pad(text, text_w)}  {ref}")
-    sys.stdout.write("\n".join(out) + "\n")
+    from ..wording import due_rows, format_due_table
+
+    width = shutil.get_terminal_size().columns if is_terminal() else 10_000
+    sys.stdout.write(format_due_table(due_rows(items, now), width))
     return 0
 
 

@@ -14,10 +14,10 @@ ROOT_OPTIONS = (
 )
 
 GROUPS = {
-    (): ('contact', 'cron', 'deal', 'demo', 'due', 'export', 'history', 'log', 'remind', 'search', 'timeline', 'tui', 'undo'),
+    (): ('contact', 'cron', 'deal', 'demo', 'due', 'export', 'history', 'import', 'log', 'remind', 'search', 'timeline', 'tui', 'undo'),
     ('contact',): ('add', 'edit', 'forget', 'list', 'restore', 'rm', 'show'),
     ('deal',): ('add', 'edit', 'list', 'lost', 'move', 'show', 'won'),
-    ('export',): ('ics',),
+    ('export',): ('csv', 'ics', 'json', 'vcard'),
     ('remind',): ('add', 'done', 'list', 'rm', 'snooze'),
 }
 
@@ -270,6 +270,18 @@ COMMANDS = {
             {'name': 'to', 'opts': ('--to',), 'secondary': (), 'flag': False, 'multiple': True, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
         ),
     },
+    ('export', 'csv'): {
+        'implementation': 'tinycrm.commands.transfer:export_csv',
+        'ignore_unknown_options': True,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'output', 'opts': ('--output', '-o'), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'bom', 'opts': ('--bom',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
     ('export', 'ics'): {
         'implementation': 'tinycrm.commands.remind:export_ics',
         'ignore_unknown_options': False,
@@ -281,6 +293,30 @@ COMMANDS = {
             {'name': 'output', 'opts': ('--output', '-o'), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
         ),
     },
+    ('export', 'json'): {
+        'implementation': 'tinycrm.commands.transfer:export_json',
+        'ignore_unknown_options': True,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'output', 'opts': ('--output', '-o'), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('export', 'vcard'): {
+        'implementation': 'tinycrm.commands.transfer:export_vcard',
+        'ignore_unknown_options': True,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'output', 'opts': ('--output', '-o'), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'vdir', 'opts': ('--vdir',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'version', 'opts': ('--version',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': '4.0', 'min': None, 'max': None, 'eager': False},
+        ),
+    },
     ('history',): {
         'implementation': 'tinycrm.commands.core:history',
         'ignore_unknown_options': False,
@@ -290,6 +326,23 @@ COMMANDS = {
         ),
         'options': (
             {'name': 'limit', 'opts': ('--limit',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': 50, 'min': 1, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('import',): {
+        'implementation': 'tinycrm.commands.transfer:import_',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'source', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'format_', 'opts': ('--format',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'map_', 'opts': ('--map',), 'secondary': (), 'flag': False, 'multiple': True, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'dry_run', 'opts': ('--dry-run', '-n'), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'on_duplicate', 'opts': ('--on-duplicate',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': 'merge', 'min': None, 'max': None, 'eager': False},
+            {'name': 'skip_errors', 'opts': ('--skip-errors',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'rejects', 'opts': ('--rejects',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },

@@ -82,6 +82,8 @@ def _register() -> None:
     core.register(app)
     remind.register(app)
     tui.register(app)
+    from . import transfer  # import, export csv|vcard|json
+    transfer.register(app)
 
 
 _register()

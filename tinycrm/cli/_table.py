@@ -14,7 +14,7 @@ ROOT_OPTIONS = (
 )
 
 GROUPS = {
-    (): ('contact', 'cron', 'deal', 'demo', 'due', 'export', 'history', 'import', 'log', 'remind', 'search', 'timeline', 'tui', 'undo'),
+    (): ('backup', 'check', 'contact', 'cron', 'deal', 'demo', 'due', 'export', 'history', 'import', 'log', 'remind', 'restore', 'search', 'timeline', 'tui', 'undo'),
     ('contact',): ('add', 'edit', 'forget', 'list', 'restore', 'rm', 'show'),
     ('deal',): ('add', 'edit', 'list', 'lost', 'move', 'show', 'won'),
     ('export',): ('csv', 'ics', 'json', 'vcard'),
@@ -22,6 +22,28 @@ GROUPS = {
 }
 
 COMMANDS = {
+    ('backup',): {
+        'implementation': 'tinycrm.commands.safety:backup',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'target', 'nargs': 1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'keep', 'opts': ('--keep',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 1, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('check',): {
+        'implementation': 'tinycrm.commands.safety:check',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
     ('contact', 'add'): {
         'implementation': 'tinycrm.commands.contact:add',
         'ignore_unknown_options': False,
@@ -419,6 +441,17 @@ COMMANDS = {
             {'name': 'when', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
         ),
         'options': (
+        ),
+    },
+    ('restore',): {
+        'implementation': 'tinycrm.commands.safety:restore',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'source', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'yes', 'opts': ('--yes', '-y'), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },
     ('search',): {

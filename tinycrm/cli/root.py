@@ -82,8 +82,8 @@ def _register() -> None:
     core.register(app)
     remind.register(app)
     tui.register(app)
-    from . import transfer  # import, export csv|vcard|json
-    transfer.register(app)
+    from . import safety, transfer  # import, export csv|vcard|json; backup, restore, check
+    transfer.register(app), safety.register(app)
 
 
 _register()

@@ -14,7 +14,7 @@ ROOT_OPTIONS = (
 )
 
 GROUPS = {
-    (): ('backup', 'check', 'contact', 'cron', 'deal', 'demo', 'due', 'export', 'history', 'import', 'log', 'remind', 'restore', 'search', 'timeline', 'tui', 'undo'),
+    (): ('backup', 'check', 'contact', 'cron', 'deal', 'demo', 'due', 'dupes', 'export', 'history', 'import', 'log', 'merge', 'remind', 'restore', 'search', 'timeline', 'tui', 'undo'),
     ('contact',): ('add', 'edit', 'forget', 'list', 'restore', 'rm', 'show'),
     ('deal',): ('add', 'edit', 'list', 'lost', 'move', 'show', 'won'),
     ('export',): ('csv', 'ics', 'json', 'vcard'),
@@ -292,6 +292,17 @@ COMMANDS = {
             {'name': 'to', 'opts': ('--to',), 'secondary': (), 'flag': False, 'multiple': True, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
         ),
     },
+    ('dupes',): {
+        'implementation': 'tinycrm.commands.dupes:dupes',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'min_score', 'opts': ('--min-score',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 0, 'max': 100, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
     ('export', 'csv'): {
         'implementation': 'tinycrm.commands.transfer:export_csv',
         'ignore_unknown_options': True,
@@ -382,6 +393,19 @@ COMMANDS = {
             {'name': 'deal', 'opts': ('--deal',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': None, 'max': None, 'eager': False},
             {'name': 'next_', 'opts': ('--next',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
             {'name': 'eml', 'opts': ('--eml',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('merge',): {
+        'implementation': 'tinycrm.commands.dupes:merge',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'keep', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+            {'name': 'others', 'nargs': -1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'yes', 'opts': ('--yes', '-y'), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },

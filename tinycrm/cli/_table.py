@@ -305,7 +305,7 @@ COMMANDS = {
     },
     ('export', 'csv'): {
         'implementation': 'tinycrm.commands.transfer:export_csv',
-        'ignore_unknown_options': True,
+        'ignore_unknown_options': False,
         'interspersed': True,
         'arguments': (
             {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
@@ -328,7 +328,7 @@ COMMANDS = {
     },
     ('export', 'json'): {
         'implementation': 'tinycrm.commands.transfer:export_json',
-        'ignore_unknown_options': True,
+        'ignore_unknown_options': False,
         'interspersed': True,
         'arguments': (
             {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
@@ -339,7 +339,7 @@ COMMANDS = {
     },
     ('export', 'vcard'): {
         'implementation': 'tinycrm.commands.transfer:export_vcard',
-        'ignore_unknown_options': True,
+        'ignore_unknown_options': False,
         'interspersed': True,
         'arguments': (
             {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},

@@ -19,7 +19,6 @@ FilterArg = Annotated[
 OutputOpt = Annotated[
     str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE, 0600 (default: stdout).")
 ]
-LIST_SETTINGS = {"ignore_unknown_options": True}
 
 
 @runs(run.import_)
@@ -76,7 +75,7 @@ def _export_help(ctx: typer.Context) -> None:
         typer.echo(ctx.get_help())
 
 
-@export_app.command("csv", context_settings=LIST_SETTINGS)
+@export_app.command("csv")
 @runs(run.export_csv)
 def export_csv(
     ctx: typer.Context,
@@ -90,7 +89,7 @@ def export_csv(
     """
 
 
-@export_app.command("vcard", context_settings=LIST_SETTINGS)
+@export_app.command("vcard")
 @runs(run.export_vcard)
 def export_vcard(
     ctx: typer.Context,
@@ -110,7 +109,7 @@ def export_vcard(
     """
 
 
-@export_app.command("json", context_settings=LIST_SETTINGS)
+@export_app.command("json")
 @runs(run.export_json)
 def export_json(ctx: typer.Context, filter_: FilterArg = None, output: OutputOpt = None) -> None:
     """Contacts with their interactions, deals and reminders; `tinycrm import` reads it back.

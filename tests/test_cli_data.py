@@ -459,6 +459,15 @@ def test_backup_json_and_keep_rotates(run, book, tmp_path, monkeypatch):
     assert run(f"backup {folder}/ --keep 0").code == 2
 
 
+def test_backup_where_it_cannot_write_is_one_error_line(run, book, tmp_path):
+    wall = tmp_path / "file"
+    wall.write_text("")
+    result = run(f"backup {wall}/sub/copy.db")
+    assert result.code == 1
+    assert result.err.startswith("error: cannot write the backup: ")
+    assert len(result.err.splitlines()) == 1
+
+
 @pytest.mark.parametrize(("answer", "code", "contacts"), [("y\n", 0, 3), ("n\n", 1, 4)])
 def test_restore_asks_on_a_terminal(run, ok, book, tmp_path, answer, code, contacts):
     copy = tmp_path / "copy.db"

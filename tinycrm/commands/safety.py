@@ -19,7 +19,10 @@ def backup(state: State, *, target: str | None, keep: int | None, as_json: bool)
     """`backup`: a consistent copy while others write; --keep N removes all but the newest N."""
     from ..services.safety import backup_book
 
-    done = backup_book(state.store(), target, now=state.local_now(), keep=keep)
+    try:
+        done = backup_book(state.store(), target, now=state.local_now(), keep=keep)
+    except OSError as exc:  # a folder that cannot be made or written: one line, not a traceback
+        raise CrmError(f"cannot write the backup: {exc.strerror or exc} ({exc.filename})") from None
     if as_json:
         emit_json(done)
         return

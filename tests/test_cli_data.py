@@ -21,8 +21,11 @@ from typing import NamedTuple
 
 import pytest
 import typer.main
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tinycrm.cli.dispatch import main as dispatch
+from tinycrm.errors import UsageError
 
 NOW = "2026-03-10T09:00:00Z"
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
@@ -213,6 +216,18 @@ def test_import_map_names_columns_and_a_bad_map_is_a_usage_error(run, ok, tmp_pa
     assert run(f"import {sheet} --map Kunde").code == 2
     assert run(f"import {sheet} --on-duplicate maybe").code == 2
     assert run(f"import {sheet} --format xml").code == 2
+
+
+@given(st.text(min_size=1).filter(lambda t: "=" not in t and t.strip()),
+       st.text(min_size=1).filter(lambda t: t.strip()))
+def test_map_parser_splits_at_the_first_equals_sign(column, field):
+    from tinycrm.commands.transfer import parse_map
+
+    assert parse_map([f"{column}={field}"]) == {column.strip(): field.strip()}
+    with pytest.raises(UsageError):
+        parse_map([column])
+    with pytest.raises(UsageError):
+        parse_map([f"{column}= "])
 
 
 def test_import_of_nothing_there_is_an_error(run, tmp_path):

@@ -14,14 +14,36 @@ ROOT_OPTIONS = (
 )
 
 GROUPS = {
-    (): ('contact', 'cron', 'deal', 'demo', 'due', 'export', 'history', 'log', 'remind', 'search', 'timeline', 'tui', 'undo'),
+    (): ('backup', 'check', 'contact', 'cron', 'deal', 'demo', 'due', 'dupes', 'export', 'history', 'import', 'log', 'merge', 'remind', 'restore', 'search', 'timeline', 'tui', 'undo'),
     ('contact',): ('add', 'edit', 'forget', 'list', 'restore', 'rm', 'show'),
     ('deal',): ('add', 'edit', 'list', 'lost', 'move', 'show', 'won'),
-    ('export',): ('ics',),
+    ('export',): ('csv', 'ics', 'json', 'vcard'),
     ('remind',): ('add', 'done', 'list', 'rm', 'snooze'),
 }
 
 COMMANDS = {
+    ('backup',): {
+        'implementation': 'tinycrm.commands.safety:backup',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'target', 'nargs': 1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'keep', 'opts': ('--keep',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 1, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('check',): {
+        'implementation': 'tinycrm.commands.safety:check',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
     ('contact', 'add'): {
         'implementation': 'tinycrm.commands.contact:add',
         'ignore_unknown_options': False,
@@ -273,6 +295,29 @@ COMMANDS = {
             {'name': 'to', 'opts': ('--to',), 'secondary': (), 'flag': False, 'multiple': True, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
         ),
     },
+    ('dupes',): {
+        'implementation': 'tinycrm.commands.dupes:dupes',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'min_score', 'opts': ('--min-score',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 0, 'max': 100, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('export', 'csv'): {
+        'implementation': 'tinycrm.commands.transfer:export_csv',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'output', 'opts': ('--output', '-o'), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'bom', 'opts': ('--bom',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
     ('export', 'ics'): {
         'implementation': 'tinycrm.commands.remind:export_ics',
         'ignore_unknown_options': False,
@@ -284,6 +329,30 @@ COMMANDS = {
             {'name': 'output', 'opts': ('--output', '-o'), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
         ),
     },
+    ('export', 'json'): {
+        'implementation': 'tinycrm.commands.transfer:export_json',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'output', 'opts': ('--output', '-o'), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('export', 'vcard'): {
+        'implementation': 'tinycrm.commands.transfer:export_vcard',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'output', 'opts': ('--output', '-o'), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'vdir', 'opts': ('--vdir',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'version', 'opts': ('--version',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': '4.0', 'min': None, 'max': None, 'eager': False},
+        ),
+    },
     ('history',): {
         'implementation': 'tinycrm.commands.core:history',
         'ignore_unknown_options': False,
@@ -293,6 +362,23 @@ COMMANDS = {
         ),
         'options': (
             {'name': 'limit', 'opts': ('--limit',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': 50, 'min': 1, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('import',): {
+        'implementation': 'tinycrm.commands.transfer:import_',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'source', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'format_', 'opts': ('--format',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'map_', 'opts': ('--map',), 'secondary': (), 'flag': False, 'multiple': True, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'dry_run', 'opts': ('--dry-run', '-n'), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'on_duplicate', 'opts': ('--on-duplicate',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': 'merge', 'min': None, 'max': None, 'eager': False},
+            {'name': 'skip_errors', 'opts': ('--skip-errors',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'rejects', 'opts': ('--rejects',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },
@@ -310,6 +396,19 @@ COMMANDS = {
             {'name': 'deal', 'opts': ('--deal',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': None, 'max': None, 'eager': False},
             {'name': 'next_', 'opts': ('--next',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
             {'name': 'eml', 'opts': ('--eml',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('merge',): {
+        'implementation': 'tinycrm.commands.dupes:merge',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'keep', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+            {'name': 'others', 'nargs': -1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'yes', 'opts': ('--yes', '-y'), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },
@@ -369,6 +468,17 @@ COMMANDS = {
             {'name': 'when', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
         ),
         'options': (
+        ),
+    },
+    ('restore',): {
+        'implementation': 'tinycrm.commands.safety:restore',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'source', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'yes', 'opts': ('--yes', '-y'), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },
     ('search',): {

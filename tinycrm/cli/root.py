@@ -82,6 +82,8 @@ def _register() -> None:
     core.register(app)
     remind.register(app)
     tui.register(app)
+    from . import dupes, safety, transfer  # import/export, backup/restore/check, dupes/merge
+    transfer.register(app), safety.register(app), dupes.register(app)
 
 
 _register()

@@ -321,3 +321,25 @@ def test_an_analyzed_book_is_still_ours(tmp_path: Path) -> None:
         store.conn.execute("ANALYZE")
     with _open(str(db)) as store:
         assert store.count_contacts() == 1
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda s: s.add_reminder(1, datetime(1, 1, 1, tzinfo=timezone.utc), "x"),
+        lambda s: s.add_reminder(1, datetime(9999, 12, 31, tzinfo=timezone.utc), "x"),
+        lambda s: s.log(1, "x", follow_up=datetime(1, 1, 1, tzinfo=timezone.utc)),
+        lambda s: s.log(1, "x", at=datetime(1899, 12, 31, tzinfo=timezone.utc)),
+        lambda s: s.set_occurrence("birthday:1:2026-12-01", "snoozed", datetime(9999, 1, 1, tzinfo=timezone.utc)),  # noqa: E501
+    ],
+)
+def test_the_store_refuses_dates_no_book_can_hold(tmp_path: Path, write) -> None:
+    """Even a caller that skips the parsers (the TUI, an import) cannot poison the book."""
+    from tinycrm.errors import InvalidData
+
+    with _open(str(tmp_path / "crm.db")) as store:
+        store.add_contact("Ada Lovelace")
+        with pytest.raises(InvalidData, match="1900 and 2199|1900 to 2199"):
+            write(store)
+        assert store.list_reminders() == []
+        assert store.timeline(1) == []

@@ -56,7 +56,6 @@ def local_text(stamp: str | None, *, all_day: bool = False) -> str:
     """A stored UTC timestamp as local `YYYY-MM-DD HH:MM` (or the date for all-day)."""
     if not stamp:
         return ""
-    from .dates import local_tz
+    from .dates import format_stored, local_tz
 
-    local = parse_utc(stamp).astimezone(local_tz())
-    return local.strftime("%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M")
+    return format_stored(stamp, local_tz(), all_day)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .. import textindex
-from ..dates import parse_utc, utc_iso
+from ..dates import check_plan_date, parse_utc, utc_iso
 from ..errors import InvalidData, NotFound
 from ..models import INTERACTION_KINDS
 from .records import interaction_record
@@ -45,6 +45,10 @@ class InteractionStore(UnitOfWork):
         if kind not in INTERACTION_KINDS:
             raise InvalidData(f"invalid kind '{kind}': use {', '.join(INTERACTION_KINDS)}")
         now = self.now()
+        if at is not None:
+            check_plan_date(at, "interaction date")
+        if follow_up is not None:
+            check_plan_date(follow_up, "follow-up date")
         when = utc_iso(at or now)
         with self.write("log") as unit:
             contact = self.get_contact(contact_id)

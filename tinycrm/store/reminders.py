@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from ..dates import utc_iso
+from ..dates import check_plan_date, utc_iso
 from ..errors import InvalidData, NotFound
 from .base import chunks
 from .records import reminder_record
@@ -24,6 +24,7 @@ class ReminderStore(UnitOfWork):
     def _add_reminder(self, **values: Any) -> int:
         now = utc_iso(self.now())
         due = values.pop("due")
+        check_plan_date(due, "due date")  # a year-1 row would break `due` for the whole book
         values.setdefault("owner", self.user)
         values.update(due=utc_iso(due), anchor=utc_iso(due), created_at=now, updated_at=now)
         return self._insert("reminder", values)
@@ -81,6 +82,7 @@ class ReminderStore(UnitOfWork):
         """Change a stored reminder (due as a datetime, done_at as a datetime or None)."""
         for key in ("due", "done_at"):
             if isinstance(changes.get(key), datetime):
+                check_plan_date(changes[key], "due date" if key == "due" else "date")
                 changes[key] = utc_iso(changes[key])
         changes["updated_at"] = utc_iso(self.now())
         with self.write(command, named=True):
@@ -130,6 +132,8 @@ class ReminderStore(UnitOfWork):
 
     def set_occurrence(self, key: str, state: str, until: datetime | None = None) -> None:
         """Mark one occurrence of a derived item done or snoozed (recorded in history)."""
+        if until is not None:
+            check_plan_date(until, "snooze date")
         now = utc_iso(self.now())
         with self.write(f"{'done' if state == 'done' else 'snooze'} {key}"):
             # the table is keyed by text; history carries the whole row, so undo can put

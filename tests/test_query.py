@@ -374,7 +374,7 @@ def test_describe_round_trips(text: str) -> None:
 
 def test_fields_lists_every_field() -> None:
     assert {"tag", "org", "tier", "owner", "kind", "stage", "status", "name", "email", "phone",
-            "value", "won", "deals", "last", "created", "due", "is"} == set(query.FIELDS)
+            "value", "won", "deals", "health", "last", "created", "due", "is"} == set(query.FIELDS)
 
 
 def test_import_is_light() -> None:
@@ -387,3 +387,34 @@ def test_import_is_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=root).stdout
     assert out.strip() == "[]"
+
+
+def test_value_and_won_are_in_each_deals_own_currency(tmp_path):
+    from datetime import datetime, timezone
+
+    from tinycrm.store import Store
+
+    with Store.open(tmp_path / "crm.db", "tester", clock=lambda: datetime(2026, 3, 1, tzinfo=timezone.utc)) as s:
+        yen = s.add_contact("Yen Buyer")
+        dinar = s.add_contact("Dinar Buyer")
+        euro = s.add_contact("Euro Buyer")
+        s.add_deal(yen["id"], "Big in yen", value="600000", currency="JPY")
+        s.add_deal(dinar["id"], "Dinars", value="5000.125", currency="KWD")
+        won = s.add_deal(euro["id"], "Euros", value="5000.50", currency="EUR")
+        s.move_deal(won["id"], "won")
+        assert [d["title"] for d in s.list_deals("value>5000")] == ["Big in yen", "Dinars", "Euros"]
+        assert [d["title"] for d in s.list_deals("value>5000.2")] == ["Big in yen", "Euros"]
+        assert [c["name"] for c in s.list_contacts("won>=5000.5")] == ["Euro Buyer"]
+        assert [c["name"] for c in s.list_contacts("won>5000.5")] == []
+
+
+def test_health_is_a_filter_on_the_stored_score(tmp_path):
+    from datetime import datetime, timezone
+
+    from tinycrm.store import Store
+
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    with Store.open(tmp_path / "crm.db", "tester", clock=lambda: now) as s:
+        s.add_contact("Fresh")
+        assert [c["name"] for c in s.list_contacts("health>80")] == ["Fresh"]
+        assert s.list_contacts("health<40") == []

@@ -43,6 +43,7 @@ FIELD_HELP: dict[str, str] = {
     "value": "value>5000 — a deal worth more than (major units)",
     "won": "won>=10000 — total value of won deals",
     "deals": "deals>=3 — number of deals",
+    "health": "health<40 — health score 0–100 (recency against cadence, follow-ups, deals, activity)",
     "last": "last>30d / last<7d — time since the last interaction",
     "created": "created>2026-01-01 / created<7d — creation date or age",
     "due": "due<3d — an open reminder due within",
@@ -56,7 +57,7 @@ KINDS: tuple[str, ...] = ("person", "org")
 STATUSES: tuple[str, ...] = ("open", "won", "lost")
 
 _EQUALITY_FIELDS = {"tag", "org", "tier", "owner", "kind", "stage", "status", "name", "email", "phone", "is"}
-_NUMBER_FIELDS = {"value", "won", "deals"}
+_NUMBER_FIELDS = {"value", "won", "deals", "health"}
 _TIME_FIELDS = {"last", "created", "due"}
 _DEAL_FIELDS = {"stage", "status", "value"}
 _OPS = (">=", "<=", ">", "<", "=", ":")
@@ -72,7 +73,7 @@ MAX_DEPTH = 16
 about 20 levels of NOT COALESCE(...) and 11 of -( ... ), so 16 counted together stays inside."""
 MAX_TERMS = 100
 """A filter holds at most this many terms (SQLite refuses expression trees much past 1,000)."""
-MAX_NUMBER = Decimal(10) ** 15
+MAX_NUMBER = Decimal(10) ** 14  # ×10,000 for money in 1/10,000 major units stays an SQLite integer
 """The largest amount or count a filter compares with, as the store's largest amount."""
 
 
@@ -297,8 +298,8 @@ def _term(tok: _Token) -> Expr:
             raise bad(f"{name} needs a number")
         if number > MAX_NUMBER:
             raise bad(f"{name} takes numbers up to {MAX_NUMBER:,.0f}")
-        if name == "deals" and number != number.to_integral_value():
-            raise bad("deals needs a whole number")
+        if name in ("deals", "health") and number != number.to_integral_value():
+            raise bad(f"{name} needs a whole number")
         return field
     # last / created / due: a DURATION or a date
     from tinycrm.dates import MAX_DURATION_YEARS, PLAN_YEARS  # loads dateutil: only here
@@ -369,9 +370,24 @@ def _iso(dt: datetime) -> str:
     return utc_iso(dt)
 
 
+def _to_ten_thousandths(currency_column: str) -> str:
+    """SQL: the factor from a currency's minor units to 1/10,000 of its major unit (tinycrm.money)."""
+    from .money import MINOR_UNITS
+
+    by_units: dict[int, list[str]] = {}
+    for code, units in MINOR_UNITS.items():
+        by_units.setdefault(units, []).append(code)
+    cases = " ".join(
+        f"WHEN {currency_column} IN ({', '.join(repr(c) for c in sorted(codes))}) THEN {10 ** (4 - units)}"
+        for units, codes in sorted(by_units.items())
+        if units != 2
+    )
+    return f"(CASE {cases} ELSE 100 END)"
+
+
 def _minor_condition(column: str, op: str, major: Decimal) -> tuple[str, list]:
-    """`column op major` on integer minor units (cents), exact for any number of decimals."""
-    scaled = major * 100
+    """`column op major` where `column` is in 1/10,000 major units: exact for any currency."""
+    scaled = major * 10_000
     if scaled == scaled.to_integral_value():
         return f"{column} {op} ?", [int(scaled)]
     floor = int(scaled.to_integral_value(ROUND_FLOOR))
@@ -460,7 +476,8 @@ class _Compiler:
         if f.name == "status":
             return "d.status = ?", [f.value.lower()]
         if f.name == "value":
-            return _minor_condition("d.value_minor", f.op, _number(f.value))  # type: ignore[arg-type]
+            value = f"(d.value_minor * {_to_ten_thousandths('d.currency')})"  # the deal's own currency
+            return _minor_condition(value, f.op, _number(f.value))  # type: ignore[arg-type]
         return "d.key = 1", []  # is:key
 
     def text(self, term: str) -> tuple[str, list]:
@@ -508,10 +525,12 @@ class _Compiler:
             return "c.kind = ?", [low]
         if name == "won":
             total = (
-                "(SELECT COALESCE(SUM(w.value_minor), 0) FROM deal w"
+                f"(SELECT COALESCE(SUM(w.value_minor * {_to_ten_thousandths('w.currency')}), 0) FROM deal w"
                 " WHERE w.contact_id = c.id AND w.status = 'won')"
             )
             return _minor_condition(total, op, _number(value))  # type: ignore[arg-type]
+        if name == "health":  # the stored score (tinycrm.health), kept current by every write
+            return f"(c.health IS NOT NULL AND c.health {op} ?)", [int(_number(value))]  # type: ignore[arg-type]
         if name == "deals":
             count = "(SELECT COUNT(*) FROM deal n WHERE n.contact_id = c.id)"
             return f"{count} {op} ?", [int(_number(value))]  # type: ignore[arg-type]

@@ -394,7 +394,8 @@ def test_value_and_won_are_in_each_deals_own_currency(tmp_path):
 
     from tinycrm.store import Store
 
-    with Store.open(tmp_path / "crm.db", "tester", clock=lambda: datetime(2026, 3, 1, tzinfo=timezone.utc)) as s:
+    now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    with Store.open(tmp_path / "crm.db", "tester", clock=lambda: now) as s:
         yen = s.add_contact("Yen Buyer")
         dinar = s.add_contact("Dinar Buyer")
         euro = s.add_contact("Euro Buyer")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from datetime import tzinfo
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 from .. import agenda
@@ -16,6 +16,10 @@ from ..cells import safe
 from ..errors import InvalidData, NotFound, UsageError
 from ..output import emit_json, emit_table, is_terminal
 from ._common import MAX_ID, State, check_id, check_ref, echo, local_text, reads, writing
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..store import Store
 
 LIST_COLUMNS = [
     ("id", "ID"),
@@ -158,6 +162,7 @@ def show_due(
     store = st.store()
     now = st.local_now()
     tz = now.tzinfo
+    _daily(store, now)
     problems: list[str] = []
     items = agenda.collect(store, now, agenda.horizon(now, within), problems=problems)
     for problem in problems:  # one unreadable row is skipped and said, never the whole book lost
@@ -183,6 +188,19 @@ def show_due(
     width = shutil.get_terminal_size().columns if is_terminal() else 10_000
     sys.stdout.write(format_due_table(due_rows(items, now), width))
     return 0
+
+
+def _daily(store: Store, now: datetime) -> None:
+    """What cron's `due` keeps up once a day: decaying health; the pool returns idle customers."""
+    if store.pool_rule():
+        from ..services.team import apply_rule
+
+        apply_rule(store, now_local=now)
+    done = store.setting("health:computed_at") or ""
+    if done[:10] != now.astimezone(timezone.utc).strftime("%Y-%m-%d"):
+        from ..store.health import recompute_health
+
+        recompute_health(store, now)
 
 
 def _emit_due_json(items: list, tz: tzinfo | None) -> None:

@@ -82,6 +82,11 @@ def _register() -> None:
     core.register(app)
     remind.register(app)
     tui.register(app)
+    from . import report, team, tier  # the report, tier and team commands
+
+    app.add_typer(report.app, name="report")
+    app.add_typer(tier.app, name="tier")
+    team.register(app)
 
 
 _register()

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 import typer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tinycrm.cli import app
 from tinycrm.cli.dispatch import main as dispatch
@@ -136,6 +138,8 @@ def test_report_funnel_figures_and_na_rates(run, js):
     assert out.startswith("nothing yet")
     out, _ = run("report funnel --by owner")
     assert "win rate: 50.0%" in out
+    out, _ = run("report activity")  # no follow-up was due: no rate to give
+    assert "(on time: n/a)" in out
 
 
 @pytest.mark.usefixtures("sales")
@@ -197,6 +201,21 @@ def test_report_on_a_missing_book_is_an_error_and_creates_nothing(run, env):
 @pytest.mark.usefixtures("sales")
 def test_report_since_and_until_are_dates_as_elsewhere(run, options, code):
     run(f"report funnel {options}", code=code)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(since=st.text(min_size=1, max_size=12).filter(lambda t: not t.startswith("-")),
+       until=st.sampled_from(["", "2026-12-01", "+3d", "fri"]))
+@pytest.mark.usefixtures("sales")
+def test_report_any_since_or_until_is_a_result_or_one_error_line(env, capsys, since, until):
+    capsys.readouterr()
+    code = dispatch(["report", "activity", "--since", since, *(["--until", until] if until else [])])
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2)
+    if code:
+        assert err.startswith("error: ")
+        assert err.count("\n") == 1
+        assert out == ""
 
 
 @pytest.mark.usefixtures("sales")
@@ -505,3 +524,11 @@ def test_report_in_a_real_process_is_plain_when_piped(env):
     assert done.stdout.startswith("Stage")
     done = _process(env, "report", "rfm", "--json")
     assert json.loads(done.stdout)["report"] == "rfm"
+
+
+def test_names_printed_by_the_team_commands_are_escaped(run):
+    run("contact add", "Evil\x1b]0;owned\x07 Co")
+    run("contact release evil")
+    out, _ = run("--user ben contact claim evil")
+    assert "\x1b" not in out
+    assert "Evil\\x1b]0;owned\\x07 Co" in out

@@ -353,7 +353,7 @@ def claim(state: State, *, ref: str, as_json: bool) -> None:
         if as_json:
             emit_json(contact)
         else:
-            echo(f"{contact['name']} (#{contact['id']}) is yours now ({contact['owner']})")
+            echo(safe(f"{contact['name']} (#{contact['id']}) is yours now ({contact['owner']})"))
 
 
 def release(state: State, *, ref: str, as_json: bool) -> None:
@@ -366,7 +366,7 @@ def release(state: State, *, ref: str, as_json: bool) -> None:
         if as_json:
             emit_json(contact)
         else:
-            echo(f"{contact['name']} (#{contact['id']}) is back in the pool")
+            echo(safe(f"{contact['name']} (#{contact['id']}) is back in the pool"))
 
 
 def reassign(
@@ -384,10 +384,10 @@ def reassign(
             emit_json(moved)
             return
         if not moved["contacts"]:
-            echo(f"{from_} has no customers{' matching that filter' if filter_ else ''}: nothing moved")
+            echo(safe(f"{from_} has no customers{' matching that filter' if filter_ else ''}: nothing moved"))
             return
         for cid, name in zip(moved["contacts"], moved["names"]):
-            echo(f"#{cid}  {name}")
+            echo(safe(f"#{cid}  {name}"))
         n, d, r = len(moved["contacts"]), len(moved["deals"]), len(moved["reminders"])
-        echo(f"moved {n} customer{'s' if n != 1 else ''}, {d} open deal{'s' if d != 1 else ''} and"
-             f" {r} reminder{'s' if r != 1 else ''} from {from_} to {to}")
+        echo(safe(f"moved {n} customer{'s' if n != 1 else ''}, {d} open deal{'s' if d != 1 else ''} and"
+             f" {r} reminder{'s' if r != 1 else ''} from {from_} to {to}"))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ..errors import UsageError
-from ..output import emit_csv, emit_json, emit_table, is_terminal, use_color
+from ..output import emit_csv, emit_json, emit_table, is_terminal, safe, use_color
 from ._common import State, echo, reads
 
 TYPE_CHECKING = False
@@ -112,13 +112,13 @@ def _show(
     if lines:
         echo("")
         for line in lines:
-            echo(line)
+            echo(safe(line))
     for title, chart in charts(report, _chart_width(), ascii):
         if chart:
             echo("")
             echo(_heading(title))
             for line in chart:
-                echo(line)
+                echo(safe(line))
 
 
 def _currencies(*totals: dict[str, Any]) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import UsageError
-from ..output import emit_json, emit_table
+from ..output import emit_json, emit_table, safe
 from ._common import State, echo, local_text, reads, writing
 
 TYPE_CHECKING = False
@@ -45,7 +45,7 @@ def _say_rule(current: dict[str, Any] | None, as_json: bool) -> None:
     if as_json:
         emit_json(current)
     else:
-        echo(rule_words(current))
+        echo(safe(rule_words(current)))
 
 
 def rule(
@@ -118,8 +118,10 @@ def apply(state: State, *, as_json: bool) -> None:
         else:
             for row in moved:
                 echo(
-                    f"{row['name']} (#{row['id']}) back in the pool: {row['owner']} logged nothing for"
-                    f" {_days(row['limit'])}"
+                    safe(
+                        f"{row['name']} (#{row['id']}) back in the pool: {row['owner']} logged nothing for"
+                        f" {_days(row['limit'])}"
+                    )
                 )
 
 
@@ -133,9 +135,8 @@ def target(state: State, *, user: str, period: str, amount: str, currency: str |
         if as_json:
             emit_json(result)
         else:
-            echo(
-                f"target for {result['user']} in {result['period']}: {result['currency']} {result['target']}"
-            )
+            amount = f"{result['currency']} {result['target']}"
+            echo(safe(f"target for {result['user']} in {result['period']}: {amount}"))
 
 
 @reads

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..output import emit_json, emit_table
+from ..output import emit_json, emit_table, safe
 from ._common import State, echo, filter_words, reads, writing
 
 APPLY_SHOWN = 20
@@ -54,7 +54,7 @@ def rm(state: State, *, name: str, as_json: bool) -> None:
         if as_json:
             emit_json(_rules_json(rules))
         else:
-            echo(f"removed tier {name}; contacts keep their tier until `tinycrm tier apply`")
+            echo(f"removed tier {safe(name)}; contacts keep their tier until `tinycrm tier apply`")
 
 
 def apply(state: State, *, dry_run: bool, as_json: bool) -> None:

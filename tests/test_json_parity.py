@@ -1,8 +1,9 @@
 """The JSON of every contract command is the same before and after the storage package (issue 7).
 
 `tests/golden/json/` was written by the build before the refactoring (`tests/golden/parity.py`
-on commit 639415e); this runs the same commands on the same demo book with this build. The one
-intended difference: an organisation's `contact show --json` now lists its `people` (PRODUCT.md).
+on commit 639415e); this runs the same commands on the same demo book with this build. The
+intended differences: an organisation's `contact show --json` now lists its `people`, and every
+`contact show --json` carries the contact's `health` (score and reasons), both added last (PRODUCT.md).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent / "golden"
-ADDED_KEYS = {"people"}
+ADDED_KEYS = {"people", "health"}
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,15 @@ ROOT_OPTIONS = (
 )
 
 GROUPS = {
-    (): ('backup', 'check', 'contact', 'cron', 'deal', 'demo', 'due', 'dupes', 'export', 'history', 'import', 'log', 'merge', 'remind', 'restore', 'search', 'timeline', 'tui', 'undo'),
-    ('contact',): ('add', 'edit', 'forget', 'list', 'restore', 'rm', 'show'),
+    (): ('backup', 'check', 'contact', 'cron', 'deal', 'demo', 'due', 'dupes', 'export', 'history', 'import', 'log', 'merge', 'pool', 'remind', 'report', 'restore', 'search', 'share', 'target', 'tier', 'timeline', 'tui', 'undo'),
+    ('contact',): ('add', 'claim', 'edit', 'forget', 'list', 'reassign', 'release', 'restore', 'rm', 'show'),
     ('deal',): ('add', 'edit', 'list', 'lost', 'move', 'show', 'won'),
     ('export',): ('csv', 'ics', 'json', 'vcard'),
+    ('pool',): ('apply', 'list', 'rule'),
     ('remind',): ('add', 'done', 'list', 'rm', 'snooze'),
+    ('report',): ('activity', 'forecast', 'funnel', 'lifecycle', 'pipeline', 'rfm', 'targets'),
+    ('target',): ('set',),
+    ('tier',): ('apply', 'list', 'rm', 'set'),
 }
 
 COMMANDS = {
@@ -67,6 +71,17 @@ COMMANDS = {
             {'name': 'tier', 'opts': ('--tier',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
             {'name': 'set_', 'opts': ('--set',), 'secondary': (), 'flag': False, 'multiple': True, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
             {'name': 'allow_duplicate', 'opts': ('--allow-duplicate',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('contact', 'claim'): {
+        'implementation': 'tinycrm.commands.contact:claim',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'ref', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },
@@ -124,6 +139,30 @@ COMMANDS = {
             {'name': 'limit', 'opts': ('--limit',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 1, 'max': None, 'eager': False},
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
             {'name': 'as_csv', 'opts': ('--csv',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('contact', 'reassign'): {
+        'implementation': 'tinycrm.commands.contact:reassign',
+        'ignore_unknown_options': True,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'filter_', 'nargs': -1, 'required': False, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'from_', 'opts': ('--from',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'to', 'opts': ('--to',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('contact', 'release'): {
+        'implementation': 'tinycrm.commands.contact:release',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'ref', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },
     ('contact', 'restore'): {
@@ -412,6 +451,42 @@ COMMANDS = {
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },
+    ('pool', 'apply'): {
+        'implementation': 'tinycrm.commands.team:apply',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('pool', 'list'): {
+        'implementation': 'tinycrm.commands.team:list_',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('pool', 'rule'): {
+        'implementation': 'tinycrm.commands.team:rule',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'days', 'opts': ('--days',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 0, 'max': 3650, 'eager': False},
+            {'name': 'tier', 'opts': ('--tier',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'warn', 'opts': ('--warn',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 0, 'max': 3650, 'eager': False},
+            {'name': 'cooldown', 'opts': ('--cooldown',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 0, 'max': 3650, 'eager': False},
+            {'name': 'max_claims', 'opts': ('--max-claims',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 0, 'max': 3650, 'eager': False},
+            {'name': 'off', 'opts': ('--off',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
     ('remind', 'add'): {
         'implementation': 'tinycrm.commands.remind:add',
         'ignore_unknown_options': False,
@@ -470,6 +545,117 @@ COMMANDS = {
         'options': (
         ),
     },
+    ('report', 'activity'): {
+        'implementation': 'tinycrm.commands.report:activity',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'since', 'opts': ('--since',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'until', 'opts': ('--until',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'by', 'opts': ('--by',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'period', 'opts': ('--period',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': 'week', 'min': None, 'max': None, 'eager': False},
+            {'name': 'periods', 'opts': ('--periods',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': 4, 'min': 1, 'max': 520, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_csv', 'opts': ('--csv',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'ascii', 'opts': ('--ascii',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('report', 'forecast'): {
+        'implementation': 'tinycrm.commands.report:forecast',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'since', 'opts': ('--since',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'until', 'opts': ('--until',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'by', 'opts': ('--by',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'period', 'opts': ('--period',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': 'month', 'min': None, 'max': None, 'eager': False},
+            {'name': 'back', 'opts': ('--back',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': 6, 'min': 0, 'max': 120, 'eager': False},
+            {'name': 'ahead', 'opts': ('--ahead',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': 6, 'min': 0, 'max': 120, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_csv', 'opts': ('--csv',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'ascii', 'opts': ('--ascii',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('report', 'funnel'): {
+        'implementation': 'tinycrm.commands.report:funnel',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'since', 'opts': ('--since',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'until', 'opts': ('--until',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'by', 'opts': ('--by',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_csv', 'opts': ('--csv',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'ascii', 'opts': ('--ascii',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('report', 'lifecycle'): {
+        'implementation': 'tinycrm.commands.report:lifecycle',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'since', 'opts': ('--since',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'until', 'opts': ('--until',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'by', 'opts': ('--by',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'at_risk_days', 'opts': ('--at-risk-days',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': 90, 'min': 1, 'max': 36500, 'eager': False},
+            {'name': 'churn_days', 'opts': ('--churn-days',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': 180, 'min': 1, 'max': 36500, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_csv', 'opts': ('--csv',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'ascii', 'opts': ('--ascii',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('report', 'pipeline'): {
+        'implementation': 'tinycrm.commands.report:pipeline',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'since', 'opts': ('--since',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'until', 'opts': ('--until',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'by', 'opts': ('--by',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_csv', 'opts': ('--csv',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'ascii', 'opts': ('--ascii',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('report', 'rfm'): {
+        'implementation': 'tinycrm.commands.report:rfm',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'since', 'opts': ('--since',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'until', 'opts': ('--until',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'by', 'opts': ('--by',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'top', 'opts': ('--top',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': 10, 'min': 1, 'max': 1000, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_csv', 'opts': ('--csv',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'ascii', 'opts': ('--ascii',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('report', 'targets'): {
+        'implementation': 'tinycrm.commands.report:targets',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'period', 'opts': ('--period',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_csv', 'opts': ('--csv',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'ascii', 'opts': ('--ascii',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
     ('restore',): {
         'implementation': 'tinycrm.commands.safety:restore',
         'ignore_unknown_options': False,
@@ -490,6 +676,77 @@ COMMANDS = {
         ),
         'options': (
             {'name': 'limit', 'opts': ('--limit',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': 20, 'min': 1, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('share',): {
+        'implementation': 'tinycrm.commands.team:share',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'group', 'opts': ('--group',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'off', 'opts': ('--off',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('target', 'set'): {
+        'implementation': 'tinycrm.commands.team:target',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'user', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+            {'name': 'period', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+            {'name': 'amount', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'currency', 'opts': ('--currency',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('tier', 'apply'): {
+        'implementation': 'tinycrm.commands.tier:apply',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'dry_run', 'opts': ('--dry-run',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('tier', 'list'): {
+        'implementation': 'tinycrm.commands.tier:list_',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('tier', 'rm'): {
+        'implementation': 'tinycrm.commands.tier:rm',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'name', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('tier', 'set'): {
+        'implementation': 'tinycrm.commands.tier:set_',
+        'ignore_unknown_options': True,
+        'interspersed': True,
+        'arguments': (
+            {'name': 'name', 'nargs': 1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+            {'name': 'filter_', 'nargs': -1, 'required': True, 'type': 'str', 'default': None, 'min': None, 'max': None},
+        ),
+        'options': (
+            {'name': 'position', 'opts': ('--position',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 1, 'max': None, 'eager': False},
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },

@@ -1,4 +1,4 @@
-"""`tinycrm contact …`: add, list, show, edit, rm, restore, forget."""
+"""`tinycrm contact …`: add, list, show, edit, rm, restore, forget, claim, release, reassign."""
 
 from typing import Annotated
 
@@ -169,3 +169,43 @@ def forget(
     yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
 ) -> None:
     """Erase a person for good, history included (privacy requests)."""
+
+
+@app.command("claim")
+@runs(run.claim)
+def claim(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Id, e-mail, phone or part of the name.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Take a customer from the shared pool (within the pool's cool-down and daily limit)."""
+
+
+@app.command("release")
+@runs(run.release)
+def release(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Id, e-mail, phone or part of the name.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Give one of your customers back to the shared pool."""
+
+
+@app.command("reassign", context_settings={"ignore_unknown_options": True})
+@runs(run.reassign)
+def reassign(
+    ctx: typer.Context,
+    filter_: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[FILTER]...", help="Only customers matching these terms, e.g. tier:A."),
+    ] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="The colleague whose customers move (required).")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Who takes them (required).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Hand a colleague's customers, with their open deals and reminders, to another (one undo step).
+
+    Example: tinycrm contact reassign --from ann --to ben tier:A
+    """

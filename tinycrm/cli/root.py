@@ -82,8 +82,14 @@ def _register() -> None:
     core.register(app)
     remind.register(app)
     tui.register(app)
-    from . import dupes, safety, transfer  # import/export, backup/restore/check, dupes/merge
-    transfer.register(app), safety.register(app), dupes.register(app)
+    from . import dupes, report, safety, team, tier, transfer
+
+    transfer.register(app)  # import, export csv|vcard|json
+    safety.register(app)  # backup, restore, check
+    dupes.register(app)  # dupes, merge
+    app.add_typer(report.app, name="report")
+    app.add_typer(tier.app, name="tier")
+    team.register(app)  # pool, target, share
 
 
 _register()

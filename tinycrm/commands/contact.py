@@ -163,10 +163,22 @@ def show(state: State, *, ref: str, as_json: bool) -> None:
     show_contact(state, ref, as_json=as_json)
 
 
+def _health(st: State, contact: dict) -> dict | None:
+    """The contact's health score with its reasons (None in the trash: health is for live contacts)."""
+    from ..store.health import contact_health
+
+    if contact["deleted_at"]:
+        return None
+    found = contact_health(st.store(), contact["id"], st.local_now())
+    return {"score": found.score, "reasons": [dict(r) for r in found.reasons]}
+
+
 def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
     """`contact show REF`: one customer's whole picture."""
     contact = st.store().resolve(check_ref(ref), include_trash=True)
     picture = contact_picture(st, contact, limit=None if as_json else TIMELINE_SHOWN)
+    health = _health(st, contact)
+    picture["health"] = health
     if as_json:
         emit_json(picture)
         return 0
@@ -199,6 +211,11 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
             ("notes", contact["notes"]),
         ]
     )
+    if health is not None:
+        out.write("\n" + _heading(f"Health {health['score']}/100") + "\n")
+        for reason in health["reasons"]:
+            points = f"{reason['points']:>2}/{reason['of']:<2}"
+            out.write(f"  {pad(reason['factor'], 9)}  {points}  {safe(reason['why'])}\n")
     people = picture.get("people")
     if people:
         out.write("\n" + _heading(f"People ({len(people)})") + "\n")
@@ -343,3 +360,56 @@ def forget(state: State, *, ref: str, yes: bool) -> None:
     # old pages; a retry after a failed print finds nobody, so the exit code cannot mislead
     erase(store, contact, ghosts)
     echo(f"forgot {contact['id']} ({contact['name']})" if contact else f"forgot {who}")
+
+
+# ---------------------------------------------------------------- a small team: claim, release, reassign
+
+
+def claim(state: State, *, ref: str, as_json: bool) -> None:
+    """`contact claim REF`: take a customer from the pool, in history as a change of owner."""
+    from ..services.team import claim as take
+
+    store = state.store()
+    with writing(store, "contact claim"):
+        contact = take(store, check_ref(ref), now_local=state.local_now())
+        if as_json:
+            emit_json(contact)
+        else:
+            echo(safe(f"{contact['name']} (#{contact['id']}) is yours now ({contact['owner']})"))
+
+
+def release(state: State, *, ref: str, as_json: bool) -> None:
+    """`contact release REF`: give one of my customers back to the pool."""
+    from ..services.team import release as give_back
+
+    store = state.store()
+    with writing(store, "contact release"):
+        contact = give_back(store, check_ref(ref))
+        if as_json:
+            emit_json(contact)
+        else:
+            echo(safe(f"{contact['name']} (#{contact['id']}) is back in the pool"))
+
+
+def reassign(
+    state: State, *, filter_: list[str] | None, from_: str | None, to: str | None, as_json: bool
+) -> None:
+    """`contact reassign --from U --to V [FILTER…]`: hand a colleague's customers over, one undo step."""
+    from ..services.team import reassign as hand_over
+
+    if not from_ or not to:
+        raise UsageError("contact reassign needs --from USER and --to USER")
+    store = state.store()
+    with writing(store, f"contact reassign {from_} → {to}"):
+        moved = hand_over(store, from_, to, filter_words(filter_))
+        if as_json:
+            emit_json(moved)
+            return
+        if not moved["contacts"]:
+            echo(safe(f"{from_} has no customers{' matching that filter' if filter_ else ''}: nothing moved"))
+            return
+        for cid, name in zip(moved["contacts"], moved["names"]):
+            echo(safe(f"#{cid}  {name}"))
+        n, d, r = len(moved["contacts"]), len(moved["deals"]), len(moved["reminders"])
+        echo(safe(f"moved {n} customer{'s' if n != 1 else ''}, {d} open deal{'s' if d != 1 else ''} and"
+             f" {r} reminder{'s' if r != 1 else ''} from {from_} to {to}"))

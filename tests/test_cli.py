@@ -611,10 +611,10 @@ def test_deal_show_lists_its_stages(ok, js):
 
 @pytest.mark.usefixtures("book")
 def test_deal_move_won_and_lost(ok, js):
-    assert ok("deal move 1 negotiation") == "moved 1: Engine (negotiation, open)\n"
+    assert ok("deal move 1 negotiation") == "moved 1: Engine (negotiation 75%)\n"
     assert js("deal show 1")["probability"] == 75
-    assert ok("deal won 1") == "won 1: Engine (won, won)\n"
-    assert ok("deal lost 1 --reason 'went elsewhere'") == "lost 1: Engine (lost, lost)\n"
+    assert ok("deal won 1") == "won 1: Engine\n"
+    assert ok("deal lost 1 --reason 'went elsewhere'") == "lost 1: Engine (went elsewhere)\n"
     rec = js("deal show 1")
     assert (rec["status"], rec["lost_reason"], rec["probability"]) == ("lost", "went elsewhere", 0)
     assert [s["stage"] for s in rec["stages"]] == ["lead", "negotiation", "won", "lost"]

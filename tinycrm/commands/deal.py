@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..cells import safe
 from ..output import emit_fields, emit_json, emit_table
 from ._common import (
     State,
@@ -44,7 +45,11 @@ def _print(deal: dict, as_json: bool, verb: str) -> None:
     if as_json:
         emit_json(deal)
     else:
-        echo(f"{verb} {deal['id']}: {deal['title']} ({deal['stage']}, {deal['status']})")
+        from ..wording import deal_status
+
+        status = deal_status(deal)  # "negotiation 75%", "won", "lost (price)"
+        said = status.removeprefix(verb).strip() if verb in ("won", "lost") else f"({status})"
+        echo(f"{verb} {deal['id']}: {safe(deal['title'])} {said}".rstrip())
 
 
 def add(

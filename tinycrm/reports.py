@@ -154,6 +154,8 @@ def jsonable(value: Any) -> Any:
     """A report (or a `Health`) with Decimals as exact strings, for `--json`."""
     if isinstance(value, Decimal):
         return str(value)
+    if hasattr(value, "to_json"):  # a Health
+        return jsonable(value.to_json())
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -106,11 +106,12 @@ class UnitOfWork(StoreBase):
     def _derive(self, contact_ids: set[int], *, retier: bool = True) -> None:
         """Keep what is derived from a contact's records current: its health and tier (by the rules)."""
         from .health import recompute_health
-        from .tiers import apply_tiers
 
         ids = sorted(contact_ids)
         recompute_health(self, self.now(), ids)  # type: ignore[arg-type]
-        if retier:
+        if retier and self.setting("tiers"):  # no rules, nothing to import (a start-up cost)
+            from .tiers import apply_tiers
+
             apply_tiers(self, contact_ids=ids)  # type: ignore[arg-type]  # a rule may read health
 
     def _rollback(self) -> None:

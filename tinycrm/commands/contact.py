@@ -183,7 +183,7 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
         emit_json(picture)
         return 0
     out = sys.stdout
-    head = f"{contact['name']}  (#{contact['id']}, {contact['kind']}"
+    head = f"{safe(contact['name'])}  (#{contact['id']}, {contact['kind']}"
     head += ", in the trash)" if contact["deleted_at"] else ")"
     out.write(_heading(head) + "\n")
     bday = contact["birthday"]
@@ -221,7 +221,7 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
         out.write("\n" + _heading(f"People ({len(people)})") + "\n")
         for person in people:
             title = f"  {person['title']}" if person["title"] else ""
-            out.write(f"  #{person['id']}  {person['name']}{title}\n")
+            out.write(safe(f"  #{person['id']}  {person['name']}{title}") + "\n")
     interactions = picture["interactions"]
     total = picture["interaction_count"]
     out.write("\n" + _heading(f"Timeline ({len(interactions)} of {total})") + "\n")
@@ -229,10 +229,10 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
         out.write("  no interactions yet\n")
     for item in interactions:
         deal = f"  [deal {item['deal_id']}]" if item["deal_id"] else ""
-        out.write(
+        out.write(safe(
             f"  {local_text(item['at'])}  {pad(item['kind'], 7)}  {item['summary']}{deal}"
-            f"  ({item['user']})\n"
-        )
+            f"  ({item['user']})"
+        ) + "\n")
     deals = picture["deals"]
     out.write("\n" + _heading(f"Deals ({len(deals)})") + "\n")
     if not deals:
@@ -241,17 +241,18 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
         star = "  ★ key" if deal["key"] else ""
         close = f"  close {deal['close_date']}" if deal["close_date"] else ""
         reason = f" ({deal['lost_reason']})" if deal["lost_reason"] else ""
-        out.write(
+        out.write(safe(
             f"  #{deal['id']}  {deal['title']}  {deal['value']} {deal['currency']}"
-            f"  {deal['stage']} {deal['probability']}%  {deal['status']}{reason}{close}{star}\n"
-        )
+            f"  {deal['stage']} {deal['probability']}%  {deal['status']}{reason}{close}{star}"
+        ) + "\n")
     reminders = picture["reminders"]
     out.write("\n" + _heading(f"Reminders ({len(reminders)})") + "\n")
     if not reminders:
         out.write("  none open\n")
     for rem in reminders:
         every = f"  (every {rem['every']})" if rem["every"] else ""
-        out.write(f"  #{rem['id']}  {local_text(rem['due'], all_day=rem['all_day'])}  {rem['text']}{every}\n")
+        due = local_text(rem["due"], all_day=rem["all_day"])
+        out.write(safe(f"  #{rem['id']}  {due}  {rem['text']}{every}") + "\n")
     return 0
 
 
@@ -316,7 +317,7 @@ def edit(
         if as_json:
             emit_json(updated)
         else:
-            echo(f"updated {updated['id']}: {updated['name']}")
+            echo(safe(f"updated {updated['id']}: {updated['name']}"))
 
 
 def rm(state: State, *, ref: str, as_json: bool) -> None:
@@ -328,7 +329,7 @@ def rm(state: State, *, ref: str, as_json: bool) -> None:
         if as_json:
             emit_json(contact)
         else:
-            echo(f"moved {contact['id']} ({contact['name']}) to the trash")
+            echo(safe(f"moved {contact['id']} ({contact['name']}) to the trash"))
 
 
 def restore(state: State, *, ref: str, as_json: bool) -> None:
@@ -340,7 +341,7 @@ def restore(state: State, *, ref: str, as_json: bool) -> None:
         if as_json:
             emit_json(contact)
         else:
-            echo(f"restored {contact['id']} ({contact['name']})")
+            echo(safe(f"restored {contact['id']} ({contact['name']})"))
 
 
 def forget(state: State, *, ref: str, yes: bool) -> None:
@@ -359,7 +360,7 @@ def forget(state: State, *, ref: str, yes: bool) -> None:
     # not inside `writing`: the erasure commits, then truncates the WAL that still holds the
     # old pages; a retry after a failed print finds nobody, so the exit code cannot mislead
     erase(store, contact, ghosts)
-    echo(f"forgot {contact['id']} ({contact['name']})" if contact else f"forgot {who}")
+    echo(safe(f"forgot {contact['id']} ({contact['name']})" if contact else f"forgot {who}"))
 
 
 # ---------------------------------------------------------------- a small team: claim, release, reassign

@@ -6,6 +6,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from ..cells import safe
 from ..errors import InvalidData, NotFound, UsageError
 from ..output import emit_json, emit_table
 from ._common import State, check_id, check_ref, echo, local_text, page, reads, writing
@@ -57,7 +58,7 @@ def log_interaction(
         if as_json:
             emit_json(record)
             return 0
-        line = f"logged {record['id']}: {kind} with {record['contact']}"
+        line = f"logged {record['id']}: {kind} with {safe(record['contact'])}"
         follow_up = record["follow_up"]
         if follow_up:
             line += f"; follow up {local_text(follow_up['due'], all_day=follow_up['all_day'])}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -163,6 +162,8 @@ def history(state: State, *, ref: str | None, limit: int, as_json: bool) -> None
     changes = wording.describe(items, **names, tz=tz)
     if not changes:
         return
+    import shutil  # only for a table on a terminal: ~6 ms `log` need not pay
+
     width = shutil.get_terminal_size().columns if is_terminal() else 10_000
     sys.stdout.write(wording.format_history_table(changes, width, tz=tz, today=state.local_now().date()))
 

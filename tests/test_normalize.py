@@ -11,7 +11,7 @@ from pathlib import Path
 
 import phonenumbers
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tinycrm import normalize
@@ -196,3 +196,19 @@ def test_normalize_imports_no_heavy_module():
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
     assert [m for m in loaded if m.split(".")[0] in ("phonenumbers", "email_validator", "idna")] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[A-Za-z0-9.+_'-]{1,12}@[A-Za-z0-9.-]{1,20}\.[A-Za-z]{1,6}", fullmatch=True))
+def test_the_plain_email_fast_path_agrees_with_email_validator(address):
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        expected = validate_email(address, check_deliverability=False, allow_smtputf8=True).normalized
+    except EmailNotValidError:
+        expected = None
+    try:
+        got = normalize.email(address)
+    except InvalidData:
+        got = None
+    assert got == expected

@@ -888,7 +888,8 @@ def test_escape_sequences_in_names_and_texts_are_shown_escaped(ok, run):
     evil = "\x1b]0;pwned\x07\x1b[2J\x1b[31mEvil"
     ok(f"contact add {shlex.quote(evil)} --allow-duplicate")
     ok(f"log 1 {shlex.quote('hi' + chr(27) + '[2J')} --next fri")
-    for command in ("contact list", "contact show 1", "timeline", "due --within 7d", "history", "log 1 again"):
+    shown = ("contact list", "contact show 1", "timeline", "due --within 7d", "history", "log 1 again")
+    for command in shown:
         result = run(command)
         assert "\x1b" not in result.out + result.err, command
     assert "\\x1b" in ok("contact show 1")

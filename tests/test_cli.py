@@ -893,3 +893,11 @@ def test_escape_sequences_in_names_and_texts_are_shown_escaped(ok, run):
         result = run(command)
         assert "\x1b" not in result.out + result.err, command
     assert "\\x1b" in ok("contact show 1")
+
+
+@pytest.mark.usefixtures("book")
+def test_redo_after_undo(ok, run):
+    ok("log ada called")
+    assert ok("undo") == "undid 'log Ada Lovelace' by alice (1 change)\n"
+    assert ok("redo") == "redid 'log Ada Lovelace' (1 change)\n"
+    assert run("redo").err == "error: nothing to redo (of yours, alice)\n"

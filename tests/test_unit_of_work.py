@@ -343,3 +343,27 @@ def test_the_store_refuses_dates_no_book_can_hold(tmp_path: Path, write) -> None
             write(store)
         assert store.list_reminders() == []
         assert store.timeline(1) == []
+
+
+def test_redo_does_again_what_my_undo_took_back(tmp_path: Path) -> None:
+    db = str(tmp_path / "crm.db")
+    with _open(db, "alice") as alice, _open(db, "bob") as bob:
+        ada = alice.add_contact("Ada Lovelace", tags=["vip"])
+        alice.log(ada["id"], "called", follow_up=NOW + timedelta(days=1))
+        alice.edit_contact(ada["id"], title="Countess")
+        alice.undo()
+        alice.undo()
+        assert alice.timeline(ada["id"]) == []
+        assert alice.redo()["command"] == "log Ada Lovelace"
+        assert [i["summary"] for i in alice.timeline(ada["id"])] == ["called"]
+        assert len(alice.list_reminders()) == 1
+        assert alice.search("called")["interactions"]
+        alice.redo()
+        assert alice.get_contact(ada["id"])["title"] == "Countess"
+        with pytest.raises(Conflict, match="nothing to redo"):
+            alice.redo()
+        alice.undo()
+        bob.edit_contact(ada["id"], title="Lady")
+        with pytest.raises(Conflict, match="bob has changed the same record"):
+            alice.redo()
+        assert alice.get_contact(ada["id"])["title"] == "Lady"

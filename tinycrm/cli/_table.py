@@ -14,7 +14,7 @@ ROOT_OPTIONS = (
 )
 
 GROUPS = {
-    (): ('backup', 'check', 'contact', 'cron', 'deal', 'demo', 'due', 'dupes', 'export', 'history', 'import', 'log', 'merge', 'pool', 'remind', 'report', 'restore', 'search', 'share', 'target', 'tier', 'timeline', 'tui', 'undo'),
+    (): ('backup', 'check', 'contact', 'cron', 'deal', 'demo', 'due', 'dupes', 'export', 'history', 'import', 'log', 'merge', 'pool', 'redo', 'remind', 'report', 'restore', 'search', 'share', 'target', 'tier', 'timeline', 'tui', 'undo'),
     ('contact',): ('add', 'claim', 'edit', 'forget', 'list', 'reassign', 'release', 'restore', 'rm', 'show'),
     ('deal',): ('add', 'edit', 'list', 'lost', 'move', 'show', 'won'),
     ('export',): ('csv', 'ics', 'json', 'vcard'),
@@ -484,6 +484,16 @@ COMMANDS = {
             {'name': 'cooldown', 'opts': ('--cooldown',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 0, 'max': 3650, 'eager': False},
             {'name': 'max_claims', 'opts': ('--max-claims',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 0, 'max': 3650, 'eager': False},
             {'name': 'off', 'opts': ('--off',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+        ),
+    },
+    ('redo',): {
+        'implementation': 'tinycrm.commands.core:redo',
+        'ignore_unknown_options': False,
+        'interspersed': True,
+        'arguments': (
+        ),
+        'options': (
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },

@@ -69,7 +69,12 @@ def history(
 
 @runs(run.undo)
 def undo(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Take back the last change, whatever command made it."""
+    """Take back your own last change (never a colleague's; refused if someone built on it)."""
+
+
+@runs(run.redo)
+def redo(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Do again the change your last undo took back (refused if the records changed since)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -79,3 +84,4 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search)
     app.command("history")(history)
     app.command("undo")(undo)
+    app.command("redo")(redo)

@@ -168,6 +168,18 @@ def history(state: State, *, ref: str | None, limit: int, as_json: bool) -> None
     sys.stdout.write(wording.format_history_table(changes, width, tz=tz, today=state.local_now().date()))
 
 
+def redo(state: State, *, as_json: bool) -> None:
+    """`redo`: do again what the acting user's last undo took back."""
+    store = state.store()
+    with writing(store, "redo"):
+        result = store.redo()
+        if as_json:
+            emit_json(result)
+        else:
+            echo(safe(f"redid '{result['command']}' ({result['changes']} change"
+                      f"{'s' if result['changes'] != 1 else ''})"))
+
+
 def undo(state: State, *, as_json: bool) -> None:
     """`undo`: take back the acting user's last change."""
     store = state.store()

@@ -303,6 +303,58 @@ class UnitOfWork(StoreBase):
             )
         return {"txid": txid, "command": command, "user": user, "at": at, "changes": len(entries)}
 
+    def redo(self) -> dict[str, Any]:
+        """Do again the change the acting user's most recent undo took back.
+
+        Refused when anything touched the same records after that undo (redoing would
+        overwrite it), and for an import (its rows are gone: import the file again).
+        """
+        with self.write("redo", named=True):
+            row = self.conn.execute(
+                "SELECT txid, command, undone_at FROM history WHERE user = ? AND undone_at IS NOT NULL"
+                " ORDER BY undone_at DESC, txid ASC LIMIT 1",  # undo walks back: the oldest undone last
+                (self.user,),
+            ).fetchone()
+            if row is None:
+                raise Conflict(f"nothing to redo (of yours, {self.user})")
+            txid, command, undone_at = row
+            later = self.conn.execute(
+                "SELECT h.user, h.command FROM history h JOIN history mine ON mine.txid = ?"
+                " AND mine.tbl = h.tbl AND mine.row_id = h.row_id WHERE h.txid > ?"
+                " AND h.undone_at IS NULL AND h.tbl != 'occurrence' ORDER BY h.id DESC LIMIT 1",
+                (txid, txid),
+            ).fetchone()
+            if later is not None:
+                who, what = later
+                raise Conflict(f"cannot redo '{command}': {who} has changed the same record since ('{what}')")
+            entries = self.conn.execute(
+                "SELECT tbl, row_id, op, before, after FROM history WHERE txid = ? ORDER BY id", (txid,)
+            ).fetchall()
+            if any(op == "bulk" for _, _, op, _, _ in entries):
+                raise Conflict(f"cannot redo '{command}': an import is not redone — import the file again")
+            touched: set[int] = set()
+            for table, row_id, op, before_text, after_text in entries:
+                before = json.loads(before_text) if before_text else None
+                after = json.loads(after_text) if after_text else None
+                reverse = {"insert": "delete", "delete": "insert", "update": "update"}[op]
+                try:
+                    self._revert(table, row_id, reverse, after, before)
+                except sqlite3.IntegrityError:
+                    raise Conflict(f"cannot redo '{command}': a record it needs was erased since") from None
+                for rec in (before, after):
+                    if rec:
+                        cid = row_id if table == "contact" else rec.get("contact_id")
+                        if cid:
+                            touched.add(cid)
+            for cid in touched:
+                self._index_contact(cid)
+                self._touch(cid)
+            assert self._unit is not None
+            self._unit.touched |= touched
+            self._unit.retier = False
+            self.conn.execute("UPDATE history SET undone_at = NULL WHERE txid = ?", (txid,))
+        return {"txid": txid, "command": command, "changes": len(entries)}
+
     def _revert(
         self,
         table: str,

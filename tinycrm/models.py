@@ -72,6 +72,7 @@ if TYPE_CHECKING:
         closed_at: str | None
         value_minor: int
         contact: str
+        contact_org: str | None  # on the pipeline board's rows
         stages: list[dict[str, Any]]
 
     class Reminder(TypedDict, total=False):

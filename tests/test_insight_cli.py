@@ -517,7 +517,8 @@ def test_every_help_example_runs_as_printed_in_bash(env):
         done = _process(env, shell=example)
         assert done.returncode in (0, 1), f"{example}: {done.stderr}"
         if done.returncode == 1:
-            assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, example
+            assert done.stderr.startswith("error: "), example
+            assert done.stderr.count("\n") == 1, example
         assert "Traceback" not in done.stderr
 
 

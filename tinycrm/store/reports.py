@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ..models import Deal
     from . import Store
 
+    Row = tuple[Any, ...]  # one result row, its shape in each function's docstring
+
 _TRASHED = "SELECT id FROM contact WHERE deleted_at IS NOT NULL"
 # an IN over the (few) trashed contacts, built once per query from a partial index, costs
 # far less than joining every deal or interaction to its contact
@@ -177,7 +179,7 @@ def pipeline_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     by_owner: bool = False,
-) -> list[tuple[Any, ...]]:
+) -> list[Row]:
     """(grp, stage, currency, count, Σ value_minor, Σ value × probability, Σ seconds in stage).
 
     Open deals as they are now; won and lost deals closed in [since, until).
@@ -195,7 +197,7 @@ def pipeline_rows(
     return rows.fetchall()
 
 
-def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> list[tuple[Any, ...]]:
+def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> list[Row]:
     """(grp, month `YYYY-MM` | 'overdue' | 'undated', currency, count, Σ value, Σ value × probability).
 
     Open deals by the month of their expected close date; a close date before `today`
@@ -215,7 +217,7 @@ def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> 
     return rows.fetchall()
 
 
-def won_rows_in_buckets(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[tuple[Any, ...]]:
+def won_rows_in_buckets(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[Row]:
     """(grp, bucket, currency, count, Σ value_minor) of deals won in [bounds[i], bounds[i+1])."""
     if len(bounds) < 2:
         return []
@@ -236,7 +238,7 @@ def funnel_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     by_owner: bool = False,
-) -> list[tuple[Any, ...]]:
+) -> list[Row]:
     """(grp, status, currency, count, Σ value, Σ cycle seconds) of deals created in [since, until).
 
     The cycle sum is of won deals' created → closed seconds.
@@ -259,7 +261,7 @@ def furthest_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     by_owner: bool = False,
-) -> list[tuple[Any, ...]]:
+) -> list[Row]:
     """(grp, furthest open stage position or None, count) of open and lost deals created in the window.
 
     The furthest stage is the highest position of an open stage in the deal's
@@ -286,7 +288,7 @@ def lost_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     by_owner: bool = False,
-) -> list[tuple[Any, ...]]:
+) -> list[Row]:
     """(grp, stage it was lost from, reason or '', count) of lost deals created in [since, until)."""
     grp = "d.owner" if by_owner else "NULL"
     created, params = _window("d.created_at", since, until)
@@ -299,7 +301,7 @@ def lost_rows(
     return rows.fetchall()
 
 
-def interaction_rows(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[tuple[Any, ...]]:
+def interaction_rows(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[Row]:
     """(grp, bucket, kind, count) of interactions with live contacts, by who logged them."""
     if len(bounds) < 2:
         return []
@@ -316,7 +318,7 @@ def interaction_rows(store: Store, bounds: Sequence[datetime], *, by_owner: bool
 
 def contacts_touched(
     store: Store, since: datetime, until: datetime, *, by_owner: bool = False
-) -> list[tuple[Any, ...]]:
+) -> list[Row]:
     """(grp, distinct live contacts with an interaction in [since, until))."""
     grp = "i.user" if by_owner else "NULL"
     rows = store.conn.execute(
@@ -329,7 +331,7 @@ def contacts_touched(
 
 def followup_rows(
     store: Store, since: datetime, until: datetime, now: datetime, *, by_owner: bool = False
-) -> list[tuple[Any, ...]]:
+) -> list[Row]:
     """(grp, on time, late, open and overdue, open and not yet due) of follow-ups due in [since, until).
 
     On time: done before the end of its due day (all-day) or by its due time.
@@ -350,7 +352,7 @@ def followup_rows(
     return rows.fetchall()
 
 
-def stage_move_rows(store: Store, since: datetime, until: datetime, *, by_owner: bool = False) -> list[tuple[Any, ...]]:
+def stage_move_rows(store: Store, since: datetime, until: datetime, *, by_owner: bool = False) -> list[Row]:
     """(grp, stage entered, count) of deals moved into a stage in [since, until) (creation excluded)."""
     grp = "h.user" if by_owner else "NULL"
     # a deal's first stage row is its creation, stamped with its created_at: a later
@@ -375,7 +377,7 @@ def lifecycle_rows(
     churned_before: datetime,
     now: datetime,
     by_owner: bool = False,
-) -> list[tuple[Any, ...]]:
+) -> list[Row]:
     """(grp, stage, contacts, first won in the period, two or more won) per lifecycle stage.
 
     Customers (a deal won before `until`) are in the first stage that holds, in this
@@ -409,7 +411,7 @@ def lifecycle_rows(
     return rows.fetchall()
 
 
-def rfm_rows(store: Store, *, since: datetime, until: datetime, previous: datetime) -> list[tuple[Any, ...]]:
+def rfm_rows(store: Store, *, since: datetime, until: datetime, previous: datetime) -> list[Row]:
     """(contact id, name, owner, currency, wins, Σ value, days since the last won, Σ in period, Σ before).
 
     One row per live contact and currency with a deal won before `until`; the period is
@@ -435,7 +437,7 @@ def health_rows(
     overdue_before: datetime,
     recent_since: datetime,
     contact_ids: Sequence[int] | None = None,
-) -> list[tuple[Any, ...]]:
+) -> list[Row]:
     """(id, created, last contacted, next touch, open deals, stale deals, overdue, recent); times in Unix s.
 
     For every live contact, or for `contact_ids`. Stale deals are open deals longer in

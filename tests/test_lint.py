@@ -1,4 +1,4 @@
-"""The code style is part of the suite: ruff (E, F, I, B, UP, PT, TID) over the whole tree."""
+"""The code style is part of the suite: ruff (E, F, I, B, UP, PT, TID) over the tree, mypy (strict core)."""
 
 from __future__ import annotations
 
@@ -19,4 +19,11 @@ def test_ruff_finds_nothing() -> None:
     result = subprocess.run(
         [ruff, "check", "tinycrm", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
     )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing() -> None:
+    if not Path(sys.executable).with_name("mypy").exists():
+        pytest.fail("mypy is not installed: pip install -e '.[test]'")
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

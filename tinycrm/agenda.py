@@ -29,6 +29,12 @@ from .reminders import (
 from .store import Store
 from .store import due as store_due
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .models import Reminder
+
 DERIVED = ("birthday", "anniversary", "cadence", "deal-close", "deal-stale")
 CADENCE_MARGIN = timedelta(hours=2)
 """The stored next-touch time is UTC arithmetic: for day, week and hour cadences it differs
@@ -131,7 +137,7 @@ def _reminder_id(key_or_id: str | int) -> int | None:
     return None
 
 
-def _open_reminder(store: Store, key_or_id: str | int) -> dict | None:
+def _open_reminder(store: Store, key_or_id: str | int) -> Reminder | None:
     """The open stored reminder named by an id or key (None when the key is a derived one)."""
     reminder_id = _reminder_id(key_or_id)
     if reminder_id is None:
@@ -182,6 +188,7 @@ def mark_done(store: Store, key_or_id: str | int, now_local: datetime) -> str:
 
 def _mark_done(store: Store, key_or_id: str | int, now_local: datetime) -> str:
     tz = now_local.tzinfo
+    assert tz is not None  # for mypy: the local now is aware
     reminder = _open_reminder(store, key_or_id)
     if reminder is not None:
         rid = reminder["id"]
@@ -239,7 +246,7 @@ def _snooze(
         shown_all_day = bool(reminder["all_day"]) and (target.hour, target.minute) == (0, 0)
         if _not_later(target, now, shown_all_day):
             raise InvalidData(f"cannot snooze into the past ({_when(target, tz, shown_all_day)})")
-        changes = {"due": target}
+        changes: dict[str, Any] = {"due": target}
         if reminder["all_day"] and not shown_all_day:
             changes["all_day"] = 0
         store.update_reminder(rid, f"remind snooze {rid}", **changes)
@@ -270,7 +277,7 @@ def mark_notified(store: Store, items: list[DueItem]) -> None:
     store.mark_notified(item.key for item in items)
 
 
-def notify_once(store: Store, items: list[DueItem], send: Callable[[list[DueItem]], None]) -> list[DueItem]:
+def notify_once(store: Store, items: list[DueItem], send: Callable[[list[DueItem]], object]) -> list[DueItem]:
     """Send the occurrences nobody has sent yet, each exactly once however many runs overlap.
 
     The occurrences are claimed in one write transaction before `send` runs, confirmed after
@@ -316,7 +323,7 @@ def add_reminder(
     every: str | None = None,
     from_done: bool = False,
     deal_id: int | None = None,
-) -> dict:
+) -> Reminder:
     """A manual reminder for a contact (REF) and/or a deal, due at a WHEN, maybe recurring."""
     from .dates import parse_when
 

@@ -371,7 +371,7 @@ def _check_rrule_numbers(body: str) -> None:
         name, _, value = part.partition("=")
         if name == "INTERVAL" and (int(value) < 1 or (unit and int(value) > _MAX_COUNT[unit])):
             raise ValueError("interval")
-        limit = _RRULE_LIMITS.get(name)
+        limit = _RRULE_LIMITS.get(name, 0)  # 0: a part without a limit
         for n in map(int, value.split(",")) if limit else ():
             if n == 0 or abs(n) > limit or (name == "BYMONTH" and n < 0):
                 raise ValueError(name)
@@ -388,7 +388,8 @@ def parse_birthday(text: str, *, lunar: bool = False) -> str:
     if not m:
         raise InvalidData(f"invalid date '{text}': use YYYY-MM-DD, MM-DD or --MM-DD")
     nums = [int(g) for g in m.groups()]
-    year, month, day = nums if len(nums) == 3 else [None, *nums]
+    year = nums[0] if len(nums) == 3 else None
+    month, day = nums[-2:]
     if lunar:
         ok = 1 <= month <= 12 and 1 <= day <= 30 and (year is None or 1900 <= year < 2100)
     else:

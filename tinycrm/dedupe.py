@@ -15,13 +15,15 @@ import gc
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tinycrm.errors import Conflict, CrmError
 from tinycrm.normalize import email_key, fold, phone_key
 from tinycrm.textindex import is_cjk
+
+Record = Mapping[str, Any]  # a contact as the store returns it, or as a test writes it
 
 DEFAULT_MIN_SCORE = 70
 # A block larger than this (a very common first name at one big organisation) is not
@@ -79,7 +81,7 @@ def _cjk_re() -> re.Pattern[str]:
 
 def has_cjk(text: str | None) -> bool:
     """True when the text holds a CJK character; ASCII text answers without looking further."""
-    return bool(text) and not text.isascii() and _cjk_re().search(text) is not None
+    return text is not None and not text.isascii() and _cjk_re().search(text) is not None
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -91,7 +93,7 @@ def _t2s_table() -> dict[int, str]:
     from importlib.resources import files
 
     table: dict[int, str] = {}
-    text = files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text(encoding="utf-8")
+    text = files("opencc").joinpath("dictionary").joinpath("TSCharacters.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         trad, _, simp = line.partition("\t")
         first = simp.split(" ")[0] if simp else ""
@@ -226,7 +228,7 @@ def _name_parts(name: str) -> tuple[str, str, bool, str, str, tuple[str, ...]]:
     return fold(name).replace(" ", ""), key, False, "", "".join(words), tuple(sorted(words))
 
 
-def _entry(record: dict, region: str | None) -> _Entry:
+def _entry(record: Record, region: str | None) -> _Entry:
     """A record with everything scoring compares, worked out once."""
     kind = record.get("kind") or "person"
     name = record.get("name") or ""
@@ -239,7 +241,7 @@ def _entry(record: dict, region: str | None) -> _Entry:
     )
 
 
-def _blocks(record: dict, region: str | None) -> list[str]:
+def _blocks(record: Record, region: str | None) -> list[str]:
     """The block keys of a record: strings (their hash is cached), parts joined by \\x1f."""
     kind = record.get("kind") or "person"
     name = record.get("name") or ""
@@ -267,7 +269,7 @@ def _blocks(record: dict, region: str | None) -> list[str]:
     return blocks
 
 
-def record_keys(record: dict, region: str | None = None) -> list[tuple[str, str]]:
+def record_keys(record: Record, region: str | None = None) -> list[tuple[str, str]]:
     """The (kind, value) look-up keys a store keeps for a contact: e-mails, phones, names, organisation.
 
     `email`/`phone` answer REFs and refuse duplicates at the door; `name` (the folded,
@@ -367,7 +369,7 @@ def _score_pair(a: _Entry, b: _Entry) -> tuple[int, tuple[str, ...]]:
     return total, tuple(r for _, r in found)
 
 
-def _candidate_pairs(records: Sequence[dict], region: str | None) -> set[tuple[int, int]]:
+def _candidate_pairs(records: Sequence[Record], region: str | None) -> set[tuple[int, int]]:
     """Index pairs that share a block; oversized blocks give only their identical names."""
     first: dict[str, int] = {}
     shared: dict[str, list[int]] = {}  # only the keys seen twice get a list
@@ -398,7 +400,7 @@ def _candidate_pairs(records: Sequence[dict], region: str | None) -> set[tuple[i
     return pairs
 
 
-def find_pairs(records: Iterable[dict], *, min_score: int = DEFAULT_MIN_SCORE,
+def find_pairs(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE,
                region: str | None = None) -> list[Pair]:
     """Every pair of records scoring at least `min_score`, compared within blocks only."""
     # Hundreds of thousands of small objects and none of them cyclic: the collector's full
@@ -422,7 +424,7 @@ def find_pairs(records: Iterable[dict], *, min_score: int = DEFAULT_MIN_SCORE,
     return found
 
 
-def find_groups(records: Iterable[dict], *, min_score: int = DEFAULT_MIN_SCORE,
+def find_groups(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE,
                 region: str | None = None) -> list[Group]:
     """Groups of likely duplicates, strongest first; the same groups whatever the records' order."""
     pairs = find_pairs(records, min_score=min_score, region=region)
@@ -452,7 +454,7 @@ def find_groups(records: Iterable[dict], *, min_score: int = DEFAULT_MIN_SCORE,
     return groups
 
 
-def similar_name_warning(name: str, org: str | None, candidates: Iterable[dict], *, kind: str = "person",
+def similar_name_warning(name: str, org: str | None, candidates: Iterable[Record], *, kind: str = "person",
                          ignore_id: int | None = None) -> str | None:
     """The warning `contact add` prints for a very similar name (same pinyin or fuzzy, same organisation)."""
     new = _entry({"id": 0, "kind": kind, "name": name, "org": org}, None)
@@ -524,12 +526,12 @@ def _free_key(custom: dict[str, Any], key: str, other_id: int) -> str:
     return candidate
 
 
-def merge_plan(keep: dict, others: Sequence[dict], *, region: str | None = None) -> Plan:
+def merge_plan(keep: Record, others: Sequence[Record], *, region: str | None = None) -> Plan:
     """How to fold `others` into `keep` so that nothing the user entered is lost; KEEP wins each clash."""
     ids = [o["id"] for o in others]
     if keep["id"] in ids or len(set(ids)) != len(ids):
         raise Conflict("a contact cannot be merged into itself")
-    result = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
+    result: dict[str, Any] = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
               for k, v in keep.items()}
     for name in (*_LISTS, "anniversaries", "aliases"):
         result[name] = list(result.get(name) or [])

@@ -15,6 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, TypedDict
 
+    from typing_extensions import NotRequired  # typing's own from Python 3.11
+
     class Contact(TypedDict):
         id: int
         kind: str
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
         org_id: int | None
         next_touch_at: str | None
         deleted_at: str | None
+        last: NotRequired[str]  # a cell `contact list` adds to its table
 
     class Interaction(TypedDict, total=False):
         id: int
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
         body: str | None
         contact: str
         follow_up: Reminder | None
+        when: str  # a cell `log list` adds to its table
 
     class Deal(TypedDict, total=False):
         id: int
@@ -72,6 +76,9 @@ if TYPE_CHECKING:
         closed_at: str | None
         value_minor: int
         contact: str
+        contact_org: str | None  # on the pipeline board's rows
+        amount: str  # cells `deal list` adds to its table
+        star: str
         stages: list[dict[str, Any]]
 
     class Reminder(TypedDict, total=False):
@@ -89,6 +96,7 @@ if TYPE_CHECKING:
         done_at: str | None
         owner: str | None
         contact: str | None
+        when: str  # a cell `remind list` adds to its table
 
 CONTACT_KEYS = (
     "id", "kind", "name", "org", "title", "emails", "phones", "tags", "tier", "owner",

@@ -54,6 +54,7 @@ def parse_amount(text: str | int | Decimal | None, currency: str | None = None) 
     if value and value.adjusted() > 17:  # before any arithmetic: 1e999999999 overflows Decimal
         raise InvalidData(f"invalid amount '{_shown(text)}': {_too_large(units, code)}")
     _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # for mypy: a finite Decimal's exponent is an int
     trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     if value and exponent + trailing < -units:  # checked on the digits: scaleb would round
         places = {0: "no decimals", 1: "at most one decimal"}.get(units, f"at most {units} decimals")

@@ -140,7 +140,8 @@ def _digits_key(body: str) -> str:
 
 def phone_key(text: str, region: str | None = None) -> str:
     """The look-up key of a phone: one for `+1 202 555 0100`, `(202) 555-0100` and `2025550100` (US)."""
-    return phone(text, region).key
+    key: str = phone(text, region).key
+    return key
 
 
 def looks_like_phone(text: str) -> bool:

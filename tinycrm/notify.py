@@ -28,7 +28,7 @@ from .reminders import DueItem
 DESKTOP_LINES = 8
 """A desktop notification shows this many items, then 'and N more'."""
 
-Sender = Callable[[str, str, Sequence[str]], None]
+Sender = Callable[[str, str, Sequence[str]], object]
 """(title, body, urls) → None; raises NotifyError when the message could not be delivered."""
 
 

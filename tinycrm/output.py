@@ -16,6 +16,7 @@ from .cells import pad, safe, safe_json, width  # pure: the TUI and the wording 
 
 TYPE_CHECKING = False  # `import typing` costs ~10 ms of start-up; annotations are strings
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any, TextIO
 
 
@@ -40,7 +41,7 @@ def emit_json(data: Any, stream: TextIO | None = None) -> None:
     stream.write("\n")
 
 
-def emit_csv(rows: Sequence[dict], columns: Sequence[str], stream: TextIO | None = None) -> None:
+def emit_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], stream: TextIO | None = None) -> None:
     """CSV with a header row; list values joined with `;`.
 
     Piped or redirected, the values are exact (CSV quotes newlines); on a terminal they are
@@ -69,7 +70,7 @@ def _cell(value: Any) -> str:
 
 
 def emit_table(
-    rows: Sequence[dict],
+    rows: Sequence[Mapping[str, Any]],
     columns: Sequence[tuple[str, str]],
     *,
     title: str | None = None,

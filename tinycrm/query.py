@@ -556,6 +556,7 @@ class _Compiler:
             }[op]
         else:
             span = _parse_duration(f.value)
+            assert span is not None  # the filter's parser accepted only a date or a DURATION
             if name == "due":  # time until: due<3d is due before now + 3d (overdue included)
                 cutoff = _iso(self.now + span)
                 sql, params, early = f"{column} {op} ?", [cutoff], op in ("<", "<=")

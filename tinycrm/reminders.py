@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, tzinfo
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from dateutil.relativedelta import relativedelta
 
@@ -422,7 +422,9 @@ def due_items(
                     if item.key in occurrences or item.due.date() >= shown_from:
                         candidates.append(item)
             every = c.get("every")
-            delta = _cadence_step(every) if every else None
+            if not every:
+                continue
+            delta = _cadence_step(every)
             if delta is None:
                 continue
             if every not in latest:
@@ -440,7 +442,7 @@ def due_items(
             skipped.append(deal_problem(d) or f"deal {d.get('id')}: unreadable")
 
     items: list[DueItem] = []
-    names: dict[int, str] | None = None
+    names: dict[int, str | None] | None = None
     for item in candidates:
         try:
             kept = _apply_state(item, occurrences.get(item.key), tz)
@@ -484,7 +486,7 @@ def reminder_problem(reminder: Row) -> str | None:
     for field in ("due", "anchor"):
         if reminder.get(field):
             value = reminder[field]
-            found = _problem(f"reminder {rid}", lambda v=value, f=field: _stored_time(v, f))
+            found = _problem(f"reminder {rid}", partial(_stored_time, value, field))
             if found:
                 return found
     if reminder.get("every"):
@@ -503,12 +505,12 @@ def contact_problem(contact: Row) -> str | None:
     for ann in contact.get("anniversaries") or ():
         if ann.get("date"):
             label = ann.get("label") or "anniversary"
-            checks.append(lambda a=ann, lb=label: _yearly_value(str(a["date"]), lb))
+            checks.append(partial(_yearly_value, str(ann["date"]), label))
     if contact.get("every"):
         checks.append(lambda: _cadence_value(str(contact["every"])))
     for field in ("last_contacted_at", "created_at"):
         if contact.get(field):
-            checks.append(lambda f=field: parse_utc(str(contact[f])))
+            checks.append(partial(parse_utc, str(contact[field])))
     for check in checks:
         found = _problem(what, check)
         if found:
@@ -521,9 +523,12 @@ def deal_problem(deal: Row) -> str | None:
     did = deal.get("id")
     if deal.get("close_date"):
         value = str(deal["close_date"])
-        found = _problem(
-            f"deal {did}", lambda: (check_plan_date(value, "close date"), date.fromisoformat(value))
-        )
+
+        def check_close_date() -> None:
+            check_plan_date(value, "close date")
+            date.fromisoformat(value)
+
+        found = _problem(f"deal {did}", check_close_date)
         if found:
             return found
     if deal.get("stage_entered_at"):

@@ -398,13 +398,13 @@ def forecast(
         return period_label(period_start(date.fromisoformat(month + "-01"), unit), unit)
 
     def body(part: Sequence[tuple]) -> dict[str, Any]:
-        periods = {
+        periods: dict[str, dict[str, Any]] = {
             label: {"period": label, "start": day.isoformat(), "past": day < current,
                     "won": {"count": 0, "totals": {}},
                     "expected": {"count": 0, "totals": {}, "weighted": {}}}
             for label, day in zip(labels, days)
         }  # fmt: skip
-        extra = {
+        extra: dict[str, dict[str, Any]] = {
             k: {"count": 0, "totals": {}, "weighted": {}} for k in ("overdue", "undated", "earlier", "later")
         }
         for _, kind, bucket, cur, count, total, weighted in part:
@@ -448,7 +448,7 @@ def funnel(
     stages = [s for s in store.stages() if s["name"] not in OPEN_ENDED]
     position = {s["name"]: i for i, s in enumerate(stages)}
     index_of = {s["position"]: i for i, s in enumerate(stages)}
-    window = {"since": since, "until": until, "by_owner": grouped}
+    window: dict[str, Any] = {"since": since, "until": until, "by_owner": grouped}
     rows = [(grp, "deal", *r) for grp, *r in sql.funnel_rows(store, **window)]
     rows += [(grp, "far", *r) for grp, *r in sql.furthest_rows(store, **window)]
     rows += [(grp, "lost", *r) for grp, *r in sql.lost_rows(store, **window)]

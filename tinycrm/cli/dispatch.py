@@ -166,9 +166,9 @@ class ClosedStream:
 def guard_streams() -> None:
     """Stand in for closed standard streams (stderr: /dev/null, so errors cannot fail too)."""
     if sys.stdin is None:
-        sys.stdin = ClosedStream("input")  # type: ignore[assignment]
+        sys.stdin = ClosedStream("input")
     if sys.stdout is None:
-        sys.stdout = ClosedStream("output")  # type: ignore[assignment]
+        sys.stdout = ClosedStream("output")
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
 
@@ -192,7 +192,8 @@ def parse(args: list[str]) -> Plan | None:
     from . import _table
 
     globals_: dict[str, str] = {}
-    root = {o: spec for spec in _table.ROOT_OPTIONS for o in spec["opts"]}
+    options: tuple[dict[str, Any], ...] = _table.ROOT_OPTIONS  # the table's values are plain data
+    root = {o: spec for spec in options for o in spec["opts"]}
     i = 0
     while i < len(args) and args[i][:1] == "-" and len(args[i]) > 1:
         name, eq, value = args[i].partition("=")
@@ -212,7 +213,7 @@ def parse(args: list[str]) -> Plan | None:
             return None
         path = (*path, args[i])
         i += 1
-    command = _table.COMMANDS.get(path)
+    command: dict[str, Any] | None = _table.COMMANDS.get(path)
     if command is None or not command["implementation"]:
         return None
     params = parse_command(command, args[i:], _table.HELP)

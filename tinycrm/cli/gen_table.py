@@ -101,7 +101,7 @@ def build() -> dict:
             if hasattr(sub, "commands"):
                 walk(sub, (*path, name))
             else:
-                commands[(*path, name)] = _command(sub)
+                commands[path + (name,)] = _command(sub)
 
     walk(root, ())
     help_names = tuple((root.context_settings or {}).get("help_option_names", ["--help"]))

@@ -18,7 +18,7 @@ import typer
 try:  # Typer ≥ 0.29 carries its own copy of Click
     from typer._click.exceptions import ClickException, UsageError
 except ImportError:  # pragma: no cover - older Typer on the real Click
-    from click.exceptions import ClickException, UsageError
+    from click.exceptions import ClickException, UsageError  # type: ignore[assignment]  # Typer's copy
 
 from .. import __version__
 from ..output import error

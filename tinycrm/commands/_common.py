@@ -11,12 +11,14 @@ from ..session import State, clock, local_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any, TypeVar
 
     from ..store import Store
 
     F = TypeVar("F", bound=Callable[..., Any])
+    OptId = TypeVar("OptId", bound=int | None)  # a given id stays given (and None stays None)
+    OptRef = TypeVar("OptRef", bound=str | None)
 
 __all__ = [
     "MAX_ID", "State", "check_id", "check_ref", "clock", "confirm", "echo", "emit_records", "filter_words",
@@ -49,14 +51,14 @@ def writing(store: Store, label: str) -> Iterator[Store]:
         sys.stdout.flush()
 
 
-def check_id(value: int | None, what: str) -> int | None:
+def check_id(value: OptId, what: str) -> OptId:
     """An integer id as given, or NotFound when it is beyond any row (SQLite overflows on it)."""
     if value is not None and not 0 <= value <= MAX_ID:
         raise NotFound(f"no {what} with id {value}")
     return value
 
 
-def check_ref(ref: str | None) -> str | None:
+def check_ref(ref: OptRef) -> OptRef:
     """A contact REF, or NotFound when it is all digits yet no possible id (too big, not decimal)."""
     if ref is not None:
         text = ref.strip()
@@ -87,7 +89,9 @@ def filter_words(words: list[str] | None) -> str:
     return " ".join(words or [])
 
 
-def emit_records(rows: list[dict], *, as_json: bool, as_csv: bool, csv_columns: list[str]) -> bool:
+def emit_records(
+    rows: Sequence[Mapping[str, Any]], *, as_json: bool, as_csv: bool, csv_columns: list[str]
+) -> bool:
     """The machine forms of a list (`--json`, `--csv`); False when the caller draws its table."""
     from ..output import emit_csv, emit_json
 

@@ -22,6 +22,9 @@ from ._common import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
+    from ..models import Contact
     from ..store import Store
 
 TIMELINE_SHOWN = 20
@@ -40,7 +43,7 @@ CSV_COLUMNS = [
 ]
 
 
-def _warn_similar(store: Store, contact: dict) -> None:
+def _warn_similar(store: Store, contact: Contact) -> None:
     """A very similar name (same pinyin, a near spelling at the same organisation) only warns."""
     from ..dedupe import similar_name_warning
 
@@ -150,7 +153,7 @@ def _heading(text: str) -> str:
     return f"\033[1m{text}\033[0m" if use_color() else text
 
 
-def contact_picture(st: State, contact: dict, *, limit: int | None = TIMELINE_SHOWN) -> dict:
+def contact_picture(st: State, contact: Contact, *, limit: int | None = TIMELINE_SHOWN) -> dict[str, Any]:
     """A contact with its interactions, deals, open reminders and (an organisation's) people."""
     from ..services.contacts import picture
 
@@ -163,7 +166,7 @@ def show(state: State, *, ref: str, as_json: bool) -> None:
     show_contact(state, ref, as_json=as_json)
 
 
-def _health(st: State, contact: dict) -> dict | None:
+def _health(st: State, contact: Contact) -> dict[str, Any] | None:
     """The contact's health score with its reasons (None in the trash: health is for live contacts)."""
     from ..store.health import contact_health
 

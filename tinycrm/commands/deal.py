@@ -17,6 +17,10 @@ from ._common import (
     writing,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..models import Deal
+
 LIST_COLUMNS = [
     ("id", "ID"),
     ("title", "Title"),
@@ -41,7 +45,7 @@ def _close(st: State, when: str | None) -> str | None:
     return close_date(when, st.local_now())
 
 
-def _print(deal: dict, as_json: bool, verb: str) -> None:
+def _print(deal: Deal, as_json: bool, verb: str) -> None:
     if as_json:
         emit_json(deal)
     else:

@@ -162,6 +162,7 @@ def show_due(
     store = st.store()
     now = st.local_now()
     tz = now.tzinfo
+    assert tz is not None  # for mypy: the local now is aware
     _daily(store, now)
     problems: list[str] = []
     items = agenda.collect(store, now, agenda.horizon(now, within), problems=problems)
@@ -223,6 +224,7 @@ def export_ics(state: State, *, filter_: list[str] | None, output: str | None) -
     store = state.store()
     text = " ".join(filter_ or [])
     now = state.local_now()
+    assert now.tzinfo is not None  # for mypy: the local now is aware
     cal = ics.calendar(
         reminders=store_due.export_reminders(store, text),
         contacts=store_due.export_contacts(store, text),

@@ -47,7 +47,7 @@ class Decoded:
     warnings: list[str] = field(default_factory=list)
 
 
-def _cp1252_byte(exc: UnicodeDecodeError) -> tuple[str, int]:
+def _cp1252_byte(exc: UnicodeError) -> tuple[str, int]:
     """Codec error handler: a byte that is not UTF-8 is read as cp1252 (Latin-1 where unassigned)."""
     if not isinstance(exc, UnicodeDecodeError):
         raise exc

@@ -95,7 +95,9 @@ class _Card:
 def _split_outside_quotes(text: str, sep: str) -> list[str]:
     if '"' not in text:
         return text.split(sep)
-    out, cur, quoted = [], [], False
+    out: list[str] = []
+    cur: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted
@@ -255,7 +257,7 @@ def _text(prop: _Prop, draft: Draft) -> str:
             raw = binascii.a2b_base64(raw)
         except (binascii.Error, ValueError):
             draft.warn(f"line {prop.line}: {prop.name}: broken base64, kept as written")
-    charset = (prop.params.get("CHARSET") or [None])[0]
+    charset = prop.params["CHARSET"][0] if prop.params.get("CHARSET") else None
     text, problem = decode_value(raw, charset)
     if problem:
         draft.warn(f"line {prop.line}: {prop.name}: {problem}")
@@ -498,7 +500,9 @@ def _fold(line: str) -> str:
     """A content line folded at 75 octets, never inside a UTF-8 character."""
     if len(line.encode("utf-8")) <= 75:
         return line + "\r\n"
-    out, cur, size = [], [], 0
+    out: list[str] = []
+    cur: list[str] = []
+    size = 0
     limit = 75
     for ch in line:
         n = len(ch.encode("utf-8"))

@@ -46,8 +46,8 @@ Row = Mapping[str, Any]
 _UNREADABLE = (ValueError, OverflowError, TypeError, KeyError, IndexError, InvalidData)
 
 
-def rrule_of(every: str, anchor: datetime) -> str | None:
-    """The RFC 5545 RRULE of a stored RULE anchored at its first due (local), or None."""
+def rrule_of(every: str, anchor: datetime) -> str:
+    """The RFC 5545 RRULE of a stored RULE anchored at its first due (local)."""
     text = parse_rule(every).text
     if text in _WORD_FREQ:
         freq, interval = _WORD_FREQ[text], 1
@@ -167,9 +167,9 @@ def _yearly_events(contact: Row, tz: tzinfo, stamp: datetime, today: date) -> li
             continue
         event = _event(f"{base}@{DOMAIN}", summary, stamp, category)
         year = int(stored[:4]) if not stored.startswith("--") else 2000  # 2000: a leap year
-        month, day = int(month_day[:2]), int(month_day[3:])
-        _all_day(event, date(year, month, day))
-        if (month, day) == (2, 29):
+        month, mday = int(month_day[:2]), int(month_day[3:])
+        _all_day(event, date(year, month, mday))
+        if (month, mday) == (2, 29):
             event.add("rrule", vRecur.from_ical("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1"))
         else:
             event.add("rrule", vRecur.from_ical("FREQ=YEARLY"))

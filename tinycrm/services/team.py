@@ -212,7 +212,7 @@ def attainment(store: Store, period: str, *, now_local: datetime) -> dict[str, A
         for owner, cur, count, value in store.won_by_owner(utc_iso(start), utc_iso(end))
     }
     targets = {(t["user"], t["currency"]): t["amount_minor"] for t in store.targets(key)}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for owner, cur in sorted(set(won) | set(targets)):
         count, value = won.get((owner, cur), (0, 0))
         target = targets.get((owner, cur))

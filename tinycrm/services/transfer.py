@@ -334,7 +334,7 @@ def import_book(store: Store, data: bytes, *, on_duplicate: str = "merge", skip_
 
 def export_records(store: Store, filter_text: str = "") -> list[dict[str, Any]]:
     """The contacts a filter selects, with their vCard UID and source ids (for every format)."""
-    contacts = [dict(c) for c in store.list_contacts(filter_text, sort="id")]
+    contacts: list[dict[str, Any]] = [dict(c) for c in store.list_contacts(filter_text, sort="id")]
     extra = store.uid_and_sources(c["id"] for c in contacts)
     for contact in contacts:
         uid, sources = extra.get(contact["id"], (None, []))

@@ -11,6 +11,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from typing_extensions import Self  # typing's own from Python 3.11
+
     from ..models import Contact, Deal, Interaction, Reminder
     from .unit import Unit
 
@@ -49,7 +51,7 @@ class StoreBase:
         """Close the connection."""
         self.conn.close()
 
-    def __enter__(self) -> StoreBase:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

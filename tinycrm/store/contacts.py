@@ -199,7 +199,7 @@ class ContactStore(UnitOfWork):
         for key in ("title", "notes", "owner", "tier"):
             if key in fields:
                 values[key] = (fields[key] or "").strip() or None
-        if "owner" in values and values["owner"] != (existing or {}).get("owner"):
+        if "owner" in values and values["owner"] != (existing.get("owner") if existing else None):
             values["owner_since"] = utc_iso(self.now()) if values["owner"] else None
         if "org" in fields:
             org = (fields["org"] or "").strip() or None

@@ -17,6 +17,8 @@ from .base import chunks
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from . import Store
 
 
@@ -25,15 +27,17 @@ def start_of_day(now: datetime) -> datetime:
     return local_at(now.date(), now.tzinfo)
 
 
-def _health_rows(store: Store, now: datetime, contact_ids: Sequence[int] | None) -> list[tuple]:
+def _health_rows(store: Store, now: datetime, contact_ids: Sequence[int] | None) -> list[tuple[Any, ...]]:
     """`health_rows` for everyone, or for these contacts in chunks (bounded IN lists)."""
-    window = {"overdue_before": start_of_day(now), "recent_since": now - timedelta(days=RECENT_DAYS)}
+    overdue_before, recent_since = start_of_day(now), now - timedelta(days=RECENT_DAYS)
     if contact_ids is None:
-        return sql.health_rows(store, now, **window)
+        return sql.health_rows(store, now, overdue_before=overdue_before, recent_since=recent_since)
     return [
         row
         for chunk in chunks(contact_ids)
-        for row in sql.health_rows(store, now, **window, contact_ids=chunk)
+        for row in sql.health_rows(
+            store, now, overdue_before=overdue_before, recent_since=recent_since, contact_ids=chunk
+        )
     ]
 
 

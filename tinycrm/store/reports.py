@@ -17,7 +17,12 @@ from .records import deal_record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
+    from ..models import Deal
     from . import Store
+
+    Row = tuple[Any, ...]  # one result row, its shape in each function's docstring
 
 _TRASHED = "SELECT id FROM contact WHERE deleted_at IS NOT NULL"
 # an IN over the (few) trashed contacts, built once per query from a partial index, costs
@@ -35,7 +40,7 @@ def open_by_currency(store: Store) -> list[tuple[str, int, int, int]]:
         f" COALESCE(sum(d.value_minor * d.probability), 0) {_LIVE_DEAL} AND d.status = 'open'"
         " GROUP BY d.currency ORDER BY d.currency"
     )
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [tuple(r) for r in rows]
 
 
 def most_used_currency(store: Store) -> str | None:
@@ -54,7 +59,7 @@ def closed_since(store: Store, status: str, start: datetime, end: datetime) -> l
         " GROUP BY d.currency ORDER BY d.currency",
         (status, utc_iso(start), utc_iso(end)),
     )
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [tuple(r) for r in rows]
 
 
 def _bucket_case(column: str, bounds: Sequence[datetime]) -> tuple[str, list[str]]:
@@ -91,25 +96,27 @@ def interactions_in_buckets(store: Store, bounds: Sequence[datetime]) -> list[tu
 
 def open_reminders_due_before(store: Store, moment: datetime) -> int:
     """How many open stored reminders (of live contacts, or of none) are due before `moment`."""
-    return store.conn.execute(
+    count: int = store.conn.execute(
         "SELECT count(*) FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id"
         " WHERE r.done_at IS NULL AND r.due < ? AND (c.id IS NULL OR c.deleted_at IS NULL)",
         (utc_iso(moment),),
     ).fetchone()[0]
+    return count
 
 
 def stale_contacts(store: Store, now: datetime) -> int:
     """How many live contacts are past their keep-in-touch cadence (the `is:stale` filter)."""
-    return store.conn.execute(
+    count: int = store.conn.execute(
         "SELECT count(*) FROM contact c WHERE c.deleted_at IS NULL"
         " AND c.next_touch_at IS NOT NULL AND c.next_touch_at <= ?",
         (utc_iso(now),),
     ).fetchone()[0]
+    return count
 
 
 def board_deals(
     store: Store, stage: str, *, closed_since: datetime | None = None, limit: int = 50
-) -> list[dict]:
+) -> list[Deal]:
     """The deals the pipeline board shows in one stage's column, at most `limit`.
 
     Open stages: open deals, key deals first, then by close date (soonest first). `won` and
@@ -131,7 +138,7 @@ def board_deals(
         select += " AND d.status = 'open' ORDER BY d.key DESC, d.close_date IS NULL, d.close_date, d.id"
     cur = store.conn.execute(select + " LIMIT ?", (*params, limit))
     cols = [d[0] for d in cur.description]
-    out = []
+    out: list[Deal] = []
     for row in cur:
         item = dict(zip(cols, row))
         record = deal_record(item)
@@ -172,7 +179,7 @@ def pipeline_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     by_owner: bool = False,
-) -> list[tuple]:
+) -> list[Row]:
     """(grp, stage, currency, count, Σ value_minor, Σ value × probability, Σ seconds in stage).
 
     Open deals as they are now; won and lost deals closed in [since, until).
@@ -190,7 +197,7 @@ def pipeline_rows(
     return rows.fetchall()
 
 
-def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> list[tuple]:
+def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> list[Row]:
     """(grp, month `YYYY-MM` | 'overdue' | 'undated', currency, count, Σ value, Σ value × probability).
 
     Open deals by the month of their expected close date; a close date before `today`
@@ -210,7 +217,7 @@ def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> 
     return rows.fetchall()
 
 
-def won_rows_in_buckets(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[tuple]:
+def won_rows_in_buckets(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[Row]:
     """(grp, bucket, currency, count, Σ value_minor) of deals won in [bounds[i], bounds[i+1])."""
     if len(bounds) < 2:
         return []
@@ -231,7 +238,7 @@ def funnel_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     by_owner: bool = False,
-) -> list[tuple]:
+) -> list[Row]:
     """(grp, status, currency, count, Σ value, Σ cycle seconds) of deals created in [since, until).
 
     The cycle sum is of won deals' created → closed seconds.
@@ -254,7 +261,7 @@ def furthest_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     by_owner: bool = False,
-) -> list[tuple]:
+) -> list[Row]:
     """(grp, furthest open stage position or None, count) of open and lost deals created in the window.
 
     The furthest stage is the highest position of an open stage in the deal's
@@ -281,7 +288,7 @@ def lost_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     by_owner: bool = False,
-) -> list[tuple]:
+) -> list[Row]:
     """(grp, stage it was lost from, reason or '', count) of lost deals created in [since, until)."""
     grp = "d.owner" if by_owner else "NULL"
     created, params = _window("d.created_at", since, until)
@@ -294,7 +301,7 @@ def lost_rows(
     return rows.fetchall()
 
 
-def interaction_rows(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[tuple]:
+def interaction_rows(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[Row]:
     """(grp, bucket, kind, count) of interactions with live contacts, by who logged them."""
     if len(bounds) < 2:
         return []
@@ -311,7 +318,7 @@ def interaction_rows(store: Store, bounds: Sequence[datetime], *, by_owner: bool
 
 def contacts_touched(
     store: Store, since: datetime, until: datetime, *, by_owner: bool = False
-) -> list[tuple]:
+) -> list[Row]:
     """(grp, distinct live contacts with an interaction in [since, until))."""
     grp = "i.user" if by_owner else "NULL"
     rows = store.conn.execute(
@@ -324,7 +331,7 @@ def contacts_touched(
 
 def followup_rows(
     store: Store, since: datetime, until: datetime, now: datetime, *, by_owner: bool = False
-) -> list[tuple]:
+) -> list[Row]:
     """(grp, on time, late, open and overdue, open and not yet due) of follow-ups due in [since, until).
 
     On time: done before the end of its due day (all-day) or by its due time.
@@ -345,7 +352,7 @@ def followup_rows(
     return rows.fetchall()
 
 
-def stage_move_rows(store: Store, since: datetime, until: datetime, *, by_owner: bool = False) -> list[tuple]:
+def stage_move_rows(store: Store, since: datetime, until: datetime, *, by_owner: bool = False) -> list[Row]:
     """(grp, stage entered, count) of deals moved into a stage in [since, until) (creation excluded)."""
     grp = "h.user" if by_owner else "NULL"
     # a deal's first stage row is its creation, stamped with its created_at: a later
@@ -370,7 +377,7 @@ def lifecycle_rows(
     churned_before: datetime,
     now: datetime,
     by_owner: bool = False,
-) -> list[tuple]:
+) -> list[Row]:
     """(grp, stage, contacts, first won in the period, two or more won) per lifecycle stage.
 
     Customers (a deal won before `until`) are in the first stage that holds, in this
@@ -404,7 +411,7 @@ def lifecycle_rows(
     return rows.fetchall()
 
 
-def rfm_rows(store: Store, *, since: datetime, until: datetime, previous: datetime) -> list[tuple]:
+def rfm_rows(store: Store, *, since: datetime, until: datetime, previous: datetime) -> list[Row]:
     """(contact id, name, owner, currency, wins, Σ value, days since the last won, Σ in period, Σ before).
 
     One row per live contact and currency with a deal won before `until`; the period is
@@ -430,7 +437,7 @@ def health_rows(
     overdue_before: datetime,
     recent_since: datetime,
     contact_ids: Sequence[int] | None = None,
-) -> list[tuple]:
+) -> list[Row]:
     """(id, created, last contacted, next touch, open deals, stale deals, overdue, recent); times in Unix s.
 
     For every live contact, or for `contact_ids`. Stale deals are open deals longer in

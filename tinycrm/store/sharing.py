@@ -15,6 +15,10 @@ from pathlib import Path
 
 from ..errors import CrmError, InvalidData
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 COMPANIONS = ("-wal", "-shm", "-journal")
 
 
@@ -28,7 +32,7 @@ def _files(book: Path) -> list[Path]:
     return [p for p in found if p.exists()]
 
 
-def share(book: Path, group: str | None) -> dict[str, object]:
+def share(book: Path, group: str | None) -> dict[str, Any]:
     """Make the book usable by `group` (None: back to owner-only); what was changed."""
     if not book.is_file():
         raise CrmError(f"no tinycrm database at {book}")

@@ -32,8 +32,9 @@ class CrmScreen(Screen):
         finally:
             store.close()
 
-    def refresh_data(self) -> None:
+    def refresh_data(self) -> object:  # object: overrides are @work methods returning their Worker
         """Reload what the screen shows (start a worker); screens override this."""
+        return None
 
     def on_data_changed(self, message: DataChanged) -> None:
         """Another screen or another process changed the data: reload."""

@@ -16,12 +16,13 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from ..errors import CrmError
 
 if TYPE_CHECKING:
+    from ..models import Contact
     from .app import CrmApp
 
 CONTACT_HITS = 20
 
 
-def _summary(contact: dict) -> str:
+def _summary(contact: Contact) -> str:
     """What tells two namesakes apart: e-mail, tags, tier."""
     parts = contact["emails"][:1] + [" ".join(f"#{t}" for t in contact["tags"])]
     if contact["tier"]:
@@ -73,7 +74,7 @@ class NavigationCommands(CrmProvider):
 class ContactCommands(CrmProvider):
     """Open a contact by typing part of its name (the filter language works too)."""
 
-    def _find(self, text: str) -> list[dict]:
+    def _find(self, text: str) -> list[Contact]:
         try:
             with self.crm.open_store() as store:
                 return store.list_contacts(text, limit=CONTACT_HITS)

@@ -82,9 +82,10 @@ def describe(rows: list[dict[str, Any]]) -> list[str]:
             bulk[noun] = bulk.get(noun, 0) + len((row["after"] or {}).get("ids", []))
             continue
         if row["table"] == "occurrence":
-            record = row["after"] or row["before"] or {}
+            record: dict[str, Any] = row["after"] or row["before"] or {}
             what = DERIVED.get(str(record.get("key", "")).split(":", 1)[0], "a due item")
-            state = {"done": "marked done", "snoozed": "snoozed"}.get(record.get("state"), "changed")
+            states: dict[str | None, str] = {"done": "marked done", "snoozed": "snoozed"}
+            state = states.get(record.get("state"), "changed")
             lines.append(f"{what} {state}")
             continue
         verb = VERBS.get(row["op"], row["op"])

@@ -192,6 +192,7 @@ class AgendaScreen(CrmScreen):
         """Collect overdue, today and the next days from the reminders engine (worker thread)."""
         now_local = self.crm.local_now()
         today, tz = now_local.date(), now_local.tzinfo
+        assert tz is not None  # for mypy: the local now is aware
         until = end_of_day(local_at(today + timedelta(days=UPCOMING_DAYS), tz), tz)
         with self.store() as store:
             items = agenda.collect(store, now_local, until)

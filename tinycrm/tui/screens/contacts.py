@@ -7,7 +7,8 @@ well-formed filters go to the table, which queries in a worker thread.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -168,7 +169,7 @@ class ContactsScreen(CrmScreen):
             self.notify("Type a filter first, then save it.", severity="warning")
             return
 
-        def saved(result: dict | None) -> None:
+        def saved(result: Mapping[str, Any] | None) -> None:
             if result:
                 self.notify(f"saved filter '{result['name']}'", title="Filter")
 
@@ -189,7 +190,7 @@ class ContactsScreen(CrmScreen):
     def action_add_contact(self) -> None:
         """A new contact; its 360° screen opens once it is saved."""
 
-        def added(record: dict | None) -> None:
+        def added(record: Mapping[str, Any] | None) -> None:
             if record:
                 self.crm.show_contact(record["id"])
 

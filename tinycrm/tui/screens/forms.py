@@ -8,6 +8,7 @@ only when the store accepted the write, returning the stored record.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -31,7 +32,7 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-class FormScreen(ModalScreen[dict | None]):
+class FormScreen(ModalScreen[Mapping[str, Any] | None]):
     """A modal form whose Save runs a Store write in a worker and shows its error in place."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,7 +77,7 @@ class FormScreen(ModalScreen[dict | None]):
         """The raw field values, read on the event loop."""
         return {}
 
-    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
         """The write (worker thread): parse with the CLI's parsers, call the Store method."""
         raise NotImplementedError
 
@@ -117,7 +118,7 @@ class FormScreen(ModalScreen[dict | None]):
             return
         self.app.call_from_thread(self._saved, record)
 
-    def _saved(self, record: dict) -> None:
+    def _saved(self, record: Mapping[str, Any]) -> None:
         self.dismiss(record)
         self.app.notify_changed()  # type: ignore[attr-defined]
 
@@ -156,7 +157,7 @@ class LogForm(FormScreen):
             "next": self.text("next"),
         }
 
-    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
         """The log service, exactly as `tinycrm log --at/--next`."""
         from ...services.interactions import log_interaction
 
@@ -211,7 +212,7 @@ class DealForm(FormScreen):
             "key": self.query_one("#key", Checkbox).value,
         }
 
-    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
         """The deal service, exactly as `tinycrm deal add`; the store checks value, currency, stage."""
         from ...services.deals import add_deal
 
@@ -266,7 +267,7 @@ class DealEditForm(FormScreen):
             "key": self.query_one("#key", Checkbox).value,
         }
 
-    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
         """The deal service, as `tinycrm deal edit`; the store checks the amount and the currency."""
         from ...services.deals import edit_deal
 
@@ -301,7 +302,7 @@ class ReminderForm(FormScreen):
         """The raw values."""
         return {"due": self.text("due"), "text": self.text("text"), "every": self.text("every")}
 
-    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
         """The reminder service, exactly as `tinycrm remind add`."""
         from ... import agenda
 
@@ -356,7 +357,7 @@ class ContactForm(FormScreen):
         out["notes"] = self.query_one("#f-notes", TextArea).text
         return out
 
-    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
         """Store.edit_contact (or add_contact): the store validates e-mails, phones, dates."""
         fields = {
             "org": values["org"],
@@ -398,7 +399,7 @@ class SaveFilterForm(FormScreen):
         """The name."""
         return {"name": self.text("name")}
 
-    def save(self, store: Store, values: dict[str, Any], now: datetime) -> dict:
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
         """Store it as a setting; a name is required and has no spaces."""
         name = values["name"].strip()
         if not name or any(ch.isspace() for ch in name):

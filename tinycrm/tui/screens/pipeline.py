@@ -7,9 +7,10 @@ Reads happen in a thread worker and come back as a `Loaded` message; moves go th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -230,7 +231,7 @@ class PipelineScreen(CrmScreen):
             return
         self._ask_lost(deal)
 
-    def _ask_lost(self, deal: dict) -> None:
+    def _ask_lost(self, deal: Mapping[str, Any]) -> None:
         def done(reason: str | None) -> None:
             if reason is not None:
                 self._move(deal, "lost", reason=reason)
@@ -244,7 +245,7 @@ class PipelineScreen(CrmScreen):
         else:
             self._move(message.deal, message.stage)
 
-    def _move(self, deal: dict, stage: str, reason: str | None = None) -> None:
+    def _move(self, deal: Mapping[str, Any], stage: str, reason: str | None = None) -> None:
         self._follow = deal["id"]
         self._write_move(deal["id"], deal["title"], stage, reason)
 

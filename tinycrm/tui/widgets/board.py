@@ -8,10 +8,11 @@ whole board (and the selection follows the deal to its new column).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -39,7 +40,7 @@ class ColumnData:
     count: int
     totals: dict[str, Decimal]
     weighted: dict[str, Decimal]
-    deals: list[dict] = field(default_factory=list)
+    deals: Sequence[Mapping[str, Any]] = field(default_factory=list)
     closed_days: int | None = None
     """For won/lost: the column counts deals closed in the last this many days."""
     currency: str | None = None
@@ -166,7 +167,7 @@ class DealCard(Widget):
             super().__init__()
             self.card = card
 
-    def __init__(self, deal: dict, today: date, currency: str | None = None) -> None:
+    def __init__(self, deal: Mapping[str, Any], today: date, currency: str | None = None) -> None:
         super().__init__()
         self.set_deal(deal, today, currency)
 
@@ -175,7 +176,7 @@ class DealCard(Widget):
         """The deal this card shows."""
         return self.deal["id"]
 
-    def set_deal(self, deal: dict, today: date, currency: str | None = None) -> None:
+    def set_deal(self, deal: Mapping[str, Any], today: date, currency: str | None = None) -> None:
         """Show another deal (cards are reused between reloads)."""
         self.deal = deal
         self.today = today
@@ -209,7 +210,7 @@ class DealCard(Widget):
         self.post_message(self.Clicked(self))
 
 
-def deal_line(deal: dict) -> str:
+def deal_line(deal: Mapping[str, Any]) -> str:
     """The whole of a deal in one line, for the status line and tooltips."""
     parts = [("★ " if deal["key"] else "") + deal["title"], deal.get("contact") or ""]
     if deal.get("contact_org"):
@@ -298,7 +299,7 @@ class Board(Horizontal, can_focus=True):
     class Selected(Message):
         """The selection moved to another deal (None: an empty column)."""
 
-        def __init__(self, deal: dict | None, stage: str | None) -> None:
+        def __init__(self, deal: Mapping[str, Any] | None, stage: str | None) -> None:
             super().__init__()
             self.deal = deal
             self.stage = stage
@@ -306,7 +307,7 @@ class Board(Horizontal, can_focus=True):
     class MoveRequested(Message):
         """The user pointed a deal at a stage (a column header clicked while it was selected)."""
 
-        def __init__(self, deal: dict, stage: str) -> None:
+        def __init__(self, deal: Mapping[str, Any], stage: str) -> None:
             super().__init__()
             self.deal = deal
             self.stage = stage
@@ -342,7 +343,7 @@ class Board(Horizontal, can_focus=True):
         return None
 
     @property
-    def selected(self) -> dict | None:
+    def selected(self) -> Mapping[str, Any] | None:
         """The selected deal's record, or None on an empty column."""
         if not self.columns:
             return None

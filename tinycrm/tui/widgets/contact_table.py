@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -32,6 +32,11 @@ from ...cells import safe
 from ...dates import parse_utc
 from ...errors import CrmError
 from ...store import Store
+
+if TYPE_CHECKING:
+    from ...models import Contact
+
+T = TypeVar("T")
 
 PAGE_SIZE = 100
 CACHE_PAGES = 40
@@ -85,7 +90,7 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-def format_row(contact: dict, next_reminder: str | None, now: datetime, tz: tzinfo) -> Row:
+def format_row(contact: Contact, next_reminder: str | None, now: datetime, tz: tzinfo) -> Row:
     """A contact record as the cells of one line (dates local, next due the soonest of all)."""
     last = contact["last_contacted_at"]
     dues = [d for d in (contact["next_touch_at"], next_reminder) if d]
@@ -247,7 +252,7 @@ class ContactTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ the reader connection
 
-    def _with_reader(self, fn: Callable[[Store], object]) -> object:
+    def _with_reader(self, fn: Callable[[Store], T]) -> T:
         """Run `fn` on the table's one long-lived read connection (worker threads only)."""
         with self._reader_lock:
             if self._reader is None:
@@ -321,7 +326,7 @@ class ContactTable(ScrollView, can_focus=True):
             return count, rows
 
         try:
-            count, rows = self._with_reader(work)  # type: ignore[misc]
+            count, rows = self._with_reader(work)
         except CrmError as exc:
             self.app.call_from_thread(self._query_failed, query, str(exc).splitlines()[0])
             return

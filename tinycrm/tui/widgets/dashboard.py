@@ -75,7 +75,7 @@ class StageBars(Widget):
         self.rows = rows
         self.refresh(layout=True)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
+    def get_content_height(self, container, viewport, width: int) -> int:
         """One line per stage and a legend."""
         return len(self.rows) + 2 if self.rows else 1
 

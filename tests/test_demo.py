@@ -106,3 +106,23 @@ def test_fill_is_one_change_that_undo_takes_back(tmp_path) -> None:
 def test_fill_refuses_a_naive_now(tmp_path) -> None:
     with pytest.raises(ValueError, match="naive"):
         demo.fill(_open(tmp_path / "t.db"), now=datetime(2026, 5, 14))
+
+
+def test_the_demo_book_is_made_aside_so_the_lock_is_held_only_for_the_copy(tmp_path):
+    """A writer waiting at most a second gets in while a demo book is being made."""
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    book = tmp_path / "crm.db"
+    Store.open(book, "tester").close()
+    child = subprocess.Popen([sys.executable, "-m", "tinycrm", "--db", str(book), "demo", "--no-tui",
+                              "--contacts", "2000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.0)  # the demo is being made now (it takes several seconds)
+    conn = sqlite3.connect(book, timeout=1.0, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")  # raises "database is locked" if the demo held the lock
+    conn.execute("ROLLBACK")
+    conn.close()
+    assert child.wait(120) == 0, child.stderr.read()
+    assert not list(tmp_path.glob(".crm.db.demo-*"))

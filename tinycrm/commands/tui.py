@@ -11,6 +11,10 @@ import sys
 from ..errors import Conflict, CrmError, UsageError
 from ._common import State, clock, echo, writing
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..store import Store
+
 
 def run_tui(st: State) -> None:
     """Open the interface on the state's database (the root command calls this on a terminal)."""
@@ -32,6 +36,34 @@ def tui(state: State) -> None:
     run_tui(state)
 
 
+def _fill_aside(state: State, store: Store, *, contacts: int, seed: int) -> dict[str, int]:
+    """Fill a private book beside the real one, then copy it in with SQLite's backup API.
+
+    A large demo takes a minute to make; made in place it would hold the book's write lock
+    all that time, and cron or the TUI writing meanwhile would wait and fail. The copy holds
+    it for well under a second.
+    """
+    import os
+
+    from ..demo import fill
+    from ..store import Store as Book
+
+    aside = store.path.with_name(f".{store.path.name}.demo-{os.getpid()}")
+    try:
+        with Book.open(aside, store.user, clock=store.clock) as book:
+            with book.write("demo"):
+                made = fill(book, now=state.local_now(), contacts=contacts, seed=seed)
+            book.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with store.write("demo"):
+            if store.count_contacts():
+                raise Conflict(f"{store.path} got contacts meanwhile; the demo book was not copied in")
+        store.restore_from(aside)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            aside.with_name(aside.name + suffix).unlink(missing_ok=True)
+    return made
+
+
 def demo(state: State, *, db: str | None, no_tui: bool, contacts: int, seed: int, force: bool) -> None:
     """`demo`: fill a database with a realistic sample book and open the interface."""
     from ..demo import fill
@@ -44,11 +76,14 @@ def demo(state: State, *, db: str | None, no_tui: bool, contacts: int, seed: int
     store = state.store()
     if store.count_contacts() and not force:
         raise Conflict(f"{store.path} already has contacts; use --force to add the demo book anyway")
-    with writing(store, "demo"):
-        made = fill(store, now=state.local_now(), contacts=contacts, seed=seed)
-        echo(
-            f"demo book: {made.get('contacts', 0)} contacts, {made.get('interactions', 0)} interactions, "
-            f"{made.get('deals', 0)} deals, {made.get('reminders', 0)} reminders in {store.path}"
-        )
+    if force:
+        with writing(store, "demo"):
+            made = fill(store, now=state.local_now(), contacts=contacts, seed=seed)
+    else:
+        made = _fill_aside(state, store, contacts=contacts, seed=seed)
+    echo(
+        f"demo book: {made.get('contacts', 0)} contacts, {made.get('interactions', 0)} interactions, "
+        f"{made.get('deals', 0)} deals, {made.get('reminders', 0)} reminders in {store.path}"
+    )
     if not no_tui and sys.stdin.isatty() and sys.stdout.isatty():
         run_tui(state)

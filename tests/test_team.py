@@ -141,3 +141,12 @@ def test_targets_and_attainment_by_hand(book) -> None:
     assert team.attainment(s["carol"], "2026-Q4", now_local=now)["people"][0]["target"] is None
     with pytest.raises(InvalidData, match="invalid period"):
         team.period_bounds("2026-13", now)
+
+
+def test_owner_none_is_the_pool_in_every_filter(book) -> None:
+    (s, clock) = book
+    s["alice"].add_contact("Mine")
+    s["alice"].add_contact("Pooled", owner="")
+    assert [c["name"] for c in s["bob"].list_contacts("owner:none")] == ["Pooled"]
+    assert [c["name"] for c in s["alice"].list_contacts("owner:me")] == ["Mine"]
+    assert [c["name"] for c in s["alice"].list_contacts("-owner:none")] == ["Mine"]

@@ -33,7 +33,7 @@ FIELD_HELP: dict[str, str] = {
     "tag": "tag:vip — has that tag",
     "org": "org:acme — organisation contains",
     "tier": "tier:A — tier equals",
-    "owner": "owner:me / owner:NAME — owned by",
+    "owner": "owner:me / owner:NAME — owned by; owner:none — in the shared pool",
     "kind": "kind:person / kind:org",
     "stage": "stage:proposal — a deal in that stage",
     "status": "status:open / won / lost — a deal with that status",
@@ -517,6 +517,9 @@ class _Compiler:
         if name == "tier":
             return "c.tier = ? COLLATE NOCASE", [value]
         if name == "owner":
+            if low == "none":  # the shared pool: customers nobody owns
+                column = "COALESCE(d.owner, c.owner)" if self.target == "deal" else "c.owner"
+                return f"{column} IS NULL", []
             who = self.user if low == "me" else value
             if self.target == "deal":
                 return "COALESCE(d.owner, c.owner) = ?", [who]

@@ -189,9 +189,9 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
     head = f"{safe(contact['name'])}  (#{contact['id']}, {contact['kind']}"
     head += ", in the trash)" if contact["deleted_at"] else ")"
     out.write(_heading(head) + "\n")
-    bday = contact["birthday"]
-    if bday and contact["birthday_lunar"]:
-        bday += " (lunar)"
+    from ..wording import birthday_words
+
+    bday = birthday_words(contact["birthday"], contact["birthday_lunar"]) if contact["birthday"] else None
     last = local_text(contact["last_contacted_at"])
     emit_fields(
         [
@@ -204,7 +204,7 @@ def show_contact(st: State, ref: str, *, as_json: bool = False) -> int:
             ("tier", contact["tier"]),
             ("owner", contact["owner"]),
             ("birthday", bday),
-            ("anniversaries", [f"{a['label']} {a['date']}" + (" (lunar)" if a["lunar"] else "")
+            ("anniversaries", [f"{a['label']} {birthday_words(a['date'], a['lunar'])}"
                                for a in contact["anniversaries"]]),
             ("keep in touch", f"every {contact['every']}" if contact["every"] else None),
             ("next touch", local_text(contact["next_touch_at"], all_day=True) if contact["every"] else None),

@@ -1,4 +1,4 @@
-"""What is acceptable: one place that checks e-mails, phones, dates, probabilities, currencies, ids.
+"""What is acceptable: currencies, probabilities, plan dates, names (e-mails and phones: tinycrm.normalize).
 
 Pure (no SQL, no I/O); the store calls these on every write path and the CLI and TUI
 get the same messages. Each function returns the cleaned value or raises InvalidData.
@@ -17,32 +17,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE_RE = re.compile(r"^\+?[\d\s().\-/]{5,}$")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 MAX_ID = 2**63 - 1
-PLAN_YEARS = (1900, 2199)
-
-
-def email(text: str) -> str:
-    """A checked, trimmed e-mail address (case kept; matched case-insensitively)."""
-    value = text.strip()
-    if not _EMAIL_RE.match(value):
-        raise InvalidData(f"invalid e-mail '{text}'")
-    return value
-
-
-def looks_like_phone(text: str) -> bool:
-    """True when the text is written like a phone number (digits, spaces, + ( ) . - /)."""
-    return bool(_PHONE_RE.match(text)) and sum(ch.isdigit() for ch in text) >= 5
-
-
-def phone(text: str) -> str:
-    """A checked phone number, as entered but trimmed."""
-    value = text.strip()
-    if not looks_like_phone(value):
-        raise InvalidData(f"invalid phone '{text}'")
-    return value
+"""SQLite's largest integer: no row has a larger id."""
 
 
 def phone_key(text: str) -> str:
@@ -75,25 +52,17 @@ def plan_date(text: str | None) -> str | None:
     """A `YYYY-MM-DD` date for plans (close dates), within the years tinycrm plans for."""
     if text is None or text == "":
         return None
+    from .dates import check_plan_date  # one range for every plan: dates.PLAN_YEARS
+
     try:
         day = datetime.strptime(str(text), "%Y-%m-%d")
     except ValueError:
         raise InvalidData(f"invalid date '{text}': use YYYY-MM-DD") from None
-    low, high = PLAN_YEARS
-    if not low <= day.year <= high:
-        raise InvalidData(f"invalid date '{text}': use a year from {low} to {high}")
+    check_plan_date(day, "date")
     return day.strftime("%Y-%m-%d")
 
 
-def record_id(value: int | str, what: str = "record") -> int:
-    """An id as given on a command line: a positive integer SQLite can hold."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise InvalidData(f"invalid {what} id '{value}': use a number") from None
-    if not 0 < number <= MAX_ID:
-        raise InvalidData(f"no {what} with id {value}")
-    return number
+
 
 
 def dedupe(values: Iterable[str], key: Callable[[str], str] = str.lower) -> list[str]:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from ..errors import NotFound, UsageError
 from ..session import State, clock, local_text
+from ..validate import MAX_ID
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ __all__ = [
     "limit_of", "local_text", "page", "reads", "writing",
 ]
 
-MAX_ID = 2**63 - 1  # SQLite's largest integer: no row has a larger id
 MAX_LIMIT = 10**9  # more rows than any book holds; keeps LIMIT (and twice it) an SQLite integer
 
 

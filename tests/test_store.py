@@ -869,3 +869,18 @@ def test_an_older_file_is_backed_up_then_migrated(tmp_path, monkeypatch):
     with sqlite3.connect(backup) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(newer) - 1
         assert conn.execute("SELECT name FROM contact").fetchall() == [("Ada Lovelace",)]
+
+
+def test_records_carry_the_contract_keys_first_in_their_order(store):
+    """tinycrm.models defines the scripting contract's keys once; every record leads with them."""
+    from tinycrm import models
+
+    ada = store.add_contact("Ada Lovelace")
+    records = {
+        "contact": ada,
+        "interaction": store.log(ada["id"], "hello", follow_up=FIXED),
+        "deal": store.add_deal(ada["id"], "Audit"),
+        "reminder": store.list_reminders()[0],
+    }
+    for kind, record in records.items():
+        assert list(record)[: len(models.KEYS[kind])] == list(models.KEYS[kind]), kind

@@ -3,13 +3,10 @@
 Records are plain dicts (what `json.dumps` writes and what the TUI and the CLI read); their
 shapes are TypedDicts for the type checker only, so defining them costs nothing at start-up.
 The key tuples below are the contract (PRODUCT.md, "--json"): the store builds records with
-exactly these keys first, `to_json` keeps them in this order, `from_json` checks a document
-read back (import of `export json`).
+exactly these keys first, in this order (tests/test_store.py checks it).
 """
 
 from __future__ import annotations
-
-from .errors import InvalidData
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -108,6 +105,11 @@ DEAL_KEYS = (
     "close_date", "key", "owner",
 )  # fmt: skip
 REMINDER_KEYS = ("id", "contact_id", "deal_id", "text", "due", "every", "source")
+CONTACT_FIELDS = (
+    "name", "kind", "org", "title", "emails", "phones", "addresses", "tags", "birthday",
+    "birthday_lunar", "anniversaries", "every", "notes", "owner", "tier", "fields", "aliases",
+)  # fmt: skip
+"""What a contact is made of, as `Store.add_contact` and every reader (tinycrm.formats) name it."""
 KEYS = {
     "contact": CONTACT_KEYS,
     "interaction": INTERACTION_KEYS,
@@ -116,22 +118,3 @@ KEYS = {
 }
 INTERACTION_KINDS = ("call", "email", "meeting", "message", "visit", "note")
 REMINDER_SOURCES = ("manual", "follow-up", "birthday", "anniversary", "cadence", "deal")
-
-
-def to_json(kind: str, record: dict[str, Any]) -> dict[str, Any]:
-    """A record as its JSON object: the contract's keys first, in their order, then the rest."""
-    keys = KEYS[kind]
-    out = {key: record.get(key) for key in keys}
-    out.update((k, v) for k, v in record.items() if k not in out)
-    return out
-
-
-def from_json(kind: str, obj: object, where: str = "") -> dict[str, Any]:
-    """Check a JSON object read back as a record of `kind`; InvalidData names what is missing."""
-    at = f"{where}: " if where else ""
-    if not isinstance(obj, dict):
-        raise InvalidData(f"{at}a {kind} must be a JSON object")
-    missing = [key for key in KEYS[kind] if key not in obj]
-    if missing:
-        raise InvalidData(f"{at}the {kind} lacks {', '.join(missing)}")
-    return dict(obj)

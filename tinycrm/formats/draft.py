@@ -17,6 +17,7 @@ from typing import Any
 
 from ..dates import parse_duration
 from ..errors import InvalidData
+from ..models import CONTACT_FIELDS
 
 # the store's own acceptance rules (tinycrm/store.py `_EMAIL_RE`, `_PHONE_RE`), so a draft
 # never carries a value `add_contact` would refuse
@@ -25,25 +26,7 @@ PHONE_RE = re.compile(r"\+?[\s().\-/]*(?:\d[\s().\-/]*){5,}")
 """Used with `fullmatch`: the store's phone characters, with at least five digits."""
 _SPACES = re.compile(r"\s+")
 
-CONTACT_KEYS = (
-    "name",
-    "kind",
-    "org",
-    "title",
-    "emails",
-    "phones",
-    "addresses",
-    "tags",
-    "birthday",
-    "birthday_lunar",
-    "anniversaries",
-    "every",
-    "notes",
-    "owner",
-    "tier",
-    "fields",
-    "aliases",
-)
+CONTACT_KEYS = CONTACT_FIELDS  # the names Store.add_contact takes (tinycrm.models)
 
 
 class _Empty(Mapping):

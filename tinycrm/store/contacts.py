@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from .. import normalize, textindex, validate
 from ..dates import parse_utc, utc_iso
 from ..errors import Ambiguous, Conflict, InvalidData, NotFound
+from ..models import CONTACT_FIELDS as MODEL_FIELDS
 from .base import like_escape
 from .records import contact_record
 from .unit import UnitOfWork
@@ -30,11 +31,7 @@ CONTACT_SORTS = {
     "owner": "c.owner",
     "id": "c.id",
 }
-CONTACT_FIELDS = {
-    "kind", "org", "title", "emails", "phones", "addresses", "tags", "birthday",
-    "birthday_lunar", "anniversaries", "every", "notes", "owner", "tier", "fields",
-    "aliases", "name", "uid", "sources",
-}  # fmt: skip
+CONTACT_FIELDS = {*MODEL_FIELDS, "uid", "sources"}  # and where it came from
 
 
 def next_touch(every: str | None, last: str | None, created_at: str) -> str | None:

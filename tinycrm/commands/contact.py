@@ -45,9 +45,11 @@ CSV_COLUMNS = [
 
 def _warn_similar(store: Store, contact: Contact) -> None:
     """A very similar name (same pinyin, a near spelling at the same organisation) only warns."""
+    others = [c for c in store.name_neighbours(contact["name"], contact["org"]) if c["id"] != contact["id"]]
+    if not others:  # the common case pays no import of the matcher (rapidfuzz, pypinyin)
+        return
     from ..dedupe import similar_name_warning
 
-    others = [c for c in store.name_neighbours(contact["name"], contact["org"]) if c["id"] != contact["id"]]
     warning = similar_name_warning(contact["name"], contact["org"], others, kind=contact["kind"])
     if warning:
         sys.stderr.write(f"warning: {safe(warning)}\n")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
-from .dates import local_at, parse_utc, utc_iso
+from .dates import format_local, local_at, parse_utc, utc_iso
 from .errors import Conflict, InvalidData, NotFound
 from .reminders import (
     LOOKBACK_DAYS,
@@ -171,11 +171,6 @@ def find(store: Store, key: str, now_local: datetime) -> DueItem:
     raise NotFound(f"nothing open is due under the key '{key}'")
 
 
-def _when(dt: datetime, tz, all_day: bool) -> str:
-    local = dt.astimezone(tz)
-    return local.strftime("%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M")
-
-
 def mark_done(store: Store, key_or_id: str | int, now_local: datetime) -> str:
     """Handle one occurrence: a recurring reminder moves on, a one-off is done, a derived one recorded.
 
@@ -195,7 +190,7 @@ def _mark_done(store: Store, key_or_id: str | int, now_local: datetime) -> str:
         nxt = next_due_after_done(reminder, now_local, tz) if reminder["every"] else None
         if nxt is not None:
             store.update_reminder(rid, f"remind done {rid}", due=nxt)
-            return f"done {rid}: {reminder['text']}; next due {_when(nxt, tz, reminder['all_day'])}"
+            return f"done {rid}: {reminder['text']}; next due {format_local(nxt, tz, reminder['all_day'])}"
         store.update_reminder(rid, f"remind done {rid}", done_at=now_local)
         ended = " (its rule has no more occurrences)" if reminder["every"] else ""
         return f"done {rid}: {reminder['text']}{ended}"
@@ -232,6 +227,7 @@ def _snooze(
     if until.tzinfo is None:
         raise ValueError("naive until")
     tz = until.tzinfo if now_local is None else now_local.tzinfo
+    assert tz is not None  # `until` is aware (checked above), and so is every local now
     now = now_local or store.now().astimezone(tz)
     reminder = _open_reminder(store, key_or_id)
     if reminder is not None:
@@ -245,18 +241,18 @@ def _snooze(
             target = local_at(until.astimezone(tz).date(), tz, old.hour, old.minute)
         shown_all_day = bool(reminder["all_day"]) and (target.hour, target.minute) == (0, 0)
         if _not_later(target, now, shown_all_day):
-            raise InvalidData(f"cannot snooze into the past ({_when(target, tz, shown_all_day)})")
+            raise InvalidData(f"cannot snooze into the past ({format_local(target, tz, shown_all_day)})")
         changes: dict[str, Any] = {"due": target}
         if reminder["all_day"] and not shown_all_day:
             changes["all_day"] = 0
         store.update_reminder(rid, f"remind snooze {rid}", **changes)
-        return f"snoozed {rid} until {_when(target, tz, shown_all_day)}: {reminder['text']}"
+        return f"snoozed {rid} until {format_local(target, tz, shown_all_day)}: {reminder['text']}"
     item = find(store, str(key_or_id).strip(), now)
     shown_all_day = item.all_day and (until.hour, until.minute) == (0, 0)
     if _not_later(until, now, shown_all_day):
-        raise InvalidData(f"cannot snooze into the past ({_when(until, tz, shown_all_day)})")
+        raise InvalidData(f"cannot snooze into the past ({format_local(until, tz, shown_all_day)})")
     store.set_occurrence(item.key, "snoozed", until.astimezone(timezone.utc))
-    return f"snoozed until {_when(until, tz, shown_all_day)}: {item.text} [{item.key}]"
+    return f"snoozed until {format_local(until, tz, shown_all_day)}: {item.text} [{item.key}]"
 
 
 def _not_later(target: datetime, now: datetime, all_day: bool) -> bool:

@@ -22,6 +22,7 @@ from datetime import tzinfo
 from typing import TextIO
 
 from .cells import safe
+from .dates import format_local
 from .errors import CrmError, InvalidData
 from .reminders import DueItem
 
@@ -38,8 +39,7 @@ class NotifyError(CrmError):
 
 def line(item: DueItem, tz: tzinfo) -> str:
     """One item for people: its due, overdue mark, text and contact."""
-    local = item.due.astimezone(tz)
-    when = local.strftime("%Y-%m-%d" if item.all_day else "%Y-%m-%d %H:%M")
+    when = format_local(item.due, tz, item.all_day)
     mark = "overdue " if item.overdue else ""
     who = f" ({safe(item.contact)})" if item.contact and item.contact not in item.text else ""
     return f"{mark}{when}  {safe(item.text)}{who}"

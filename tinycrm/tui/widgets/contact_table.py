@@ -29,7 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...cells import safe
-from ...dates import parse_utc
+from ...dates import format_local, parse_utc
 from ...errors import CrmError
 from ...store import Store
 
@@ -103,8 +103,8 @@ def format_row(contact: Contact, next_reminder: str | None, now: datetime, tz: t
         safe(org),
         safe(" ".join(f"#{t}" for t in contact["tags"])),
         safe(contact["tier"] or ""),
-        parse_utc(last).astimezone(tz).strftime("%Y-%m-%d") if last else "never",
-        parse_utc(nxt).astimezone(tz).strftime("%Y-%m-%d") if nxt else "",
+        format_local(last, tz, all_day=True) if last else "never",
+        format_local(nxt, tz, all_day=True) if nxt else "",
     )
     return Row(contact["id"], cells, bool(nxt and parse_utc(nxt) < now))
 

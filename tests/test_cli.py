@@ -809,7 +809,7 @@ ERRORS = [
     ("log --eml reply.eml ada", 2, "--eml"),
     ("contact list --json --csv", 2, "--json"),
     # usage errors found by Click
-    pytest.param("contact add", 2, "name"),
+    pytest.param("contact add", 2, "NAME"),
     pytest.param("contact add Bob --bogus", 2, "--bogus"),
     pytest.param("log ada x --bogus", 2, "--bogus"),
     pytest.param("contact show ada --bogus", 2, "--bogus"),
@@ -821,7 +821,7 @@ ERRORS = [
     pytest.param("contact list --limit 0", 2, "--limit"),
     pytest.param("log ada x --kind", 2, "--kind"),
     pytest.param("--db", 2, "--db"),
-    pytest.param("deal move 1", 2, "stage"),
+    pytest.param("deal move 1", 2, "STAGE"),
     pytest.param("contact", 2, "Usage"),
     pytest.param("deal", 2, "Usage"),
 ]

@@ -320,7 +320,7 @@ def add_reminder(
     from_done: bool = False,
     deal_id: int | None = None,
 ) -> Reminder:
-    """A manual reminder for a contact (REF) and/or a deal, due at a WHEN, maybe recurring."""
+    """A manual reminder for a contact (REF), a deal, or nobody (REF `-`: a personal one), due at a WHEN."""
     from .dates import parse_when
 
     due = parse_when(when, now_local)
@@ -331,8 +331,6 @@ def add_reminder(
         deal = store.get_deal(deal_id)
         if contact_id is not None and deal["contact_id"] != contact_id:
             raise InvalidData(f"deal {deal_id} belongs to another contact ({deal['contact']})")
-    elif contact_id is None:
-        raise InvalidData("a reminder needs a contact (REF) or a deal (--deal ID)")
     return store.add_reminder(
         contact_id,
         due.at,

@@ -113,7 +113,9 @@ def edit(
     phone: Annotated[
         list[str] | None, typer.Option("--phone", help="Add a phone (repeatable).")
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", help="Add a tag (repeatable).")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="Add a tag (repeatable); the same as --add-tag.")
+    ] = None,
     add_tag: Annotated[
         list[str] | None, typer.Option("--add-tag", help="Add a tag (repeatable).")
     ] = None,
@@ -191,7 +193,8 @@ def release(
     """Give one of your customers back to the shared pool."""
 
 
-@app.command("reassign", context_settings={"ignore_unknown_options": True})
+@app.command("reassign", short_help="Hand a colleague's customers to someone else",
+             context_settings={"ignore_unknown_options": True})
 @runs(run.reassign)
 def reassign(
     ctx: typer.Context,

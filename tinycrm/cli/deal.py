@@ -55,7 +55,7 @@ def show(ctx: typer.Context, deal_id: IdArg, as_json: JsonOpt = False) -> None:
     """One deal with its stage history."""
 
 
-@app.command("edit")
+@app.command("edit", short_help="Change a deal's title, value, close date or probability")
 @runs(run.edit)
 def edit(
     ctx: typer.Context,

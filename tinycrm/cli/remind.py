@@ -100,7 +100,7 @@ def due(
     """Everything due by the end of today, overdue first; silent when nothing is due."""
 
 
-@export_app.command("ics")
+@export_app.command("ics", short_help="Reminders, follow-ups, birthdays and close dates as iCalendar")
 @runs(run.export_ics)
 def export_ics(
     ctx: typer.Context,
@@ -132,4 +132,4 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="remind")
     root.command("due")(due)
     root.add_typer(export_app, name="export")
-    root.command("cron")(cron)
+    root.command("cron", short_help="Print a crontab line and a systemd timer for due --notify")(cron)

@@ -51,7 +51,7 @@ def pipeline(
     """
 
 
-@app.command("forecast")
+@app.command("forecast", short_help="Weighted open value by close period, and what was won")
 @runs(run.forecast)
 def forecast(
     ctx: typer.Context,
@@ -109,7 +109,8 @@ def activity(
     """
 
 
-@app.command("lifecycle", help=_stages_help())
+@app.command("lifecycle", help=_stages_help(),
+             short_help="Customers by stage: lead, new, repeat, at risk, churned")
 @runs(run.lifecycle)
 def lifecycle(
     ctx: typer.Context,
@@ -129,7 +130,7 @@ def lifecycle(
     """Customers by lifecycle stage (the stages are defined in the help)."""
 
 
-@app.command("rfm")
+@app.command("rfm", short_help="Customers scored by recency, frequency and money")
 @runs(run.rfm)
 def rfm(
     ctx: typer.Context,
@@ -150,7 +151,7 @@ def rfm(
     """
 
 
-@app.command("targets")
+@app.command("targets", short_help="Won value against each person's target")
 @runs(run.targets)
 def targets(
     ctx: typer.Context,

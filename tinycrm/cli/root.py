@@ -11,7 +11,7 @@ every annotation string when it builds the commands, which doubles the cost of `
 """
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -95,11 +95,67 @@ def _register() -> None:
 _register()
 
 
+# What an option's value is called in help when its declaration names none.
+_VALUE_NAMES = {
+    "birthday": "DATE", "at": "WHEN", "next": "WHEN", "close": "WHEN", "since": "WHEN",
+    "until": "WHEN", "snooze": "WHEN", "email": "EMAIL", "phone": "PHONE", "tag": "TAG",
+    "add_tag": "TAG", "rm_tag": "TAG", "rm_email": "EMAIL", "set": "KEY=VALUE", "unset": "KEY",
+    "anniversary": "LABEL=DATE", "every": "EVERY", "eml": "FILE", "currency": "CODE",
+    "value": "AMOUNT", "probability": "PERCENT", "from": "USER", "sort": "FIELD", "to": "USER",
+    "owner": "USER", "user": "USER", "deal": "ID", "map": "COLUMN=FIELD", "rejects": "FILE", "output": "FILE",
+}
+
+
+def _short_help(text: str, limit: int = 62) -> str:
+    """The first sentence of a command's help, cut at a clause when it is too long for one line.
+
+    Click would cut it at a word and add "...", leaving lines like "silent..."."""
+    first = text.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
+    if len(first) <= limit:
+        return first
+    depth, ticks, cut = 0, 0, 0
+    for i, char in enumerate(first[:limit]):
+        if depth == 0 and ticks % 2 == 0 and first.startswith(("; ", ": ", " ("), i):
+            cut = i
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        ticks += char == "`"
+    return first[:cut] if cut else first[: first.rfind(" ", 0, limit)] + "…"
+
+
+def _plain_help(command: Any) -> None:
+    """Help in the words of the usage line, never Python's types (`<list[str]>`, `<int range>`).
+
+    Typer 0.29 prints each parameter's annotation; this names every value instead (`--email
+    EMAIL`, `--limit N`, `REF`), writes the usage line as `REF [FILTER]...` and leaves out
+    Click's range notes (`[x>=1]`), which the help sentences already say in words."""
+    for sub in getattr(command, "commands", {}).values():
+        if sub.short_help is None and sub.help:
+            sub.short_help = _short_help(sub.help)
+        _plain_help(sub)
+    for param in command.params:
+        param._get_number_range_help_str = lambda: None
+        if param.param_type_name == "argument":
+            name = (param.metavar or param.name or "").strip("[]. ").upper()
+            name = name.replace("]", "")
+            many = "..." if param.nargs != 1 else ""
+            param.metavar = name
+            param.display_type_rich = lambda ctx: None
+            param._rich_display_name = lambda name=name, many=many: name + many
+            usage = (name if param.required else f"[{name}]") + many
+            param._usage_display_name = lambda usage=usage: usage
+        elif param.metavar is None and not param.is_flag and not param.count:
+            kind = getattr(param, "type_descriptor", None)
+            name = param.name.rstrip("_")
+            default = "N" if getattr(kind, "annotation", None) is int else name.upper()
+            param.metavar = _VALUE_NAMES.get(name, default)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (never shows a traceback by default)."""
     args = sys.argv[1:] if argv is None else argv
-    command = typer.main.get_command(app)
     try:
+        command = typer.main.get_command(app)
+        _plain_help(command)
         result = command.main(args=args, prog_name="tinycrm", standalone_mode=False)
         sys.stdout.flush()
         return result if isinstance(result, int) else 0

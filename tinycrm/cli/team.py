@@ -87,4 +87,4 @@ def register(root: typer.Typer) -> None:
     """Add `pool`, `target` and `share` to the root app."""
     root.add_typer(pool_app, name="pool")
     root.add_typer(target_app, name="target")
-    root.command("share")(share)
+    root.command("share", short_help="Let a Unix group share the book, or stop sharing it")(share)

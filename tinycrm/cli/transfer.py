@@ -75,7 +75,7 @@ def _export_help(ctx: typer.Context) -> None:
         typer.echo(ctx.get_help())
 
 
-@export_app.command("csv")
+@export_app.command("csv", short_help="Contacts as a Google-format CSV")
 @runs(run.export_csv)
 def export_csv(
     ctx: typer.Context,

@@ -22,8 +22,9 @@ def demo(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database to fill (default: the global --db, $TINYCRM_DB, "
-                     "else the user data dir).", metavar="PATH"),
+        typer.Option("--db", help="Database to fill (default: the global --db or $TINYCRM_DB if "
+                     "given, else demo.db beside your own book, which is never touched).",
+                     metavar="PATH"),
     ] = None,
     no_tui: Annotated[bool, typer.Option("--no-tui", help="Only fill the database.")] = False,
     contacts: Annotated[
@@ -34,10 +35,14 @@ def demo(
         bool, typer.Option("--force", help="Add the sample book even if the database has contacts.")
     ] = False,
 ) -> None:
-    """Fill a database with a realistic sample book (some of it Chinese) and open the interface."""
+    """Fill a database with a realistic sample book (some of it Chinese) and open the interface.
+
+    Without --db (and without $TINYCRM_DB) the sample goes to its own book, demo.db in the
+    user data directory; your own book is never filled. Run it again to reopen that book.
+    """
 
 
 def register(app: typer.Typer) -> None:
     """Add `tui` and `demo` to the root command."""
     app.command("tui", help="Open the full-screen interface.")(tui)
-    app.command("demo", help="Fill a database with a realistic sample book and open the interface.")(demo)
+    app.command("demo", short_help="Fill a sample book and open the interface")(demo)

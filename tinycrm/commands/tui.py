@@ -66,6 +66,7 @@ def _fill_aside(state: State, store: Store, *, contacts: int, seed: int) -> dict
 
 def demo(state: State, *, db: str | None, no_tui: bool, contacts: int, seed: int, force: bool) -> None:
     """`demo`: fill a database with a realistic sample book and open the interface."""
+    from ..config import default_db_path, is_explicit_path
     from ..demo import fill
 
     if db is not None:
@@ -73,9 +74,18 @@ def demo(state: State, *, db: str | None, no_tui: bool, contacts: int, seed: int
             raise UsageError("--db needs a path (an empty one would mean the default book)")
         state.close()
         state.db = db
+    own_demo = not is_explicit_path(state.db)
+    if own_demo:  # never the user's own book: a demo book of its own beside it
+        state.close()
+        state.db = str(default_db_path().with_name("demo.db"))
     store = state.store()
     if store.count_contacts() and not force:
-        raise Conflict(f"{store.path} already has contacts; use --force to add the demo book anyway")
+        if not own_demo:
+            raise Conflict(f"{store.path} already has contacts; use --force to add the demo book anyway")
+        echo(f"demo book: {store.path} (made before; delete it for a fresh one)")
+        if not no_tui and sys.stdin.isatty() and sys.stdout.isatty():
+            run_tui(state)
+        return
     if force:
         with writing(store, "demo"):
             made = fill(store, now=state.local_now(), contacts=contacts, seed=seed)

@@ -131,7 +131,7 @@ def test_a_reading_command_on_a_mistyped_book_fails_and_creates_nothing(env, arg
     environ = dict(os.environ, PYTHONPATH=str(ROOT), TINYCRM_DB=str(typo))
     done = subprocess.run([sys.executable, "-m", "tinycrm", *args], capture_output=True, env=environ)
     assert done.returncode == 1
-    assert done.stderr.decode() == f"error: no tinycrm database at {typo}\n"
+    assert done.stderr.decode().startswith(f"error: no tinycrm database at {typo} (a command")
     assert not typo.exists()
 
 

@@ -35,7 +35,8 @@ def check_path(path: Path, *, create: bool) -> None:
             raise CrmError(f"{path} is not a regular file (a device or a pipe?), so it cannot hold a book")
         return
     if not create:
-        raise NotFound(f"no tinycrm database at {path}")
+        raise NotFound(f"no tinycrm database at {path} (a command that writes, such as "
+                       "`tinycrm contact add NAME`, creates one)")
 
 
 NETWORK_FS = ("nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afs", "ceph",

@@ -372,6 +372,8 @@ def test_horizon_is_the_end_of_today_or_of_the_day_within_reaches() -> None:
 def test_notified_occurrences_are_not_offered_again(store, ada) -> None:
     now = at(2026, 1, 7)
     items = agenda.collect(store, now)
-    assert agenda.unnotified(store, items) == items
-    agenda.mark_notified(store, items[:1])
-    assert agenda.unnotified(store, agenda.collect(store, now)) == items[1:]
+    assert len(items) > 1
+    sent: list[list] = []
+    assert agenda.notify_once(store, items[:1], sent.append) == items[:1]
+    assert agenda.notify_once(store, agenda.collect(store, now), sent.append) == items[1:]
+    assert sent == [items[:1], items[1:]]

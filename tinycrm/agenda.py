@@ -262,17 +262,6 @@ def _not_later(target: datetime, now: datetime, all_day: bool) -> bool:
     return target <= now
 
 
-def unnotified(store: Store, items: list[DueItem]) -> list[DueItem]:
-    """The items whose occurrence has not been notified yet."""
-    sent = store.notified_keys(item.key for item in items)
-    return [item for item in items if item.key not in sent]
-
-
-def mark_notified(store: Store, items: list[DueItem]) -> None:
-    """Remember that these occurrences were notified, so later runs stay quiet about them."""
-    store.mark_notified(item.key for item in items)
-
-
 def notify_once(store: Store, items: list[DueItem], send: Callable[[list[DueItem]], object]) -> list[DueItem]:
     """Send the occurrences nobody has sent yet, each exactly once however many runs overlap.
 

@@ -156,18 +156,6 @@ class ReminderStore(UnitOfWork):
                 {"key": key, "state": state, "until": utc_iso(until) if until else None, "at": now},
             )
 
-    def notified_keys(self, keys: Iterable[str]) -> set[str]:
-        """Which of these occurrence keys were already notified."""
-        found: set[str] = set()
-        for chunk in chunks(keys):
-            found.update(
-                r[0]
-                for r in self.conn.execute(
-                    f"SELECT key FROM notified WHERE key IN ({','.join('?' * len(chunk))})", chunk
-                )
-            )
-        return found
-
     def next_reminders(self, contact_ids: Iterable[int]) -> dict[int, str]:
         """The soonest open stored reminder (UTC text) of each of these contacts."""
         out: dict[int, str] = {}
@@ -179,15 +167,6 @@ class ReminderStore(UnitOfWork):
             )
             out.update(dict(rows.fetchall()))
         return out
-
-    def mark_notified(self, keys: Iterable[str]) -> None:
-        """Remember that these occurrences were notified (not part of undo)."""
-        now = utc_iso(self.now())
-        with self.write("notify"):
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO notified(key, at, state) VALUES (?, ?, 'sent')",
-                [(k, now) for k in keys],
-            )
 
     def claim_notifications(self, keys: Iterable[str], *, stale_after_s: int = 600) -> list[str]:
         """Claim the occurrences nobody has notified or is notifying; the caller sends them.

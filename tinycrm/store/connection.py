@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 
 from ..errors import CrmError, NotFound, SchemaTooNew
@@ -89,9 +90,7 @@ def connect(path: Path, *, create: bool = True, allow_network_fs: bool = False) 
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         check_schema(path, version, tables)
         if version:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            use_wal(conn)
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         raise CrmError(_open_error(path, exc)) from None
@@ -136,6 +135,23 @@ def check_schema(path: Path, version: int, tables: set[str]) -> None:
         )
 
 
+def use_wal(conn: sqlite3.Connection) -> None:
+    """Put the book in WAL mode, waiting out others as the busy timeout would.
+
+    Switching the journal mode needs the file to itself, and SQLite answers "database is
+    locked" at once, without its busy handler, while another connection holds any lock — as
+    happens when the TUI's connections open a new book at the same moment."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Bring the book to SCHEMA_VERSION, backing up an older one first (one transaction)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -143,6 +159,8 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         return
     if version:
         backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
+    else:
+        use_wal(conn)  # a new book is made in WAL mode, never switched while others read it
     conn.execute("PRAGMA foreign_keys = OFF")  # tables are rebuilt; checked before commit
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -168,9 +186,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         raise
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+    use_wal(conn)
 
 
 def backup(conn: sqlite3.Connection, target: str | os.PathLike[str]) -> Path:

@@ -29,9 +29,15 @@ from typing import Any, NamedTuple
 
 import pytest
 import typer.main
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tinycrm.cli.dispatch import main as dispatch
+from tinycrm.errors import BadRow, CrmError
 from tinycrm.formats import read_path
+from tinycrm.formats.draft import Draft
+from tinycrm.formats.vcard import read_vcards
+from tinycrm.io.email import parse_message
 
 NOW = "2026-11-30T10:00:00Z"
 REQUIRED = os.environ.get("TINYCRM_REALWORLD") == "required"
@@ -480,6 +486,46 @@ def test_a_card_with_a_grouped_begin_is_refused_with_the_reason(
     result = run("import", str(sdists["vobject"] / "test_files/vcard_with_groups.ics"))
     assert (result.code, result.err) == (1, "error: no vCard in the data (no BEGIN:VCARD line)\n")
     assert run("contact list --json").json() == []
+
+
+# ------------------------------------------------------------------------------ real files, cut and spliced
+
+
+def spliced(data: st.DataObject, raw: bytes) -> bytes:
+    """A real file with a stretch of it replaced by a few random bytes (cut mid-line, mid-character)."""
+    start = data.draw(st.integers(0, len(raw)))
+    end = data.draw(st.integers(start, min(len(raw), start + 200)))
+    return raw[:start] + data.draw(st.binary(max_size=12)) + raw[end:]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_real_mail_cut_and_spliced_gives_a_message_or_a_crm_error(
+    sdists: dict[str, Path], data: st.DataObject
+) -> None:
+    files = sorted((sdists["talon"] / "tests/fixtures/standard_replies").glob("*.eml"))
+    raw = spliced(data, data.draw(st.sampled_from(files)).read_bytes())
+    try:
+        message = parse_message(raw)
+    except CrmError:
+        return
+    assert isinstance(message["subject"], str)
+    assert isinstance(message["body"], str)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_real_cards_cut_and_spliced_give_records_or_a_crm_error(
+    sdists: dict[str, Path], data: st.DataObject
+) -> None:
+    files = sorted((sdists["khard"] / "test/fixture/vcards").glob("*.vcf"))
+    files.append(sdists["vobject"] / "test_files/simple_3_0_test.ics")
+    raw = spliced(data, data.draw(st.sampled_from(files)).read_bytes())
+    try:
+        items = list(read_vcards(raw))
+    except CrmError:
+        return
+    assert all(isinstance(item, (Draft, BadRow)) for item in items)
 
 
 # ------------------------------------------------------------------------------ real calendars

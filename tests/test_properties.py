@@ -173,3 +173,44 @@ def test_any_message_bytes_give_a_message_or_a_crm_error(data: bytes) -> None:
         assert isinstance(found["body"], str)  # type: ignore[index]
         at = found["at"]  # type: ignore[index]
         assert at is None or at.utcoffset().total_seconds() == 0
+
+
+FORMAT_WORDS = ("BEGIN:VCALENDAR", "BEGIN:VCARD", "END:VCARD", "BEGIN:VEVENT", "VERSION:3.0", "FN:", "N:;",
+                "EMAIL;TYPE=work:", "TEL:", "a@b.co", "{", "}", "[", "]", '"contacts":', '"name":',
+                "name,email", ",", ";", ":", "\ufeff", "\r\n", "\n", " ", "=", "=C3=A9", "张伟",
+                "é")  # fmt: skip
+
+
+@settings(max_examples=300, deadline=2000, suppress_health_check=list(HealthCheck))
+@given(pieces(*FORMAT_WORDS), st.sampled_from(["utf-8", "utf-16", "utf-16-le", "gb18030"]),
+       st.sampled_from([None, "x.csv", "x.vcf", "x.json", "x.ics"]))  # fmt: skip
+def test_any_file_through_detection_gives_records_or_a_crm_error(text: str, codec: str,
+                                                                 name: str | None) -> None:  # fmt: skip
+    from tinycrm.errors import BadRow
+    from tinycrm.formats import read_contacts
+    from tinycrm.formats.draft import Draft
+
+    data = text.encode(codec, "replace")
+    items = only_crm_errors(lambda: list(read_contacts(data, name=name)))
+    for item in items or []:  # type: ignore[attr-defined]
+        assert isinstance(item, (Draft, BadRow))
+
+
+@settings(max_examples=60, deadline=5000, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.sampled_from(["a.vcf", "b.VCF", "c.txt", ".hidden.vcf", "d.vcf"]),
+                          st.one_of(pieces(*FORMAT_WORDS).map(str.encode), st.binary(max_size=200))),
+                max_size=5, unique_by=lambda f: f[0]))  # fmt: skip
+def test_any_vdir_gives_records_or_a_crm_error(files: list[tuple[str, bytes]]) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from tinycrm.errors import BadRow
+    from tinycrm.formats import read_path
+    from tinycrm.formats.draft import Draft
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in files:
+            (Path(folder) / name).write_bytes(data)
+        items = only_crm_errors(lambda: list(read_path(folder)))
+        for item in items or []:  # type: ignore[attr-defined]
+            assert isinstance(item, (Draft, BadRow))

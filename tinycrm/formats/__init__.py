@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import BadRow, UsageError
+from ..errors import BadRow, InvalidData, UsageError
 from .detect import decode, sniff_format
 from .draft import Draft
 
@@ -22,7 +22,7 @@ FORMATS = ("csv", "vcard", "json")
 
 
 def detect_format(data: bytes, name: str | None = None) -> str:
-    """`csv`, `vcard` or `json`, from the content first and the file name second."""
+    """`csv`, `vcard`, `json` or `ics` (which `read_contacts` refuses), from the content, then the name."""
     head = data[:4096]
     text = decode(head).text if head else ""
     return sniff_format(text, name)
@@ -38,6 +38,11 @@ def read_contacts(
     """The contacts of one file or stdin, in any format; a JSON book gives only its contacts
     here (use `jsonbook.read_book` for deals, interactions and reminders)."""
     fmt = format or detect_format(data, name)
+    if fmt == "ics":
+        raise InvalidData(
+            f"{name or 'stdin'} is an iCalendar file (events and to-dos), not contacts: "
+            "import reads csv, vcard and json"
+        )
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}': use {', '.join(FORMATS)}")
     if mapping and fmt != "csv":

@@ -195,10 +195,12 @@ def _codec(charset: str) -> str:
 
 
 def sniff_format(text: str, name: str | None = None) -> str:
-    """`vcard`, `json` or `csv`, from the first non-blank characters (the name only breaks ties)."""
+    """`vcard`, `json`, `ics` or `csv`, from the first non-blank characters (the name only breaks ties)."""
     head = text.lstrip("\ufeff \t\r\n")[:200]
     if head[:11].upper() == "BEGIN:VCARD":
         return "vcard"
+    if head[:15].upper() == "BEGIN:VCALENDAR":
+        return "ics"  # events, not contacts: `read_contacts` refuses it by name
     if head[:1] in ("{", "["):
         return "json"
     if "BEGIN:VCARD" in head.upper():

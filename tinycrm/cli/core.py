@@ -25,11 +25,22 @@ def log(
     ] = None,
     eml: Annotated[
         str | None,
-        typer.Option("--eml", help="Record an e-mail message (RFC 822 file, or - for stdin)."),
+        typer.Option("--eml", help="Record an e-mail message (RFC 822 file, or - for stdin); "
+                     "the same Message-ID is recorded once."),
     ] = None,
+    create: Annotated[
+        bool, typer.Option("--create", help="With --eml: make the sender a contact when no address matches.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record an interaction with a contact; --next adds a follow-up."""
+    """Record an interaction with a contact; --next adds a follow-up.
+
+    Examples:
+
+      tinycrm log ada "called about the invoice" --kind call --next fri
+
+      tinycrm log --eml message.eml --create
+    """
 
 
 @runs(run.timeline)

@@ -21,14 +21,17 @@ def log(
     deal: int | None,
     next_: str | None,
     eml: str | None,
+    create: bool,
     as_json: bool,
 ) -> None:
     """`log`: record an interaction with a contact; --next adds a follow-up."""
     if eml is not None:
         if ref is not None or text is not None:
             raise UsageError("--eml takes no REF or TEXT: the contact is found by address")
-        _log_eml(state, eml, next_, as_json)
+        _log_eml(state, eml, next_, create, as_json)
         return
+    if create:
+        raise UsageError("--create goes with --eml (it makes the sender of a message a contact)")
     if ref is None or text is None:
         raise UsageError("log needs REF and TEXT (or --eml FILE)")
     log_interaction(state, ref, text, kind=kind, at=at, deal=deal, next_when=next_, as_json=as_json)
@@ -65,9 +68,9 @@ def log_interaction(
     return 0
 
 
-def _log_eml(st: State, source: str, next_when: str | None, as_json: bool) -> None:
-    from ..dates import parse_when
+def _log_eml(st: State, source: str, next_when: str | None, create: bool, as_json: bool) -> None:
     from ..io.email import parse_message
+    from ..services.interactions import log_email
 
     if source == "-":
         data = sys.stdin.buffer.read()
@@ -78,27 +81,19 @@ def _log_eml(st: State, source: str, next_when: str | None, as_json: bool) -> No
             raise InvalidData(f"cannot read {source}: {exc.strerror}") from None
     message = parse_message(data)
     store = st.store()
-    contact = None
-    for address in message["addresses"]:
-        try:
-            contact = store.resolve(address)
-            break
-        except NotFound:
-            continue
-    if contact is None:
-        shown = ", ".join(message["addresses"]) or "none"
-        raise NotFound(f"no contact has any address of this message ({shown})")
-    follow = parse_when(next_when, st.local_now()) if next_when else None
-    with writing(store, f"log {contact['name']}"):
-        record = store.log(
-            contact["id"], message["subject"], kind="email", at=message["at"], body=message["body"],
-            follow_up=follow.at if follow else None,
-            follow_up_all_day=follow.all_day if follow else True,
-        )
+    with writing(store, "log"):
+        done = log_email(store, message, now_local=st.local_now(), create=create, next_when=next_when)
+        record = done.record
         if as_json:
-            emit_json(record)
+            emit_json({**record, "contact": done.contact, "created": done.created,
+                       "already": done.already})
+        elif done.already:
+            echo(f"already recorded as {record['id']}: email with {safe(done.contact)}: "
+                 f"{safe(record['summary'])}")
         else:
-            echo(f"logged {record['id']}: email with {contact['name']}: {message['subject']}")
+            made = f" (new contact {record['contact_id']})" if done.created else ""
+            echo(f"logged {record['id']}: email with {safe(done.contact)}{made}: "
+                 f"{safe(message['subject'])}")
 
 
 @reads

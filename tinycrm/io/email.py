@@ -25,7 +25,7 @@ _HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID")
 
 
 def parse_message(data: bytes) -> dict:
-    """Addresses (From first, then To, Cc), subject, sent time (UTC) and plain-text body."""
+    """Addresses (From first, then To, Cc), the sender's name, subject, sent time (UTC), body, Message-ID."""
     if not data.strip():
         raise InvalidData("empty e-mail message")
     try:
@@ -41,10 +41,12 @@ def parse_message(data: bytes) -> dict:
             if addr.lower() not in [a.lower() for a in addresses]:
                 addresses.append(addr)
     subject = " ".join(" ".join(headers["Subject"][:1]).split())
+    from_name = next((name for name, addr in _pairs(headers["From"]) if name and addr), None)
     message_id = " ".join(headers["Message-ID"][:1]).strip()
     return {
         "addresses": addresses,
         "from": addresses[0] if addresses else None,
+        "from_name": from_name,
         "subject": subject or "(no subject)",
         "at": _sent(headers["Date"][:1]),
         "body": _body(msg),
@@ -95,13 +97,17 @@ def _clean(text: str) -> str:
     return text
 
 
+def _pairs(values: list[str]) -> list[tuple[str, str]]:
+    """(display name, address) of each address in some address-header values."""
+    try:
+        return [(" ".join(name.split()), addr.strip()) for name, addr in getaddresses(values)]
+    except Exception:  # noqa: BLE001 - getaddresses is lenient but not total
+        return []
+
+
 def _addresses(values: list[str]) -> list[str]:
     """The e-mail addresses named in some address-header values."""
-    try:
-        pairs = getaddresses(values)
-    except Exception:  # noqa: BLE001 - getaddresses is lenient but not total
-        pairs = []
-    found = [addr.strip() for _, addr in pairs if addr and "@" in addr]
+    found = [addr for _, addr in _pairs(values) if addr and "@" in addr]
     return [addr for addr in found if " " not in addr]
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from .. import textindex
 from ..dates import check_plan_date, parse_utc, utc_iso
-from ..errors import InvalidData, NotFound
+from ..errors import Conflict, InvalidData, NotFound
 from ..models import INTERACTION_KINDS
 from .records import interaction_record
 from .unit import UnitOfWork
@@ -37,8 +37,11 @@ class InteractionStore(UnitOfWork):
         body: str | None = None,
         follow_up: datetime | None = None,
         follow_up_all_day: bool = True,
+        message_id: str | None = None,
     ) -> Interaction:
-        """Record an interaction (and optionally a follow-up reminder) in one transaction."""
+        """Record an interaction (and optionally a follow-up reminder) in one transaction.
+
+        `message_id` is an e-mail's Message-ID: a message already recorded is refused (Conflict)."""
         summary = (summary or "").strip()
         if not summary:
             raise InvalidData("an interaction needs a text")
@@ -57,9 +60,14 @@ class InteractionStore(UnitOfWork):
                 deal = self.get_deal(deal_id)
                 if deal["contact_id"] != contact_id:
                     raise InvalidData(f"deal {deal_id} belongs to another contact")
+            if message_id is not None:
+                known = self.interaction_of_message(message_id)
+                if known is not None:
+                    raise Conflict(f"this message is already recorded (interaction {known['id']})")
             interaction_id = self._insert(
                 "interaction",
                 {
+                    "message_id": message_id,
                     "contact_id": contact_id,
                     "kind": kind,
                     "at": when,
@@ -88,6 +96,13 @@ class InteractionStore(UnitOfWork):
             record = self.get_interaction(interaction_id)
             record["follow_up"] = self.get_reminder(reminder_id) if reminder_id else None
         return record
+
+    def interaction_of_message(self, message_id: str) -> Interaction | None:
+        """The interaction that recorded this e-mail Message-ID, if any."""
+        row = self.conn.execute(
+            "SELECT id FROM interaction WHERE message_id = ?", (message_id,)
+        ).fetchone()
+        return self.get_interaction(row[0]) if row is not None else None
 
     def get_interaction(self, interaction_id: int) -> Interaction:
         """One interaction's record, or NotFound."""

@@ -287,6 +287,11 @@ MIGRATIONS: list[Migration] = [
     ],
     # 2: ids never reused, money in minor units per currency, notify claims, bulk history
     _migration_2,
+    # 3: an e-mail's Message-ID, so `log --eml` records the same message once
+    [
+        "ALTER TABLE interaction ADD COLUMN message_id TEXT",
+        "CREATE UNIQUE INDEX interaction_message ON interaction(message_id) WHERE message_id IS NOT NULL",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -298,4 +303,5 @@ _TABLES_1 = frozenset({
       for part in ("", "_config", "_content", "_data", "_docsize", "_idx")),
 })  # fmt: skip
 # the tables a book of each version holds, no more and no fewer (a test checks them)
-TABLES: dict[int, frozenset[str]] = {1: _TABLES_1, 2: _TABLES_1 | {"sqlite_sequence"}}
+_TABLES_2 = _TABLES_1 | {"sqlite_sequence"}
+TABLES: dict[int, frozenset[str]] = {1: _TABLES_1, 2: _TABLES_2, 3: _TABLES_2}

@@ -40,7 +40,7 @@ NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
 NOW_TEXT = "2026-11-30T09:00:00Z"
 IMPORT_ROWS = 10_000
 MERGED_INTERACTIONS = 4_000
-TIERED_CONTACTS = 20_000
+TIERED_CONTACTS = 10_000
 
 # The child imports what the command needs first, then says "go": the random delay falls on
 # the operation itself, not on the interpreter's start.

@@ -30,11 +30,9 @@ def timed(fn, runs: int = 20) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def main() -> None:
-    """Print a markdown table of timings."""
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/out/big.db")
-    store = Store.open(path, "bench", clock=lambda: NOW)
-    cases = [
+def cases(store: Store) -> list[tuple[str, object, float]]:
+    """(label, call, target ms) of each in-process operation PRODUCT.md's performance table times."""
+    return [
         ("contact list 'zhang' (latin, limit 50)", lambda: store.list_contacts("zhang", limit=50), 5),
         ("contact list '张伟' (2-char CJK, limit 50)", lambda: store.list_contacts("张伟", limit=50), 5),
         ("contact list '伟' (1-char CJK, limit 50)", lambda: store.list_contacts("伟", limit=50), 5),
@@ -49,9 +47,15 @@ def main() -> None:
         ("resolve 'Olga Backus' part ('backus')", lambda: _safe(store.resolve, "backus"), 5),
         ("resolve id 4242", lambda: store.resolve("4242"), 1),
     ]
+
+
+def main() -> None:
+    """Print a markdown table of timings."""
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/out/big.db")
+    store = Store.open(path, "bench", clock=lambda: NOW)
     print(f"| operation ({store.count_contacts()} contacts) | median ms | target ms | rows |")
     print("|---|---:|---:|---:|")
-    for label, fn, target in cases:
+    for label, fn, target in cases(store):
         ms, result = timed(fn)
         rows = len(result) if isinstance(result, list) else (
             sum(len(v) for v in result.values()) if isinstance(result, dict) and "contacts" in result else 1)

@@ -109,3 +109,30 @@ def test_cli_processes_writing_at_once_get_no_locked_error(tmp_path: Path) -> No
         assert "locked" not in err
     with Store.open(tmp_path / "crm.db", "check") as store:
         assert store.count_interactions(1) == 40
+
+
+def test_a_lock_held_too_long_reaches_the_user_as_one_error_line_exit_1_and_nothing_written(
+    tmp_path: Path,
+) -> None:
+    env = _env(tmp_path)
+    subprocess.run([sys.executable, "-m", "tinycrm", "contact", "add", "Ada Lovelace"],
+                   env=env, check=True, capture_output=True)
+    holder = sqlite3.connect(tmp_path / "crm.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a long write
+    try:
+        # the real command line in a real process, with the busy timeout cut from 30 s to 0.5 s
+        code = ("import sys\nfrom tinycrm.store import connection\nconnection.BUSY_TIMEOUT_S = 0.5\n"
+                "from tinycrm.cli import main\nsys.exit(main(['contact', 'add', 'Grace Hopper']))")
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                              timeout=60)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1
+    assert done.stderr.startswith("error: the book ")
+    assert "is busy" in done.stderr
+    assert "nothing was written" in done.stderr
+    with Store.open(tmp_path / "crm.db", "check") as store:
+        assert [c["name"] for c in store.list_contacts()] == ["Ada Lovelace"]

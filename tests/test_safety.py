@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -78,3 +80,20 @@ def test_check_finds_what_is_out_of_step_in_words(store: Store) -> None:
     assert "1 contacts missing from the search index" in problems
     assert "1 contacts whose stored last-contacted time does not match their interactions" in problems
     assert "1 reminders with an unreadable due date" in problems
+
+
+def test_under_umask_022_the_book_its_wal_and_shm_and_its_backups_are_0600(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        db = tmp_path / "crm.db"
+        with Store.open(db, "tester", clock=lambda: NOW) as store:
+            store.add_contact("Ada Lovelace")  # a write: the -wal and -shm exist while the book is open
+            files = [db, db.with_name("crm.db-wal"), db.with_name("crm.db-shm")]
+            folder = tmp_path / "backups"
+            folder.mkdir()
+            files.append(Path(backup_book(store, str(tmp_path / "named.db"), now=NOW)["path"]))
+            files.append(Path(backup_book(store, str(folder), now=NOW, keep=2)["path"]))
+            modes = {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in files}
+    finally:
+        os.umask(old)
+    assert modes == {path.name: "0o600" for path in files}

@@ -400,7 +400,7 @@ class ContactStore(UnitOfWork):
         if textindex.has_cjk(ref) and (match := textindex.match_expression(ref)):
             # CJK characters are single tokens: a phrase of them is a substring
             candidates = "SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?"
-        elif len(ref) >= 3:
+        elif len(ref) >= 3 and "\x00" not in ref:  # FTS5 reads a query string only up to a NUL
             # trigrams find any substring of three characters or more
             candidates = "SELECT rowid FROM contact_name_fts WHERE contact_name_fts MATCH ?"
             match = '"' + ref.replace('"', '""') + '"'

@@ -72,7 +72,8 @@ def _tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     for fts in ("contact_fts", "contact_name_fts"):
         conn.execute(f"CREATE VIRTUAL TABLE temp.v_{fts} USING fts5vocab(main, {fts}, instance)")
         out[f"terms of {fts}"] = sorted(conn.execute(f"SELECT * FROM temp.v_{fts}").fetchall())
-    out["schema"] = sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(), key=repr)
+    schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    out["schema"] = sorted(schema, key=repr)
     conn.close()
     return out
 
@@ -98,7 +99,9 @@ def test_bulk_import_stores_what_add_contact_stores(
     assert ada[16] == ("A" if tiers else None)  # tier rules applied to bulk rows too
 
 
-def test_bulk_import_into_a_book_keeps_its_indexes_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bulk_import_into_a_book_keeps_its_indexes_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(bulk, "REBUILD_MIN", 10)
     with _book(tmp_path, "bulk.db") as store:
         store.add_contacts(_rows(50))

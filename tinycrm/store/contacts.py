@@ -654,6 +654,25 @@ class ContactStore(UnitOfWork):
             index["name_org"].setdefault(key, contact_id)
         return index
 
+    def contacts_by_id(self, contact_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """These contacts' records (trash included) with their `uid` and `sources`, read in chunks.
+
+        What an import merges into: one query per 500 matched contacts, not two per row.
+        """
+        from .base import chunks
+
+        out: dict[int, dict[str, Any]] = {}
+        for chunk in chunks(sorted(contact_ids)):
+            marks = ",".join("?" * len(chunk))
+            cur = self.conn.execute(f"SELECT * FROM contact WHERE id IN ({marks})", chunk)
+            cols = [d[0] for d in cur.description]
+            for values in cur:
+                row = dict(zip(cols, values))
+                record: dict[str, Any] = dict(contact_record(row))
+                record["uid"], record["sources"] = row["uid"], _list(row["sources"])
+                out[row["id"]] = record
+        return out
+
     def uid_and_sources(self, contact_ids: Iterable[int]) -> dict[int, tuple[str | None, list[str]]]:
         """The stored vCard UID and source ids of these contacts."""
         from .base import chunks

@@ -11,6 +11,7 @@ again after the rows.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -111,3 +112,37 @@ def test_bulk_import_into_a_book_keeps_its_indexes_used(
         assert "contact_key_value" in str(plan)
         assert store.resolve("p7@example.com")["name"] == "Person 7"
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+_NAMES = ["张伟", "重庆银行", "长城", "行长", "乐乐", "曾国藩", "单雄信", "朴槿惠", "佛山企业电子有限公司",
+          "たなか"]  # fmt: skip
+
+
+def _in_child(code: str) -> Any:
+    import json
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYPINYIN_NO_PHRASES"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return json.loads(done.stdout)
+
+
+def test_pinyin_is_read_without_the_phrase_dictionary_and_reads_the_same() -> None:
+    expected = _in_child(
+        "import json; from pypinyin import lazy_pinyin\n"
+        f"names = {_NAMES!r}\n"
+        "out = []\n"
+        "for name in names:\n"
+        "    full = [''.join(lazy_pinyin(ch, errors='ignore')) for ch in name]\n"
+        "    full = [p for p in full if p]\n"
+        "    out.append([''.join(p[0] for p in full), ''.join(full)] if full else [])\n"
+        "print(json.dumps(out))"
+    )
+    got = _in_child(
+        "import json, os, sys; from tinycrm import textindex\n"
+        f"out = [textindex.pinyin_tokens(n) for n in {_NAMES!r}]\n"
+        "phrases, env = 'pypinyin.phrases_dict' in sys.modules, 'PYPINYIN_NO_PHRASES' in os.environ\n"
+        "print(json.dumps([out, phrases, env]))"
+    )
+    assert got == [expected, False, False]

@@ -146,3 +146,23 @@ def test_pinyin_is_read_without_the_phrase_dictionary_and_reads_the_same() -> No
         "print(json.dumps([out, phrases, env]))"
     )
     assert got == [expected, False, False]
+
+
+def test_a_reimport_reads_the_contacts_it_matches_in_chunks_not_row_by_row(tmp_path: Path) -> None:
+    from tinycrm.formats import read_contacts
+    from tinycrm.services.transfer import import_contacts
+
+    sheet = "name,email,phone,notes\r\n" + "".join(
+        f"Person {i},p{i}@example.com,+1 202 555 {i:04d},\r\n" for i in range(1200)
+    )
+    again = sheet.replace(",\r\n", ",met at the fair\r\n")  # every row adds a note: 1,200 updates
+    with Store.open(tmp_path / "crm.db", "tester", clock=lambda: NOW) as store:
+        import_contacts(store, read_contacts(sheet.encode()))
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        result = import_contacts(store, read_contacts(again.encode()))
+        store.conn.set_trace_callback(None)
+        assert result.counts()["update"] == 1200
+        reads = [s for s in statements if s.startswith("SELECT") and "FROM contact WHERE id IN" in s]
+        assert len(reads) <= 3  # 500 ids a query, where it was two queries per matched row
+        assert store.resolve("p7@example.com")["notes"] == "met at the fair"

@@ -97,28 +97,36 @@ class _Matcher:
 
     def find(self, keys: MatchKeys) -> tuple[Any, str] | None:
         """The first contact (id) or earlier row (("row", n)) a draft with these keys is, and why."""
-        probes: list[tuple[str, str | None, str]] = [
-            ("uid", keys.uid, "same vCard UID"),
-            ("source", keys.source_id, "same source id"),
-            *(("email", e, f"same e-mail {e}") for e in keys.emails),
-            *(("phone", p, "same phone") for p in keys.phones),
-        ]
-        if keys.name_org is not None:
-            probes.append(("name_org", "\n".join(keys.name_org), "same name and organisation"))
-        for kind, value, why in probes:
-            if value and value in self.keys[kind]:
-                return self.keys[kind][value], why
+        found = self.keys
+        if keys.uid and keys.uid in found["uid"]:
+            return found["uid"][keys.uid], "same vCard UID"
+        if keys.source_id and keys.source_id in found["source"]:
+            return found["source"][keys.source_id], "same source id"
+        for email in keys.emails:
+            if email and email in found["email"]:
+                return found["email"][email], f"same e-mail {email}"
+        for phone in keys.phones:
+            if phone and phone in found["phone"]:
+                return found["phone"][phone], "same phone"
+        if keys.name_org is not None and (name_org := "\n".join(keys.name_org)) in found["name_org"]:
+            return found["name_org"][name_org], "same name and organisation"
         return None
 
     def remember(self, keys: MatchKeys, target: Any) -> None:
         """Later rows of the file with these keys match `target` (an id or ("row", n))."""
-        pairs = [("uid", keys.uid), ("source", keys.source_id), *(("email", e) for e in keys.emails),
-                 *(("phone", p) for p in keys.phones)]
+        found = self.keys
+        if keys.uid:
+            found["uid"].setdefault(keys.uid, target)
+        if keys.source_id:
+            found["source"].setdefault(keys.source_id, target)
+        for email in keys.emails:
+            if email:
+                found["email"].setdefault(email, target)
+        for phone in keys.phones:
+            if phone:
+                found["phone"].setdefault(phone, target)
         if keys.name_org is not None:
-            pairs.append(("name_org", "\n".join(keys.name_org)))
-        for kind, value in pairs:
-            if value:
-                self.keys[kind].setdefault(value, target)
+            found["name_org"].setdefault("\n".join(keys.name_org), target)
 
 
 def _fields(draft: Draft) -> dict[str, Any]:

@@ -155,7 +155,9 @@ def looks_like_phone(text: str) -> bool:
 
 def email(text: str) -> str:
     """A checked e-mail address (syntax only, no network), domain lower-cased; case of the local part kept."""
-    raw = unicodedata.normalize("NFKC", (text or "").strip())
+    raw = (text or "").strip()
+    if not raw.isascii():  # ASCII is its own NFKC form
+        raw = unicodedata.normalize("NFKC", raw)
     if not raw or "@" not in raw:
         raise InvalidData(f"invalid e-mail '{text}': expected name@domain")
     plain = _PLAIN_EMAIL.fullmatch(raw) if raw.isascii() and len(raw) <= 254 else None
@@ -176,4 +178,7 @@ def email(text: str) -> str:
 
 def email_key(text: str) -> str:
     """The look-up key of an e-mail: addresses compare without regard to case or full-width forms."""
-    return unicodedata.normalize("NFKC", (text or "").strip()).casefold()
+    text = (text or "").strip()
+    if text.isascii():  # its own NFKC form, and casefold is lower
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).casefold()

@@ -71,8 +71,8 @@ def dedupe(values: Iterable[str], key: Callable[[str], str] = str.lower) -> list
     out = []
     for value in values:
         value = value.strip()
-        if value and key(value) not in seen:
-            seen.add(key(value))
+        if value and (k := key(value)) not in seen:
+            seen.add(k)
             out.append(value)
     return out
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import BadRow, InvalidData, UsageError
-from ..formats.draft import Draft, phone_match_key
+from ..formats.draft import Draft, MatchKeys, phone_match_key
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -95,32 +95,38 @@ class _Matcher:
             "name_org": dict(index["name_org"]),
         }
 
-    def find(self, draft: Draft) -> tuple[Any, str] | None:
-        """The first contact (id) or earlier row (("row", n)) this draft is, and why."""
-        keys = draft.match_keys()
-        probes: list[tuple[str, str | None, str]] = [
-            ("uid", keys.uid, "same vCard UID"),
-            ("source", keys.source_id, "same source id"),
-            *(("email", e, f"same e-mail {e}") for e in keys.emails),
-            *(("phone", p, "same phone") for p in keys.phones),
-        ]
-        if keys.name_org is not None:
-            probes.append(("name_org", "\n".join(keys.name_org), "same name and organisation"))
-        for kind, value, why in probes:
-            if value and value in self.keys[kind]:
-                return self.keys[kind][value], why
+    def find(self, keys: MatchKeys) -> tuple[Any, str] | None:
+        """The first contact (id) or earlier row (("row", n)) a draft with these keys is, and why."""
+        found = self.keys
+        if keys.uid and keys.uid in found["uid"]:
+            return found["uid"][keys.uid], "same vCard UID"
+        if keys.source_id and keys.source_id in found["source"]:
+            return found["source"][keys.source_id], "same source id"
+        for email in keys.emails:
+            if email and email in found["email"]:
+                return found["email"][email], f"same e-mail {email}"
+        for phone in keys.phones:
+            if phone and phone in found["phone"]:
+                return found["phone"][phone], "same phone"
+        if keys.name_org is not None and (name_org := "\n".join(keys.name_org)) in found["name_org"]:
+            return found["name_org"][name_org], "same name and organisation"
         return None
 
-    def remember(self, draft: Draft, target: Any) -> None:
-        """Later rows of the file that are this draft match `target` (an id or ("row", n))."""
-        keys = draft.match_keys()
-        pairs = [("uid", keys.uid), ("source", keys.source_id), *(("email", e) for e in keys.emails),
-                 *(("phone", p) for p in keys.phones)]
+    def remember(self, keys: MatchKeys, target: Any) -> None:
+        """Later rows of the file with these keys match `target` (an id or ("row", n))."""
+        found = self.keys
+        if keys.uid:
+            found["uid"].setdefault(keys.uid, target)
+        if keys.source_id:
+            found["source"].setdefault(keys.source_id, target)
+        for email in keys.emails:
+            if email:
+                found["email"].setdefault(email, target)
+        for phone in keys.phones:
+            if phone:
+                found["phone"].setdefault(phone, target)
         if keys.name_org is not None:
-            pairs.append(("name_org", "\n".join(keys.name_org)))
-        for kind, value in pairs:
-            if value:
-                self.keys[kind].setdefault(value, target)
+            found["name_org"].setdefault("\n".join(keys.name_org), target)
 
 
 def _fields(draft: Draft) -> dict[str, Any]:
@@ -202,6 +208,7 @@ def _import(
     create_outcomes: list[Outcome] = []
     updates: dict[int, dict[str, Any]] = {}
     update_outcomes: dict[int, list[Outcome]] = {}
+    merges: list[tuple[int, Draft, dict[str, Any], int, str]] = []  # rows matching a stored contact
     for count, item in enumerate(items, 1):
         if progress is not None and count % 1000 == 0:
             progress(count)
@@ -212,10 +219,11 @@ def _import(
             result.outcomes.append(Outcome(item.line, "reject", "", item.reason))
             continue
         incoming = _fields(item)
-        hit = None if on_duplicate == "new" else matcher.find(item)
+        keys = item.match_keys()
+        hit = None if on_duplicate == "new" else matcher.find(keys)
         if hit is None:
             outcome = Outcome(item.line, "create", item.name, "; ".join(item.warnings))
-            matcher.remember(item, ("row", len(creates)))
+            matcher.remember(keys, ("row", len(creates)))
             creates.append(incoming)
             create_outcomes.append(outcome)
         elif isinstance(hit[0], tuple):  # an earlier row of this file: one contact, merged
@@ -225,23 +233,24 @@ def _import(
             outcome = Outcome(item.line, "skip", item.name, why)
         elif on_duplicate == "skip":
             outcome = Outcome(item.line, "skip", item.name, f"{hit[1]} as #{hit[0]}", hit[0])
-        else:
-            contact_id = hit[0]
-            current = updates.get(contact_id) or dict(store.get_contact(contact_id, include_trash=True))
-            uid, sources = store.uid_and_sources([contact_id]).get(contact_id, (None, []))
-            current.setdefault("uid", uid)
-            current.setdefault("sources", sources)
-            changes = merged(current, incoming)
-            if changes:
-                current.update(changes)
-                updates[contact_id] = current
-                outcome = Outcome(item.line, "update", item.name,
-                                  f"{hit[1]} as #{contact_id}: adds {', '.join(sorted(changes))}", contact_id)
-                update_outcomes.setdefault(contact_id, []).append(outcome)
-            else:
-                outcome = Outcome(item.line, "skip", item.name, f"{hit[1]} as #{contact_id}; nothing new",
-                                  contact_id)
+        else:  # merged below, once the contacts it matched are read in one go
+            merges.append((len(result.outcomes), item, incoming, hit[0], hit[1]))
+            outcome = Outcome(item.line, "update", item.name, "", hit[0])
         result.outcomes.append(outcome)
+    stored = store.contacts_by_id({m[3] for m in merges})
+    for position, item, incoming, contact_id, why in merges:
+        current = updates.get(contact_id) or stored[contact_id]
+        changes = merged(current, incoming)
+        if changes:
+            current.update(changes)
+            updates[contact_id] = current
+            outcome = Outcome(item.line, "update", item.name,
+                              f"{why} as #{contact_id}: adds {', '.join(sorted(changes))}", contact_id)
+            update_outcomes.setdefault(contact_id, []).append(outcome)
+        else:
+            why = f"{why} as #{contact_id}; nothing new"
+            outcome = Outcome(item.line, "skip", item.name, why, contact_id)
+        result.outcomes[position] = outcome
 
     def reject(index: int, error: InvalidData) -> None:
         outcome = create_outcomes[index]

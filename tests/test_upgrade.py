@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tinycrm.store import Store
+from tinycrm.store.schema import SCHEMA_VERSION
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "v1_book.db"
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
@@ -20,7 +21,7 @@ def test_a_version_1_book_opens_migrated_with_a_backup_beside_it(tmp_path: Path)
     shutil.copy(FIXTURE, book)
     digest = hashlib.sha256(book.read_bytes()).hexdigest()
     with Store.open(book, "alice", clock=lambda: NOW) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == SCHEMA_VERSION
         assert store.check() == []
         assert store.resolve("ada@example.com")["tags"] == ["vip"]
         assert store.resolve("zw")["name"] == "张伟"
@@ -35,3 +36,19 @@ def test_a_version_1_book_opens_migrated_with_a_backup_beside_it(tmp_path: Path)
         assert old.execute("SELECT count(*) FROM contact").fetchone()[0] == 2
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
     assert digest == hashlib.sha256(FIXTURE.read_bytes()).hexdigest()  # the fixture itself untouched
+
+
+def test_a_version_2_book_gets_the_list_order_indexes(tmp_path: Path) -> None:
+    book = tmp_path / "crm.db"
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        store.add_contact("Ada Lovelace")
+    with sqlite3.connect(book) as conn:  # as schema 2 left it
+        conn.execute("DROP INDEX deal_list_order")
+        conn.execute("DROP INDEX reminder_done_due")
+        conn.execute("PRAGMA user_version = 2")
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        assert store.schema_version() == 3
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"deal_list_order", "reminder_done_due"} <= names
+        assert store.check() == []
+    assert (tmp_path / "crm.db.v2.bak").exists()

@@ -15,7 +15,7 @@ from .. import agenda
 from ..cells import safe
 from ..errors import InvalidData, NotFound, UsageError
 from ..output import emit_json, emit_table, is_terminal
-from ._common import MAX_ID, State, check_id, check_ref, echo, local_text, reads, writing
+from ._common import MAX_ID, State, check_id, check_ref, echo, local_text, page, reads, writing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -80,10 +80,18 @@ def add(
             echo(reminder["id"])
 
 
+PAGE = 50  # reminders in the table when no --limit is given
+
+
 @reads
-def list_(state: State, *, all_: bool, as_json: bool) -> None:
-    """`remind list`: stored reminders, soonest first (done ones with --all)."""
-    reminders = state.store().list_reminders(include_done=all_)
+def list_(state: State, *, all_: bool, limit: int | None, as_json: bool) -> None:
+    """`remind list`: stored reminders, soonest first (done ones with --all), a page at a time.
+
+    `--json` stays the whole list, as the scripting contract has it, unless `--limit` is given.
+    """
+    store = state.store()
+    shown = page(limit) if limit is not None else None if as_json else PAGE
+    reminders = store.list_reminders(include_done=all_, limit=shown)
     if as_json:
         emit_json(reminders)
         return
@@ -93,6 +101,10 @@ def list_(state: State, *, all_: bool, as_json: bool) -> None:
             rem["when"] += "  (done)"
     if reminders:
         emit_table(reminders, LIST_COLUMNS)
+    if limit is None and len(reminders) == PAGE and is_terminal():
+        more = store.count_reminders(include_done=all_) - PAGE
+        if more > 0:
+            echo(f"{more} more — use --limit N to see them (--json lists them all)")
 
 
 def done(state: State, *, key_or_id: str) -> None:

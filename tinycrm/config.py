@@ -39,9 +39,14 @@ def default_user() -> str:
     env = os.environ.get("TINYCRM_USER")
     if env:
         return env
+    # getpass.getuser's own order, without getpass's import of termios on every start-up
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        login = os.environ.get(name)
+        if login:
+            return login
     try:
-        import getpass
+        import pwd
 
-        return getpass.getuser()
+        return pwd.getpwuid(os.getuid())[0]
     except Exception:  # noqa: BLE001 - no login name in some containers
         return "me"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from .. import validate
 from ..dates import utc_iso
 from ..errors import Conflict, InvalidData, NotFound
@@ -13,6 +11,7 @@ from .unit import UnitOfWork
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from decimal import Decimal
     from typing import Any
 
     from ..models import Deal

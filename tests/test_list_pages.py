@@ -147,3 +147,16 @@ def test_remind_list_json_is_the_whole_list_unless_limited(
 
     listed = json.loads(_run(capsys, "--db", str(sixty_reminders), "remind", "list", "--json", *args))
     assert [r["text"] for r in listed] == [f"call {day}" for day in range(count)]
+
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(), st.floats(allow_nan=False))
+
+
+@settings(max_examples=200)
+@given(item=st.dictionaries(st.text(), scalars | st.lists(scalars, max_size=3), max_size=12))
+def test_due_json_items_are_encoded_as_json_encoder_does(item: dict) -> None:
+    import json
+
+    from tinycrm.commands.remind import _item_encoder
+
+    assert _item_encoder()(item) == json.JSONEncoder(ensure_ascii=False).encode(item)

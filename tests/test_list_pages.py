@@ -89,6 +89,9 @@ def test_a_page_of_reminders_is_the_head_of_the_whole_list(
          "reminder_open_due"),
         ("SELECT id FROM reminder r WHERE r.done_at IS NOT NULL ORDER BY r.due, r.id LIMIT 20",
          "reminder_done_due"),
+        ("SELECT id FROM contact c INDEXED BY contact_next_touch_long WHERE c.next_touch_at IS NOT NULL"
+         " AND substr(c.every, -1) IN ('m', 'y') AND c.next_touch_at > ? ORDER BY c.next_touch_at, c.id",
+         "contact_next_touch_long"),
     ],
 )
 def test_list_pages_are_read_off_an_index_without_a_sort(tmp_path: Path, sql: str, index: str) -> None:
@@ -160,3 +163,30 @@ def test_due_json_items_are_encoded_as_json_encoder_does(item: dict) -> None:
     from tinycrm.commands.remind import _item_encoder
 
     assert _item_encoder()(item) == json.JSONEncoder(ensure_ascii=False).encode(item)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(
+    st.tuples(st.sampled_from(["7d", "2w", "1m", "3m", "1y"]), st.integers(0, 9), st.booleans()), max_size=20
+))
+def test_due_reads_cadences_as_one_range_did(rows: list[tuple[str, int, bool]]) -> None:
+    from tinycrm.store import due
+
+    until, wide = "2026-11-23T02:00:00Z", "2026-11-27T00:00:00Z"
+    with tempfile.TemporaryDirectory() as folder, _book(folder) as store:
+        for number, (every, day, trashed) in enumerate(rows):
+            contact = store.add_contact(f"Person {number}", every=every)
+            store.conn.execute(
+                "UPDATE contact SET next_touch_at = ?, deleted_at = ? WHERE id = ?",
+                (f"2026-11-{20 + day:02d}T01:00:00Z", "2026-11-01T00:00:00Z" if trashed else None,
+                 contact["id"]),
+            )
+        one_range = [
+            row[0] for row in store.conn.execute(
+                "SELECT c.id FROM contact c WHERE c.next_touch_at IS NOT NULL AND c.next_touch_at <= ?"
+                " AND (c.next_touch_at <= ? OR substr(c.every, -1) IN ('m', 'y')) AND c.deleted_at IS NULL"
+                " ORDER BY c.next_touch_at, c.id",
+                (wide, until),
+            )
+        ]
+        assert [c["id"] for c in due.cadence_contacts(store, until, wide)] == one_range

@@ -45,10 +45,11 @@ def test_a_version_2_book_gets_the_list_order_indexes(tmp_path: Path) -> None:
     with sqlite3.connect(book) as conn:  # as schema 2 left it
         conn.execute("DROP INDEX deal_list_order")
         conn.execute("DROP INDEX reminder_done_due")
+        conn.execute("DROP INDEX contact_next_touch_long")
         conn.execute("PRAGMA user_version = 2")
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         assert store.schema_version() == 3
         names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {"deal_list_order", "reminder_done_due"} <= names
+        assert {"deal_list_order", "reminder_done_due", "contact_next_touch_long"} <= names
         assert store.check() == []
     assert (tmp_path / "crm.db.v2.bak").exists()

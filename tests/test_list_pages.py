@@ -190,3 +190,13 @@ def test_due_reads_cadences_as_one_range_did(rows: list[tuple[str, int, bool]]) 
             )
         ]
         assert [c["id"] for c in due.cadence_contacts(store, until, wide)] == one_range
+
+
+@settings(max_examples=300)
+@given(text=st.text(alphabet=st.sampled_from(["/", ".", "a", "é", " ", "~"]), min_size=1, max_size=12))
+def test_a_book_path_is_spelled_as_pathlib_spells_it(text: str) -> None:
+    from pathlib import PurePosixPath
+
+    from tinycrm.config import path_text
+
+    assert path_text(text) == str(PurePosixPath(text))

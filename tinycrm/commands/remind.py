@@ -9,7 +9,6 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
-from pathlib import Path
 
 from .. import agenda
 from ..cells import safe
@@ -19,6 +18,8 @@ from ._common import MAX_ID, State, check_id, check_ref, echo, local_text, page,
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..store import Store
 
 LIST_COLUMNS = [
@@ -264,6 +265,8 @@ def export_ics(state: State, *, filter_: list[str] | None, output: str | None) -
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return
+    from pathlib import Path  # not on due's start-up path
+
     write_private(Path(output).expanduser(), data)
     events = sum(1 for c in cal.subcomponents if c.name == "VEVENT")
     echo(f"exported {events} events to {output}")
@@ -297,6 +300,8 @@ def program() -> list[str]:
     Never a shell shim (pyenv, asdf): those need the user's shell set-up, which cron lacks.
     The console script's own shebang names the right interpreter, so it is used when known.
     """
+    from pathlib import Path
+
     argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
     candidates = []
     if argv0 is not None and argv0.name == "tinycrm":

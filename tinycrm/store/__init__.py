@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 
-from ..config import default_user, resolve_db_path
+from ..config import db_location, default_user
 from ..dates import utc_now
 from .connection import connect, migrate
 from .contacts import CONTACT_FIELDS, CONTACT_SORTS, ContactStore, name_document, next_touch
@@ -105,7 +105,7 @@ class Store(_Parts):
         allow_network_fs: bool = False,
     ) -> Store:
         """Open (creating it 0600 if `create`) and migrate the book at `path`."""
-        db_path = resolve_db_path(path)
+        db_path = db_location(path)  # text: pathlib loads only if store.path is used
         conn = connect(db_path, create=create, allow_network_fs=allow_network_fs)
         try:
             migrate(conn, db_path)

@@ -37,6 +37,7 @@ COMMANDS = [
     ("deal show ID", ["deal", "show", "1"], 5, "book"),
     ("remind list", ["remind", "list"], 5, "kept"),
     ("history (a page)", ["history", "--limit", "20"], 5, "book"),
+    ("report pipeline", ["report", "pipeline"], 5, "book"),
     ("contact add NAME", ["contact", "add", "Bench Person", "--allow-duplicate"], 5, "book"),
     ("--help", ["--help"], 8, "book"),
 ]

@@ -80,3 +80,78 @@ def test_the_fast_path_imports_no_ui(one_contact_db, argv):
     exit_code, modules = json.loads(result.stderr)
     assert exit_code == 0, result.stdout
     assert _loaded(modules, UI) == []
+
+
+def _new_modules(modules: list[str]) -> list[str]:
+    """Modules a run loaded beyond what the bare interpreter has (an editable install's finder
+    brings pathlib before any tinycrm code runs)."""
+    bare = set(json.loads(_python("import json, sys; print(json.dumps(sorted(sys.modules)))").stdout))
+    return [m for m in modules if m not in bare]
+
+
+# what the hot paths leave unloaded (PRODUCT.md: `log`, `contact show`, `due` ≤ 3 F): the store's
+# rarely-used parts, decimal (only when text becomes an amount), getpass (termios), zoneinfo
+# (sysconfig) in UTC, dateutil's relativedelta until a duration is read, pathlib (urllib.parse,
+# ipaddress) for a book named by --db or $TINYCRM_DB
+DEFERRED = ["tinycrm.store.bulk", "tinycrm.store.merge", "tinycrm.store.safety", "tinycrm.store.search",
+            "tinycrm.store.team", "decimal", "getpass", "termios", "zoneinfo", "sysconfig", "pathlib",
+            "urllib", "ipaddress", "dataclasses", "inspect"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "also"),
+    [
+        (["contact", "show", "1"], ["dateutil.relativedelta"]),
+        (["--db", "{db}", "log", "1", "hello"], ["dateutil.relativedelta"]),
+        (["due", "--json"], []),
+    ],
+)
+def test_the_hot_paths_defer_what_they_do_not_use(one_contact_db, argv, also):
+    argv = [a.replace("{db}", str(one_contact_db)) for a in argv]
+    code = (
+        "import json, sys\n"
+        "from tinycrm.cli.dispatch import main\n"
+        f"code = main({argv!r})\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    env = {"TINYCRM_DB": str(one_contact_db), "TZ": "UTC", "NO_COLOR": "1", "TINYCRM_USER": "tester"}
+    result = _python(code, env=env)
+    assert result.returncode == 0, result.stderr
+    exit_code, modules = json.loads(result.stderr)
+    assert exit_code == 0, result.stdout
+    assert _loaded(_new_modules(modules), DEFERRED + also) == []
+
+
+def test_a_part_of_the_store_loads_on_the_first_use_of_its_methods(one_contact_db):
+    code = (
+        "import sys\n"
+        "from tinycrm.store import Store\n"
+        f"store = Store.open({str(one_contact_db)!r}, 'tester')\n"
+        "assert 'tinycrm.store.search' not in sys.modules\n"
+        "assert [c['name'] for c in store.search('ada')['contacts']] == ['Ada Lovelace']\n"
+        "assert 'tinycrm.store.search' in sys.modules and isinstance(store, Store)\n"
+        "assert store.pool() == [] and store.check() == []\n"
+        "try:\n    store.no_such_method\nexcept AttributeError:\n    print('ok')\n"
+    )
+    result = _python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "ok\n"
+
+
+@pytest.mark.parametrize(
+    "argv", [["contact", "list", "tag:vip", "--limit", "20"], ["deal", "list", "stage:lead", "--limit", "5"]]
+)
+def test_a_filtered_list_loads_no_dataclasses_decimal_or_pathlib(one_contact_db, argv):
+    code = (
+        "import json, sys\n"
+        "from tinycrm.cli.dispatch import main\n"
+        f"code = main({argv!r})\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    result = _python(code, env={"TINYCRM_DB": str(one_contact_db), "TZ": "UTC", "TINYCRM_USER": "tester"})
+    assert result.returncode == 0, result.stderr
+    exit_code, modules = json.loads(result.stderr)
+    assert exit_code == 0
+    assert _loaded(_new_modules(modules), ["dataclasses", "inspect", "decimal", "typing", "pathlib"]) == []

@@ -7,9 +7,11 @@ here, through Decimal and never through float, and a value that cannot be stored
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from .errors import InvalidData
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 DEFAULT_MINOR_UNITS = 2
 """ISO 4217 minor units of a currency not in MINOR_UNITS (and of no currency at all)."""
@@ -44,6 +46,8 @@ def parse_amount(text: str | int | Decimal | None, currency: str | None = None) 
         return 0
     if isinstance(text, bool):
         raise InvalidData(f"invalid amount '{text}': {_HELP}")
+    from decimal import Decimal, InvalidOperation  # only when text becomes an amount: not on start-up
+
     raw = text if isinstance(text, (int, Decimal)) else str(text).strip().replace(",", "").replace("_", "")
     try:
         value = Decimal(raw)

@@ -532,6 +532,7 @@ COMMANDS = {
         ),
         'options': (
             {'name': 'all_', 'opts': ('--all',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
+            {'name': 'limit', 'opts': ('--limit',), 'secondary': (), 'flag': False, 'multiple': False, 'type': 'int', 'default': None, 'min': 1, 'max': None, 'eager': False},
             {'name': 'as_json', 'opts': ('--json',), 'secondary': (), 'flag': True, 'multiple': False, 'type': 'bool', 'default': False, 'min': None, 'max': None, 'eager': False},
         ),
     },

@@ -52,9 +52,13 @@ def add(
 def list_(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Include done reminders.")] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="At most N reminders (default: a page of 50; --json: all)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Stored reminders, soonest first (done ones with --all)."""
+    """Stored reminders, soonest first (done ones with --all), a page at a time."""
 
 
 @app.command("done")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from ..cells import safe
 from ..errors import InvalidData, NotFound, UsageError
@@ -76,7 +75,8 @@ def _log_eml(st: State, source: str, next_when: str | None, create: bool, as_jso
         data = sys.stdin.buffer.read()
     else:
         try:
-            data = Path(source).read_bytes()
+            with open(source, "rb") as fh:  # noqa: PTH123 - pathlib is not on log's start-up path
+                data = fh.read()
         except OSError as exc:
             raise InvalidData(f"cannot read {source}: {exc.strerror}") from None
     message = parse_message(data)

@@ -9,16 +9,17 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
-from pathlib import Path
 
 from .. import agenda
 from ..cells import safe
 from ..errors import InvalidData, NotFound, UsageError
 from ..output import emit_json, emit_table, is_terminal
-from ._common import MAX_ID, State, check_id, check_ref, echo, local_text, reads, writing
+from ._common import MAX_ID, State, check_id, check_ref, echo, local_text, page, reads, writing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..store import Store
 
 LIST_COLUMNS = [
@@ -80,10 +81,18 @@ def add(
             echo(reminder["id"])
 
 
+PAGE = 50  # reminders in the table when no --limit is given
+
+
 @reads
-def list_(state: State, *, all_: bool, as_json: bool) -> None:
-    """`remind list`: stored reminders, soonest first (done ones with --all)."""
-    reminders = state.store().list_reminders(include_done=all_)
+def list_(state: State, *, all_: bool, limit: int | None, as_json: bool) -> None:
+    """`remind list`: stored reminders, soonest first (done ones with --all), a page at a time.
+
+    `--json` stays the whole list, as the scripting contract has it, unless `--limit` is given.
+    """
+    store = state.store()
+    shown = page(limit) if limit is not None else None if as_json else PAGE
+    reminders = store.list_reminders(include_done=all_, limit=shown)
     if as_json:
         emit_json(reminders)
         return
@@ -93,6 +102,10 @@ def list_(state: State, *, all_: bool, as_json: bool) -> None:
             rem["when"] += "  (done)"
     if reminders:
         emit_table(reminders, LIST_COLUMNS)
+    if limit is None and len(reminders) == PAGE and is_terminal():
+        more = store.count_reminders(include_done=all_) - PAGE
+        if more > 0:
+            echo(f"{more} more — use --limit N to see them (--json lists them all)")
 
 
 def done(state: State, *, key_or_id: str) -> None:
@@ -206,13 +219,28 @@ def _daily(store: Store, now: datetime) -> None:
 
 def _emit_due_json(items: list, tz: tzinfo | None) -> None:
     """A JSON array of due items, one per line: the C encoder (no indent) keeps 10k items fast."""
-    import json
-
     if not items:
         sys.stdout.write("[]\n")
         return
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    dumps = _item_encoder()
     sys.stdout.write("[\n  " + ",\n  ".join(dumps(i.to_json(tz)) for i in items) + "\n]\n")
+
+
+def _item_encoder() -> Callable[[object], str]:
+    """`JSONEncoder(ensure_ascii=False).encode`, byte for byte, with its C encoder made once.
+
+    `encode` builds a new C encoder for every call: half the time of 1,500 small items.
+    """
+    import json
+    from json import encoder as std
+
+    make = getattr(std, "c_make_encoder", None)  # not in typeshed: CPython's C accelerator
+    if make is None:
+        return json.JSONEncoder(ensure_ascii=False).encode
+    iterencode = make(
+        {}, json.JSONEncoder().default, std.encode_basestring, None, ": ", ", ", False, False, True
+    )
+    return lambda item: "".join(iterencode(item, 0))
 
 
 @reads
@@ -237,6 +265,8 @@ def export_ics(state: State, *, filter_: list[str] | None, output: str | None) -
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return
+    from pathlib import Path  # not on due's start-up path
+
     write_private(Path(output).expanduser(), data)
     events = sum(1 for c in cal.subcomponents if c.name == "VEVENT")
     echo(f"exported {events} events to {output}")
@@ -270,6 +300,8 @@ def program() -> list[str]:
     Never a shell shim (pyenv, asdf): those need the user's shell set-up, which cron lacks.
     The console script's own shebang names the right interpreter, so it is used when known.
     """
+    from pathlib import Path
+
     argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
     candidates = []
     if argv0 is not None and argv0.name == "tinycrm":

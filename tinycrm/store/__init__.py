@@ -26,30 +26,72 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 
-from ..config import default_user, resolve_db_path
+from ..config import db_location, default_user
 from ..dates import utc_now
-from .bulk import BulkStore
 from .connection import connect, migrate
 from .contacts import CONTACT_FIELDS, CONTACT_SORTS, ContactStore, name_document, next_touch
 from .deals import DealStore
 from .interactions import InteractionStore, search_key
-from .merge import MergeStore
 from .reminders import ReminderStore
-from .safety import SafetyStore
-from .search import SearchStore
 from .settings import SAVED_FILTER_PREFIX, SettingStore
-from .team import TeamStore
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .bulk import BulkStore
+    from .merge import MergeStore
+    from .safety import SafetyStore
+    from .search import SearchStore
+    from .team import TeamStore
 
 __all__ = [
     "CONTACT_FIELDS", "CONTACT_SORTS", "SAVED_FILTER_PREFIX", "Store", "name_document",
     "next_touch", "open_store", "search_key",
 ]  # fmt: skip
 
+# the parts most commands never use (imports, merges, backups, search, the team), loaded on
+# the first use of one of their methods (`Store.__getattr__`): `contact show`, `log` and `due`
+# start without them
+_LAZY_PARTS = (("bulk", "BulkStore"), ("merge", "MergeStore"), ("search", "SearchStore"),
+               ("safety", "SafetyStore"), ("team", "TeamStore"))  # fmt: skip
 
-class Store(
-    BulkStore, MergeStore, ContactStore, InteractionStore, DealStore, ReminderStore, SettingStore,
-    SearchStore, SafetyStore, TeamStore,
-):
+if TYPE_CHECKING:  # what the type checker sees: every part, in the order of the whole facade
+
+    class _Parts(
+        BulkStore, MergeStore, ContactStore, InteractionStore, DealStore, ReminderStore, SettingStore,
+        SearchStore, SafetyStore, TeamStore,
+    ):
+        pass
+
+else:
+
+    class _Parts(ContactStore, InteractionStore, DealStore, ReminderStore, SettingStore):
+        def __getattr__(self, name: str) -> Any:
+            """A method of a part not loaded yet: load them all, become the whole facade, retry."""
+            whole = _whole_store()
+            if isinstance(self, whole):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            self.__class__ = whole
+            return getattr(self, name)
+
+
+_WHOLE: list[type] = []
+
+
+def _whole_store() -> type:
+    """Store with every part mixed in (the same method order as if all were loaded at start)."""
+    if not _WHOLE:
+        from importlib import import_module
+
+        parts = {name: getattr(import_module(f".{module}", __name__), name) for module, name in _LAZY_PARTS}
+        bases = (parts["BulkStore"], parts["MergeStore"], Store, parts["SearchStore"], parts["SafetyStore"],
+                 parts["TeamStore"])  # fmt: skip
+        _WHOLE.append(type("Store", bases, {"__module__": __name__, "__doc__": Store.__doc__}))
+    return _WHOLE[0]
+
+
+class Store(_Parts):
     """An open tinycrm book: every record type's reads and writes, in units of work."""
 
     @classmethod
@@ -63,7 +105,7 @@ class Store(
         allow_network_fs: bool = False,
     ) -> Store:
         """Open (creating it 0600 if `create`) and migrate the book at `path`."""
-        db_path = resolve_db_path(path)
+        db_path = db_location(path)  # text: pathlib loads only if store.path is used
         conn = connect(db_path, create=create, allow_network_fs=allow_network_fs)
         try:
             migrate(conn, db_path)

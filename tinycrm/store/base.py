@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from typing_extensions import Self  # typing's own from Python 3.11
@@ -37,15 +38,22 @@ class StoreBase:
     def __init__(
         self,
         conn: sqlite3.Connection,
-        path: Path,
+        path: str | os.PathLike[str],
         user: str,
         clock: Callable[[], datetime],
     ) -> None:
         self.conn = conn
-        self.path = path
+        self._path = os.fspath(path)
         self.user = user
         self.clock = clock
         self._unit: Unit | None = None
+
+    @property
+    def path(self) -> Path:
+        """The book's file (a Path made on first use: pathlib is not on the start-up path)."""
+        from pathlib import Path
+
+        return Path(self._path)
 
     def close(self) -> None:
         """Close the connection."""
@@ -65,7 +73,7 @@ class StoreBase:
         """The `user_version` of the file."""
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def backup(self, target: str | Path) -> Path:
+    def backup(self, target: str | os.PathLike[str]) -> Path:
         """A consistent online copy of the database (SQLite's backup API), mode 0600."""
         from .connection import backup
 

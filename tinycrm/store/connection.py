@@ -12,10 +12,15 @@ import os
 import sqlite3
 import stat
 import time
-from pathlib import Path
 
 from ..errors import CrmError, NotFound, SchemaTooNew
 from .schema import DEFAULT_STAGES, MIGRATIONS, SCHEMA_VERSION, TABLES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # paths are text here: pathlib is not on the start-up path (tinycrm.config.db_location)
+    from pathlib import Path
+
+    PathText = str | os.PathLike[str]
 
 BUSY_TIMEOUT_S = 30  # how long a write waits for another one before it gives up, in words
 
@@ -24,12 +29,12 @@ class NotOurs(CrmError):
     """The file is not a tinycrm book (or not one this version can read); it is left untouched."""
 
 
-def check_path(path: Path, *, create: bool) -> None:
+def check_path(path: PathText, *, create: bool) -> None:
     """Refuse what cannot be a book before SQLite touches it; a missing file only when `create`."""
-    if path.is_symlink() and not path.exists():
+    if os.path.islink(path) and not os.path.exists(path):
         raise CrmError(f"{path} is a link to a file that does not exist")
-    if path.exists():
-        mode = path.stat().st_mode
+    if os.path.exists(path):
+        mode = os.stat(path).st_mode
         if stat.S_ISDIR(mode):
             raise CrmError(f"{path} is a folder, not a tinycrm database")
         if not stat.S_ISREG(mode):
@@ -42,16 +47,17 @@ def check_path(path: Path, *, create: bool) -> None:
 
 NETWORK_FS = ("nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "sshfs", "9p", "afs", "ceph",
               "glusterfs", "fuse.glusterfs", "lustre", "davfs", "fuse.davfs2")  # fmt: skip
-MOUNTS = Path("/proc/self/mounts")
+MOUNTS: PathText = "/proc/self/mounts"
 
 
-def network_fs(path: Path) -> str | None:
+def network_fs(path: PathText) -> str | None:
     """The type of the network filesystem `path` lives on, or None (local, or not knowable)."""
     try:
-        lines = MOUNTS.read_text().splitlines()
+        with open(MOUNTS, encoding="utf-8", errors="surrogateescape") as mounts:
+            lines = mounts.read().splitlines()
     except OSError:
         return None
-    target = path.resolve() if path.exists() else path.parent.resolve()
+    target = os.path.realpath(path if os.path.exists(path) else os.path.dirname(os.path.abspath(path)))
     best, kind = "", None
     for line in lines:
         fields = line.split()
@@ -64,7 +70,7 @@ def network_fs(path: Path) -> str | None:
     return kind if kind in NETWORK_FS else None
 
 
-def connect(path: Path, *, create: bool = True, allow_network_fs: bool = False) -> sqlite3.Connection:
+def connect(path: PathText, *, create: bool = True, allow_network_fs: bool = False) -> sqlite3.Connection:
     """Connect with the file (and its -wal/-shm, which SQLite gives the same mode) 0600."""
     check_path(path, create=create)
     kind = None if allow_network_fs else network_fs(path)
@@ -74,9 +80,9 @@ def connect(path: Path, *, create: bool = True, allow_network_fs: bool = False) 
             "host, and two machines writing would corrupt the book; keep it on a local disk, or "
             "pass --allow-network-fs if only this machine ever opens it"
         )
-    if not path.exists():
+    if not os.path.exists(path):
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         except OSError as exc:
             raise CrmError(f"cannot create {path}: {exc.strerror or exc}") from None
@@ -99,7 +105,7 @@ def connect(path: Path, *, create: bool = True, allow_network_fs: bool = False) 
     return conn
 
 
-def _open_error(path: Path, exc: sqlite3.DatabaseError) -> str:
+def _open_error(path: PathText, exc: sqlite3.DatabaseError) -> str:
     text = str(exc)
     if "not a database" in text or "malformed" in text:
         return f"{path} is not a tinycrm database (not a readable SQLite file)"
@@ -108,7 +114,7 @@ def _open_error(path: Path, exc: sqlite3.DatabaseError) -> str:
     return f"cannot open {path}: {text}"
 
 
-def check_schema(path: Path, version: int, tables: set[str]) -> None:
+def check_schema(path: PathText, version: int, tables: set[str]) -> None:
     """Refuse a file whose schema is not ours, before anything is written to it."""
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(
@@ -152,13 +158,13 @@ def use_wal(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
-def migrate(conn: sqlite3.Connection, path: Path) -> None:
+def migrate(conn: sqlite3.Connection, path: PathText) -> None:
     """Bring the book to SCHEMA_VERSION, backing up an older one first (one transaction)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version == SCHEMA_VERSION:
         return
     if version:
-        backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
+        backup(conn, f"{os.fspath(path)}.v{version}.bak")  # FILE.vN.bak beside the file
     else:
         use_wal(conn)  # a new book is made in WAL mode, never switched while others read it
     conn.execute("PRAGMA foreign_keys = OFF")  # tables are rebuilt; checked before commit
@@ -191,6 +197,8 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 def backup(conn: sqlite3.Connection, target: str | os.PathLike[str]) -> Path:
     """A consistent online copy of the database (SQLite's backup API), mode 0600."""
+    from pathlib import Path
+
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():

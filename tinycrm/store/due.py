@@ -38,6 +38,9 @@ _DEAL_SELECT = (
 )
 
 
+_LONG_CADENCE = "substr(c.every, -1) IN ('m', 'y')"  # as in the partial index contact_next_touch_long
+
+
 def _contact(row: tuple[Any, ...]) -> dict[str, Any]:
     rec = dict(zip(_CONTACT_COLUMNS, row))
     annis = rec["anniversaries"]
@@ -104,12 +107,28 @@ def cadence_contacts(
     Month and year cadences (`3m`, `1y`) are read up to the later `month_until_utc`.
     """
     wide = max(until_utc, month_until_utc or until_utc)
-    cur = store.conn.execute(
-        f"{_CONTACT_SELECT} WHERE c.next_touch_at IS NOT NULL AND c.next_touch_at <= ?"
-        " AND (c.next_touch_at <= ? OR substr(c.every, -1) IN ('m', 'y')) AND c.deleted_at IS NULL",
-        (wide, until_utc),
-    )
-    return [_contact(row) for row in cur]
+    # two index ranges, in the order of one: the later one reads only month and year cadences
+    # (`contact_next_touch_long`), not every contact due in the next few days
+    found = [
+        _contact(row)
+        for row in store.conn.execute(
+            f"{_CONTACT_SELECT} WHERE c.next_touch_at IS NOT NULL AND c.next_touch_at <= ?"
+            " AND c.deleted_at IS NULL ORDER BY c.next_touch_at, c.id",
+            (until_utc,),
+        )
+    ]
+    if wide > until_utc:
+        found += [
+            _contact(row)
+            for row in store.conn.execute(
+                f"{_CONTACT_SELECT} INDEXED BY contact_next_touch_long"
+                f" WHERE c.next_touch_at IS NOT NULL AND {_LONG_CADENCE}"
+                " AND c.next_touch_at > ? AND c.next_touch_at <= ? AND c.deleted_at IS NULL"
+                " ORDER BY c.next_touch_at, c.id",
+                (until_utc, wide),
+            )
+        ]
+    return found
 
 
 def due_deals(store: Store, until_day: str, stale_before: dict[str, str]) -> list[dict[str, Any]]:

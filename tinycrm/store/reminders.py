@@ -103,25 +103,58 @@ class ReminderStore(UnitOfWork):
         include_done: bool = False,
         contact_id: int | None = None,
         due_before: datetime | None = None,
+        limit: int | None = None,
     ) -> list[Reminder]:
-        """Stored reminders, soonest first; open ones only unless `include_done`."""
-        where = ["(c.id IS NULL OR c.deleted_at IS NULL)"]
+        """Stored reminders, open ones soonest first, then done ones (with `include_done`).
+
+        Open and done reminders are read apiece off their own partial index on `due`, so
+        a page of `limit` is read, not sorted out of every reminder.
+        """
+        found = self._reminders(False, contact_id, due_before, limit)
+        if include_done and (limit is None or len(found) < limit):
+            rest = None if limit is None else limit - len(found)
+            found += self._reminders(True, contact_id, due_before, rest)
+        return found
+
+    def _reminders(
+        self, done: bool, contact_id: int | None, due_before: datetime | None, limit: int | None
+    ) -> list[Reminder]:
+        where, params = self._reminder_where(done, contact_id, due_before)
+        sql = (
+            "SELECT r.*, c.name AS contact FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id"
+            f" WHERE {where} ORDER BY r.due, r.id"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        cur = self.conn.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [reminder_record(dict(zip(cols, row))) for row in cur]
+
+    @staticmethod
+    def _reminder_where(
+        done: bool, contact_id: int | None, due_before: datetime | None
+    ) -> tuple[str, list[Any]]:
+        where = ["(c.id IS NULL OR c.deleted_at IS NULL)", f"r.done_at IS {'NOT ' if done else ''}NULL"]
         params: list[Any] = []
-        if not include_done:
-            where.append("r.done_at IS NULL")
         if contact_id is not None:
             where.append("r.contact_id = ?")
             params.append(contact_id)
         if due_before is not None:
             where.append("r.due <= ?")
             params.append(utc_iso(due_before))
-        cur = self.conn.execute(
-            "SELECT r.*, c.name AS contact FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id"
-            f" WHERE {' AND '.join(where)} ORDER BY r.done_at IS NOT NULL, r.due, r.id",
-            params,
-        )
-        cols = [d[0] for d in cur.description]
-        return [reminder_record(dict(zip(cols, row))) for row in cur]
+        return " AND ".join(where), params
+
+    def count_reminders(self, *, include_done: bool = False) -> int:
+        """How many reminders `list_reminders` would list without a limit (the "N more" line)."""
+        total = 0
+        for done in (False, True) if include_done else (False,):
+            where, params = self._reminder_where(done, None, None)
+            total += self.conn.execute(
+                f"SELECT count(*) FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id WHERE {where}",
+                params,
+            ).fetchone()[0]
+        return total
 
     def occurrences(self) -> dict[str, dict[str, Any]]:
         """Derived-item occurrences marked done or snoozed, by key."""

@@ -287,8 +287,15 @@ MIGRATIONS: list[Migration] = [
     ],
     # 2: ids never reused, money in minor units per currency, notify claims, bulk history
     _migration_2,
-    # 3: an e-mail's Message-ID, so `log --eml` records the same message once
+    # 3: list orders served by indexes, so a page is read, not sorted (store/deals.py
+    # `_deal_page`, store/reminders.py `list_reminders`); long cadences for `due`; an
+    # e-mail's Message-ID, so `log --eml` records the same message once
     [
+        "CREATE INDEX deal_list_order ON deal(status = 'open', stage, close_date IS NULL, close_date)",
+        "CREATE INDEX reminder_done_due ON reminder(due) WHERE done_at IS NOT NULL",
+        # `due` reads month and year cadences a few days ahead (store/due.py cadence_contacts)
+        "CREATE INDEX contact_next_touch_long ON contact(next_touch_at)"
+        " WHERE next_touch_at IS NOT NULL AND substr(every, -1) IN ('m', 'y')",
         "ALTER TABLE interaction ADD COLUMN message_id TEXT",
         "CREATE UNIQUE INDEX interaction_message ON interaction(message_id) WHERE message_id IS NOT NULL",
     ],

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from .unit import UnitOfWork
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 SAVED_FILTER_PREFIX = "filter:"
+POOL_SETTING = "pool"
 
 
 class SettingStore(UnitOfWork):
@@ -14,6 +21,14 @@ class SettingStore(UnitOfWork):
         """A stored setting, or the default."""
         row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
+
+    def pool_rule(self) -> dict[str, Any] | None:
+        """The pool's rule (days, per-tier days, warn, cooldown, max claims), if one is set.
+
+        Read by every `due` (cron applies the rule), so it lives here, not with the team's parts.
+        """
+        text = self.setting(POOL_SETTING)
+        return json.loads(text) if text else None
 
     def saved_filters(self) -> dict[str, str]:
         """Saved filters by name (settings `filter:NAME`), sorted by name."""

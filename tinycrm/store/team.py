@@ -8,6 +8,7 @@ from datetime import datetime
 from ..dates import utc_iso
 from ..errors import Conflict
 from .records import contact_record
+from .settings import POOL_SETTING
 from .unit import UnitOfWork
 
 TYPE_CHECKING = False
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 
     from ..models import Contact
 
-POOL_SETTING = "pool"
 TARGET_PREFIX = "target:"
 
 
@@ -118,11 +118,6 @@ class TeamStore(UnitOfWork):
                     self._update("reminder", reminder_id, {"owner": new, "updated_at": now})
                     moved["reminders"].append(reminder_id)
         return moved
-
-    def pool_rule(self) -> dict[str, Any] | None:
-        """The pool's rule (days, per-tier days, warn, cooldown, max claims), if one is set."""
-        text = self.setting(POOL_SETTING)
-        return json.loads(text) if text else None
 
     def set_pool_rule(self, rule: dict[str, Any] | None) -> None:
         """Store the pool's rule (None: no rule)."""

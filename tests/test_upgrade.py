@@ -38,18 +38,22 @@ def test_a_version_1_book_opens_migrated_with_a_backup_beside_it(tmp_path: Path)
     assert digest == hashlib.sha256(FIXTURE.read_bytes()).hexdigest()  # the fixture itself untouched
 
 
-def test_a_version_2_book_gets_the_list_order_indexes(tmp_path: Path) -> None:
+def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: Path) -> None:
     book = tmp_path / "crm.db"
     with Store.open(book, "alice", clock=lambda: NOW) as store:
-        store.add_contact("Ada Lovelace")
+        store.log(store.add_contact("Ada Lovelace")["id"], "met at the fair")
     with sqlite3.connect(book) as conn:  # as schema 2 left it
         conn.execute("DROP INDEX deal_list_order")
         conn.execute("DROP INDEX reminder_done_due")
         conn.execute("DROP INDEX contact_next_touch_long")
+        conn.execute("DROP INDEX interaction_message")
+        conn.execute("ALTER TABLE interaction DROP COLUMN message_id")
         conn.execute("PRAGMA user_version = 2")
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         assert store.schema_version() == 3
         names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {"deal_list_order", "reminder_done_due", "contact_next_touch_long"} <= names
+        assert {"deal_list_order", "reminder_done_due", "contact_next_touch_long",
+                "interaction_message"} <= names
+        assert store.conn.execute("SELECT message_id FROM interaction").fetchall() == [(None,)]
         assert store.check() == []
     assert (tmp_path / "crm.db.v2.bak").exists()

@@ -38,7 +38,8 @@ class ContactsScreen(CrmScreen):
         Binding("ctrl+s", "save_filter", "Save", tooltip="Save the current filter under a name"),
         Binding("f", "pick_filter", "Filters", tooltip="Recall a saved filter"),
         Binding("a", "add_contact", "Add", show=False, tooltip="Add a contact"),
-        Binding("o", "cycle_scope", "Mine/all/pool", tooltip="Show my customers, everyone's, or the pool's"),
+        # not in the footer (no room at 80 columns): the status line names the scope and this key
+        Binding("o", "cycle_scope", "Mine/all/pool", show=False, tooltip="Mine, everyone's, the pool"),
         Binding("c", "claim", "Claim", show=False, tooltip="Take the customer at the cursor from the pool"),
         Binding("r", "release", "Release", show=False, tooltip="Give the customer back to the pool"),
         Binding("escape", "escape", "Clear", show=False, tooltip="Leave the search bar / clear the filter"),
@@ -156,7 +157,7 @@ class ContactsScreen(CrmScreen):
             parts.append(f"filter: {typed}")
         elif table.count == 0 and self.scope == "everyone":  # a new book: say how to start
             parts = ["No contacts yet: press a to add one (or try: tinycrm demo --db demo.db)"]
-        parts.insert(0, scope_label(self.scope, self.crm.user))
+        parts.insert(0, f"{scope_label(self.scope, self.crm.user)} (o: mine/all/pool)")
         self.query_one("#contacts-status", Static).update("  ·  ".join(parts))
 
     # ------------------------------------------------------------ actions

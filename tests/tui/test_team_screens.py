@@ -268,3 +268,38 @@ async def test_the_dashboard_counts_my_customers_about_to_return_to_the_pool(boo
         await pilot.press("4")
         await settle(pilot)
         assert bars_of(app).warning.startswith("⚠ 2 of your customers return to the pool within 10 days")
+
+
+# ---------------------------------------------------------------- the pipeline's switch
+
+
+async def test_the_pipeline_switch_shows_my_deals_everyones_and_the_pools(book: Path) -> None:
+    from tinycrm.tui.screens.pipeline import PipelineScreen
+
+    with open_as(book, "alice") as s:
+        s.add_deal(s.resolve("Grace")["id"], "Compiler", value="900", stage="lead")
+        pooled = s.add_deal(s.resolve("Ada")["id"], "Mill", value="700", stage="lead")["id"]
+        team.release(s, "Ada")  # Ada goes back to the pool with alice's open deal
+    with open_as(book, "bob") as s:
+        s.add_deal(s.resolve("Alan")["id"], "Enigma", value="300", stage="lead")
+    app = CrmApp(book, "alice", clock=fixed_clock)
+    seen = {}
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, PipelineScreen)
+        for _ in range(3):
+            summary = str(app.screen.query_one("#pipeline-summary").render())
+            lead = [card.deal["title"] for card in app.screen.board.columns[0].cards]
+            seen[summary.split(" · ")[1]] = (sorted(lead), summary)
+            await pilot.press("o")
+            await settle(pilot)
+        assert app.scope == "everyone"  # round the cycle: everyone → pool → mine → everyone
+    assert seen["Everyone"][0] == ["Compiler", "Enigma", "Mill"]
+    assert seen["Pool (公海)"][0] == ["Mill"]  # the deals of customers in the pool
+    assert seen["Mine (alice)"][0] == ["Compiler", "Mill"]  # alice still owns the Mill deal
+    assert "3 open" in seen["Everyone"][1]
+    assert "1 open" in seen["Pool (公海)"][1]
+    with open_as(book, "alice") as s:
+        assert s.get_deal(pooled)["owner"] == "alice"

@@ -39,7 +39,7 @@ class ContactsScreen(CrmScreen):
         Binding("f", "pick_filter", "Filters", tooltip="Recall a saved filter"),
         Binding("a", "add_contact", "Add", show=False, tooltip="Add a contact"),
         # not in the footer (no room at 80 columns): the status line names the scope and this key
-        Binding("o", "cycle_scope", "Mine/all/pool", show=False, tooltip="Mine, everyone's, the pool"),
+        Binding("o", "cycle_scope", "Owner", show=False, tooltip="Mine, everyone's, the pool"),
         Binding("c", "claim", "Claim", show=False, tooltip="Take the customer at the cursor from the pool"),
         Binding("r", "release", "Release", show=False, tooltip="Give the customer back to the pool"),
         Binding("escape", "escape", "Clear", show=False, tooltip="Leave the search bar / clear the filter"),

@@ -303,3 +303,20 @@ async def test_the_pipeline_switch_shows_my_deals_everyones_and_the_pools(book: 
     assert "1 open" in seen["Pool (公海)"][1]
     with open_as(book, "alice") as s:
         assert s.get_deal(pooled)["owner"] == "alice"
+
+
+async def test_the_cool_down_after_the_rule_took_a_customer_says_so(book: Path) -> None:
+    with open_as(book, "alice") as s:
+        team.set_rule(s, days=1, cooldown=7)
+    later = NOW + timedelta(days=3)
+    with Store.open(book, "cron", clock=lambda: later) as s:
+        moved = team.apply_rule(s, now_local=later)
+    assert "Ada Lovelace" in [m["name"] for m in moved]
+    app = CrmApp(book, "alice", clock=lambda: later)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_filter(pilot, "ada")
+        await pilot.press("c")
+        await settle(pilot)
+        (error,) = [n.message for n in app._notifications if n.severity == "error"]
+        assert error.startswith("Ada Lovelace returned to the pool from you on 2026-03-13;")

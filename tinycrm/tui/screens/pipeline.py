@@ -145,9 +145,9 @@ class PipelineScreen(CrmScreen):
         local = self.crm.local_now()
         since = now - timedelta(days=CLOSED_DAYS)
         scope = self.crm.scope
-        whose = {"owner": self.crm.user if scope == "mine" else None, "pool": scope == "pool"}
+        owner, pool = (self.crm.user if scope == "mine" else None), scope == "pool"
         with self.store() as store:
-            figures = reports.pipeline_by_stage(store, closed_since=since, **whose)
+            figures = reports.pipeline_by_stage(store, closed_since=since, owner=owner, pool=pool)
             currency = reports.main_currency(store)
             columns = []
             for fig in figures:
@@ -160,7 +160,8 @@ class PipelineScreen(CrmScreen):
                         totals=fig["totals"],
                         weighted=fig["weighted"],
                         deals=store_reports.board_deals(
-                            store, fig["stage"], closed_since=since, limit=CARDS_PER_COLUMN, **whose
+                            store, fig["stage"], closed_since=since, limit=CARDS_PER_COLUMN,
+                            owner=owner, pool=pool,
                         ),
                         closed_days=CLOSED_DAYS if closed else None,
                         currency=currency,

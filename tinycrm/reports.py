@@ -78,13 +78,16 @@ def headline(store: Store, now: datetime) -> dict[str, Any]:
     }
 
 
-def pipeline_by_stage(store: Store, *, closed_since: datetime | None = None) -> list[dict[str, Any]]:
+def pipeline_by_stage(
+    store: Store, *, closed_since: datetime | None = None, owner: str | None = None, pool: bool = False
+) -> list[dict[str, Any]]:
     """Every stage in order with its deals' count, total and weighted value, per currency.
 
     Open stages count open deals; `won` and `lost` count the deals closed since
     `closed_since` (all of them when None). The same rows as `pipeline`'s stages.
+    `owner` keeps one person's deals, `pool` the deals of customers in the pool (the TUI's switch).
     """
-    rows = sql.pipeline_rows(store, store.now(), since=closed_since)
+    rows = sql.pipeline_rows(store, store.now(), since=closed_since, owner=owner, pool=pool)
     return _pipeline_stages(rows, store.stages())
 
 

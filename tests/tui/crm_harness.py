@@ -30,6 +30,16 @@ class ScreenApp(App):
         self.db_path, self.user, self.clock = db, "tester", now
         self.screen_type = screen
         self.contacts_shown: list[int] = []
+        self.scope = "everyone"
+
+    def cycle_scope(self) -> str:
+        from tinycrm.tui.scope import next_scope
+
+        self.scope = next_scope(self.scope)
+        for screen in self.screen_stack:
+            if isinstance(screen, CrmScreen):
+                screen.scope_changed()
+        return self.scope
 
     def open_store(self) -> Store:
         return Store.open(self.db_path, self.user, clock=self.clock)

@@ -46,8 +46,13 @@ def claim(store: Store, ref: str, *, now_local: datetime) -> Contact:
             for change in store.owner_changes(contact["id"], since=now_local - timedelta(days=cooldown)):
                 back = parse_utc(change["at"]) + timedelta(days=cooldown)
                 if change["before"] == store.user and change["after"] is None and back > now_local:
+                    how = (  # the rule took it back, or the user gave it back
+                        f"{contact['name']} returned to the pool from you"
+                        if (change["command"] or "").startswith("pool return")
+                        else f"you gave {contact['name']} back"
+                    )
                     raise Conflict(
-                        f"you gave {contact['name']} back on {change['at'][:10]}; you may claim them again"
+                        f"{how} on {change['at'][:10]}; you may claim them again"
                         f" from {back.astimezone(now_local.tzinfo):%Y-%m-%d} (cool-down {cooldown} days)"
                     )
         limit = rule.get("max_claims")

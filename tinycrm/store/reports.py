@@ -114,20 +114,38 @@ def stale_contacts(store: Store, now: datetime) -> int:
     return count
 
 
+def _whose(owner: str | None, pool: bool) -> tuple[str, list[str]]:
+    """` AND …` keeping one owner's deals, or those of customers in the pool (公海)."""
+    if pool:
+        return " AND d.contact_id IN (SELECT p.id FROM contact p WHERE p.owner IS NULL)", []
+    if owner is not None:
+        return " AND d.owner = ?", [owner]
+    return "", []
+
+
 def board_deals(
-    store: Store, stage: str, *, closed_since: datetime | None = None, limit: int = 50
+    store: Store,
+    stage: str,
+    *,
+    closed_since: datetime | None = None,
+    limit: int = 50,
+    owner: str | None = None,
+    pool: bool = False,
 ) -> list[Deal]:
     """The deals the pipeline board shows in one stage's column, at most `limit`.
 
     Open stages: open deals, key deals first, then by close date (soonest first). `won` and
     `lost`: deals closed since `closed_since` (all when None), most recently closed first.
     Each record carries the contact's name (`contact`) and organisation (`contact_org`).
+    `owner` keeps one person's deals, `pool` the deals of customers in the pool.
     """
     select = (
         "SELECT d.*, c.name AS contact, c.org AS contact_org FROM deal d"
         " JOIN contact c ON c.id = d.contact_id WHERE c.deleted_at IS NULL AND d.stage = ?"
     )
-    params: list[object] = [stage]
+    whose, whose_params = _whose(owner, pool)
+    select += whose
+    params: list[object] = [stage, *whose_params]
     if stage in ("won", "lost"):
         select += " AND d.status != 'open'"
         if closed_since is not None:
@@ -179,20 +197,24 @@ def pipeline_rows(
     since: datetime | None = None,
     until: datetime | None = None,
     by_owner: bool = False,
+    owner: str | None = None,
+    pool: bool = False,
 ) -> list[Row]:
     """(grp, stage, currency, count, Σ value_minor, Σ value × probability, Σ seconds in stage).
 
-    Open deals as they are now; won and lost deals closed in [since, until).
+    Open deals as they are now; won and lost deals closed in [since, until); only `owner`'s
+    deals, or (`pool`) only the deals of customers in the pool, when asked.
     """
     grp = "d.owner" if by_owner else "NULL"
     closed, params = _window("d.closed_at", since, until)
+    whose, whose_params = _whose(owner, pool)
     rows = store.conn.execute(
         f"SELECT {grp}, d.stage, d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
         " COALESCE(sum(d.value_minor * d.probability), 0),"
         f" COALESCE(sum(CASE WHEN d.status = 'open' THEN ? - {_epoch('d.stage_entered_at')} END), 0)"
-        f" {_ALL_LIVE_DEALS} AND (d.status = 'open' OR (d.status != 'open'{closed}))"
+        f" {_ALL_LIVE_DEALS} AND (d.status = 'open' OR (d.status != 'open'{closed})){whose}"
         " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-        (int(now.timestamp()), *params),
+        (int(now.timestamp()), *params, *whose_params),
     )
     return rows.fetchall()
 

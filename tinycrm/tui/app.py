@@ -30,6 +30,7 @@ from ..store import Store
 from .base import CrmScreen
 from .commands import ContactCommands, NavigationCommands, SavedFilterCommands
 from .messages import DataChanged
+from .scope import DEFAULT_SCOPE, next_scope
 
 SCREEN_KEYS = Binding.Group("Screens", compact=True)
 """1-4 share one footer entry: four labels do not fit an 80-column footer."""
@@ -127,6 +128,8 @@ class CrmApp(App):
         self._watcher: Store | None = None
         self._watcher_lock = threading.Lock()
         self._seen_version: int | None = None
+        self.scope = DEFAULT_SCOPE
+        """Mine / everyone / pool: chosen on any screen, remembered for the session."""
 
     # ------------------------------------------------------------ the contract with screens
 
@@ -155,6 +158,14 @@ class CrmApp(App):
                 screen.post_message(DataChanged(external=external))
         if not external:
             self._rebaseline()
+
+    def cycle_scope(self) -> str:
+        """Move the mine → everyone → pool switch on; the screens of the stack follow at once."""
+        self.scope = next_scope(self.scope)
+        for screen in self.screen_stack:
+            if isinstance(screen, CrmScreen):
+                screen.scope_changed()
+        return self.scope
 
     def show_filter(self, text: str) -> None:
         """Switch to the contacts screen showing a filter (a saved filter recalled)."""

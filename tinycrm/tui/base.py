@@ -36,6 +36,9 @@ class CrmScreen(Screen):
         """Reload what the screen shows (start a worker); screens override this."""
         return None
 
+    def scope_changed(self) -> None:
+        """The mine / everyone / pool switch moved: screens that show owned records reload."""
+
     def on_data_changed(self, message: DataChanged) -> None:
         """Another screen or another process changed the data: reload."""
         self.refresh_data()

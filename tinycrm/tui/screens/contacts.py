@@ -15,11 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from ...cells import safe
-from ...errors import FilterError
+from ...errors import CrmError, FilterError
 from ...query import parse
 from ..base import CrmScreen
+from ..scope import DEFAULT_SCOPE, scope_label, scoped_filter
 from ..widgets.contact_table import COLUMNS, SORT_CYCLE, ContactTable
 from .forms import ContactForm, PickFilterScreen, SaveFilterForm
 
@@ -36,12 +38,18 @@ class ContactsScreen(CrmScreen):
         Binding("ctrl+s", "save_filter", "Save", tooltip="Save the current filter under a name"),
         Binding("f", "pick_filter", "Filters", tooltip="Recall a saved filter"),
         Binding("a", "add_contact", "Add", show=False, tooltip="Add a contact"),
+        # not in the footer (no room at 80 columns): the status line names the scope and this key
+        Binding("o", "cycle_scope", "Owner", show=False, tooltip="Mine, everyone's, the pool"),
+        Binding("c", "claim", "Claim", show=False, tooltip="Take the customer at the cursor from the pool"),
+        Binding("r", "release", "Release", show=False, tooltip="Give the customer back to the pool"),
         Binding("escape", "escape", "Clear", show=False, tooltip="Leave the search bar / clear the filter"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.sort = "name"
+        self.scope = DEFAULT_SCOPE
+        """The mine / everyone / pool scope the table shows (the app's, once it has caught up)."""
 
     def compose(self) -> ComposeResult:
         """Search bar, its error line, the table, a status line, the footer."""
@@ -62,13 +70,28 @@ class ContactsScreen(CrmScreen):
     def on_mount(self) -> None:
         """The table has focus so that single keys work; / goes to the search bar."""
         self.table.focus()
-        self.table.set_query("", self.sort)
+        self.scope = self.crm.scope
+        self.table.set_query(self._scoped(""), self.sort)
 
     def refresh_data(self) -> None:
-        """Re-run the current query, keeping the cursor."""
+        """Re-run the current query, keeping the cursor (or show the scope chosen elsewhere)."""
         tables = self.query(ContactTable)
-        if tables:
+        if not tables:
+            return
+        if self.scope != self.crm.scope:
+            self.scope_changed()
+        else:
             tables.first().reload()
+
+    def scope_changed(self) -> None:
+        """The switch moved (here or on another screen): the same filter within the new scope."""
+        self.scope = self.crm.scope
+        self._filter_changed(self.query_one("#filter", Input).value)
+        self._update_status()
+
+    def _scoped(self, text: str) -> str:
+        """The bar's filter within the current scope, as the table queries it."""
+        return scoped_filter(self.scope, text)
 
     def set_filter(self, text: str) -> None:
         """Show a filter (a recalled saved filter): into the bar, and so into the table."""
@@ -89,7 +112,7 @@ class ContactsScreen(CrmScreen):
         except FilterError as exc:
             self._show_error(str(exc).splitlines()[0])
             return
-        self.table.set_query(text)
+        self.table.set_query(self._scoped(text))
 
     @on(Input.Submitted, "#filter")
     def on_filter_submitted(self) -> None:
@@ -98,7 +121,7 @@ class ContactsScreen(CrmScreen):
 
     def on_contact_table_loaded(self, event: ContactTable.Loaded) -> None:
         """A result is on screen: clear the error (unless the bar has moved on), update the count."""
-        if event.query.filter == self.query_one("#filter", Input).value:
+        if event.query.filter == self._scoped(self.query_one("#filter", Input).value):
             self._show_error("")
         self._update_status()
 
@@ -129,10 +152,12 @@ class ContactsScreen(CrmScreen):
         noun = "contact" if table.count == 1 else "contacts"
         arrow = "▼" if self.sort.startswith("-") else "▲"
         parts = [f"{table.count:,} {noun}", f"sorted by {SORT_LABELS[self.sort.lstrip('-')]} {arrow}"]
-        if shown.filter.strip():
-            parts.append(f"filter: {shown.filter.strip()}")
-        elif table.count == 0:  # a new book: say how to start rather than show an empty grid
+        typed = self.query_one("#filter", Input).value.strip()
+        if typed:
+            parts.append(f"filter: {typed}")
+        elif table.count == 0 and self.scope == "everyone":  # a new book: say how to start
             parts = ["No contacts yet: press a to add one (or try: tinycrm demo --db demo.db)"]
+        parts.insert(0, f"{scope_label(self.scope, self.crm.user)} (o: mine/all/pool)")
         self.query_one("#contacts-status", Static).update("  ·  ".join(parts))
 
     # ------------------------------------------------------------ actions
@@ -161,6 +186,46 @@ class ContactsScreen(CrmScreen):
         self.sort = self.sort[1:] if self.sort.startswith("-") else f"-{self.sort}"
         self.table.set_query(sort=self.sort)
         self._update_status()
+
+    def action_cycle_scope(self) -> None:
+        """Mine → everyone → pool, remembered for the session; the filter stays as typed."""
+        self.crm.cycle_scope()
+
+    def action_claim(self) -> None:
+        """Claim the customer under the cursor (`contact claim`: the pool's limits apply)."""
+        self._change_owner("claim")
+
+    def action_release(self) -> None:
+        """Give the customer under the cursor back to the pool (`contact release`)."""
+        self._change_owner("release")
+
+    def _change_owner(self, verb: str) -> None:
+        contact_id = self.table.cursor_contact_id
+        if contact_id is None:
+            self.app.bell()
+            return
+        self._write_owner(verb, contact_id)
+
+    @work(thread=True, group="contacts-owner")
+    def _write_owner(self, verb: str, contact_id: int) -> None:
+        """The same service as `contact claim` / `contact release`, in a worker (worker thread)."""
+        from ...services import team
+
+        try:
+            with self.store() as store:
+                if verb == "claim":
+                    contact = team.claim(store, str(contact_id), now_local=self.crm.local_now())
+                else:
+                    contact = team.release(store, str(contact_id))
+        except CrmError as exc:
+            title = "Claim" if verb == "claim" else "Release"
+            self.app.call_from_thread(self.notify, str(exc).splitlines()[0], title=title, severity="error")
+            return
+        if get_current_worker().is_cancelled:
+            return
+        done = "is yours now" if verb == "claim" else "is back in the pool"
+        self.app.call_from_thread(self.notify, f"{contact['name']} {done}", title="Pool")
+        self.app.call_from_thread(self.crm.notify_changed)
 
     def action_save_filter(self) -> None:
         """Ask for a name and save the current filter."""

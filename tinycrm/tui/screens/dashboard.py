@@ -8,6 +8,7 @@ so a deal won on the board or in a shell shows here at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
 
@@ -21,8 +22,10 @@ from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from ... import reports
+from ...services import team
+from ...store import Store
 from ..base import CrmScreen
-from ..widgets.dashboard import StageBars, Tile
+from ..widgets.dashboard import StageBars, TargetBars, Tile
 
 MONTHS = 12
 WEEKS = 12
@@ -36,6 +39,11 @@ class DashboardData:
     by_stage: list[dict]
     won_by_month: list[tuple[str, Decimal]]
     activity: list[dict]
+    targets: dict
+    """`team.attainment` of this month: the figures of `report targets --json`."""
+    returning: list[dict] | None
+    """My customers about to return to the pool (`team.warnings`); None without a warning rule."""
+    warn_days: int
 
 
 def _others(totals: dict[str, Decimal], main: str) -> str:
@@ -46,6 +54,15 @@ def _others(totals: dict[str, Decimal], main: str) -> str:
 def _deals(count: int) -> str:
     """`1 deal`, `2 deals`."""
     return f"{count} deal{'' if count == 1 else 's'}"
+
+
+def _returning(store: Store, local: datetime) -> dict:
+    """My customers that `due` warns about (the same `team.warnings`), and the rule's warning days."""
+    rule = store.pool_rule()
+    if not rule or not rule.get("warn"):
+        return {"returning": None, "warn_days": 0}
+    mine = team.warnings(store, now_local=local, user=store.user)
+    return {"returning": mine, "warn_days": int(rule["warn"])}
 
 
 class DashboardScreen(CrmScreen):
@@ -63,6 +80,7 @@ class DashboardScreen(CrmScreen):
     DashboardScreen #won-chart { padding: 0; }
     DashboardScreen #activity-title { color: $text-muted; margin-top: 1; }
     DashboardScreen #activity { height: 2; }
+    DashboardScreen #targets-panel { height: auto; width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload", tooltip="Read the figures again"),
@@ -84,6 +102,9 @@ class DashboardScreen(CrmScreen):
             yield Tile("Won this month", "Won", id="tile-won")
             yield Tile("Overdue follow-ups", "Overdue", id="tile-overdue")
             yield Tile("Stale contacts", "Stale", id="tile-stale")
+        with Vertical(id="targets-panel", classes="panel") as targets:
+            targets.border_title = "Targets"
+            yield TargetBars(id="target-bars")
         with Horizontal(id="charts"):
             won = PlotextPlot(id="won-chart", classes="panel")
             won.border_title = f"Won by month, last {MONTHS}"
@@ -105,9 +126,30 @@ class DashboardScreen(CrmScreen):
                 by_stage=reports.pipeline_by_stage(store),
                 won_by_month=reports.won_by_month(store, local, MONTHS),
                 activity=reports.activity_by_week(store, local, WEEKS),
+                targets=team.attainment(store, f"{local:%Y-%m}", now_local=local),
+                **_returning(store, local),
             )
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(data))
+
+    def _show_targets(self, data: DashboardData) -> None:
+        """Mine and the team's won against target, and my customers about to go back to the pool."""
+        me = self.crm.user
+        result = data.targets
+        rows = [{**p, "who": "Mine"} for p in result["people"] if p["user"] == me]
+        rows += [{**t, "who": "Team"} for t in result["team"]]
+        warning = ""
+        if data.returning is not None:
+            count = len(data.returning)
+            warning = (
+                f"⚠ {count} of your customers return{'s' if count == 1 else ''} to the pool within"
+                f" {data.warn_days} days (tinycrm pool list)"
+                if count
+                else f"none of your customers returns to the pool in the next {data.warn_days} days"
+            )
+        panel = self.query_one("#targets-panel")
+        panel.border_title = f"Targets {result['period']} · {me}"
+        self.query_one(TargetBars).show(result["period"], rows, warning)
 
     def action_reload(self) -> None:
         """Read the figures again."""
@@ -162,6 +204,7 @@ class DashboardScreen(CrmScreen):
         self.query_one("#dash-summary", Static).update(
             f"Dashboard · amounts in {main} · as of {head['as_of'][:10]}"
         )
+        self._show_targets(data)
         self._draw_won(data.won_by_month, main)
         self.query_one(StageBars).show(
             [
@@ -188,5 +231,8 @@ class DashboardScreen(CrmScreen):
         )
         labels = [month[5:] for month, _ in months]
         plt.bar(labels, [float(total / scale) for _, total in months], marker="hd", width=0.6)
+        # our own ticks: when the labels do not all fit, plotext's choice varies from run to run
+        step = 1 if chart.size.width >= 3 * len(labels) + 8 else 2
+        plt.xticks(list(range(1, len(labels) + 1, step)), labels[::step])
         plt.ylabel(f"{unit} {currency}".strip())
         chart.refresh()

@@ -28,6 +28,7 @@ from ...cells import safe
 from ...errors import CrmError
 from ...store import reports as store_reports
 from ..base import CrmScreen
+from ..scope import scope_label
 from ..widgets.board import Board, ColumnData, deal_line
 
 CARDS_PER_COLUMN = 50
@@ -84,6 +85,8 @@ class BoardData:
     summary: dict
     """`reports.open_totals` of the columns: the same figures as the dashboard's."""
     today: date
+    scope: str
+    """Mine / everyone / pool: whose deals these are."""
 
 
 class PipelineScreen(CrmScreen):
@@ -102,6 +105,7 @@ class PipelineScreen(CrmScreen):
         Binding("w", "won", "Won"),
         Binding("x", "lost", "Lost"),
         Binding("enter", "open_contact", "Contact"),
+        Binding("o", "cycle_scope", "Owner", tooltip="My deals, everyone's, or the pool's customers'"),
     ]
 
     class Loaded(Message):
@@ -140,8 +144,10 @@ class PipelineScreen(CrmScreen):
         now = self.crm.now()
         local = self.crm.local_now()
         since = now - timedelta(days=CLOSED_DAYS)
+        scope = self.crm.scope
+        owner, pool = (self.crm.user if scope == "mine" else None), scope == "pool"
         with self.store() as store:
-            figures = reports.pipeline_by_stage(store, closed_since=since)
+            figures = reports.pipeline_by_stage(store, closed_since=since, owner=owner, pool=pool)
             currency = reports.main_currency(store)
             columns = []
             for fig in figures:
@@ -154,7 +160,8 @@ class PipelineScreen(CrmScreen):
                         totals=fig["totals"],
                         weighted=fig["weighted"],
                         deals=store_reports.board_deals(
-                            store, fig["stage"], closed_since=since, limit=CARDS_PER_COLUMN
+                            store, fig["stage"], closed_since=since, limit=CARDS_PER_COLUMN,
+                            owner=owner, pool=pool,
                         ),
                         closed_days=CLOSED_DAYS if closed else None,
                         currency=currency,
@@ -162,7 +169,7 @@ class PipelineScreen(CrmScreen):
                 )
         if not get_current_worker().is_cancelled:
             summary = reports.open_totals(figures)
-            self.post_message(self.Loaded(BoardData(columns, summary, local.date())))
+            self.post_message(self.Loaded(BoardData(columns, summary, local.date(), scope)))
 
     async def on_pipeline_screen_loaded(self, message: Loaded) -> None:
         """Show a reload, keeping the selection on the deal just moved."""
@@ -170,14 +177,23 @@ class PipelineScreen(CrmScreen):
         self._stages = [c.stage for c in data.columns]
         follow, self._follow = self._follow, None
         await self.board.show(data.columns, data.today, follow=follow)
-        self.query_one("#pipeline-summary", Static).update(self._summary(data.summary))
+        summary = self._summary(data.summary, scope_label(data.scope, self.crm.user))
+        self.query_one("#pipeline-summary", Static).update(Content(safe(summary)))
+
+    def scope_changed(self) -> None:
+        """The mine / everyone / pool switch moved: show those deals."""
+        self.refresh_data()
+
+    def action_cycle_scope(self) -> None:
+        """Mine → everyone → pool, remembered for the session (the contacts screen follows)."""
+        self.crm.cycle_scope()
 
     @staticmethod
-    def _summary(pipe: dict) -> str:
+    def _summary(pipe: dict, whose: str = "Everyone") -> str:
         """The pipeline in one line, from the same figures as the dashboard."""
         totals = " + ".join(reports.format_money(v, c, places=0) for c, v in pipe["totals"].items())
         weighted = " + ".join(reports.format_money(v, c, places=0) for c, v in pipe["weighted"].items())
-        parts = [f"Pipeline · {pipe['count']} open"]
+        parts = [f"Pipeline · {whose} · {pipe['count']} open"]
         if totals:
             parts += [totals, f"weighted {weighted}"]
         return " · ".join(parts)

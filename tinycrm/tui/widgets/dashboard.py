@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Digits, Static
 
+from ...charts import bar
 from ...reports import format_compact
 
 
@@ -107,4 +108,62 @@ class StageBars(Widget):
         lines.append(
             Content.assemble(("█", "$accent"), (" weighted  ", "dim"), ("░", "$accent 60%"), (" rest", "dim"))
         )
+        return Content("\n").join(lines)
+
+
+class TargetBars(Widget):
+    """Won against target, mine and the team's, per currency: figures as `report targets` gives them."""
+
+    DEFAULT_CSS = """
+    TargetBars { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[dict] = []
+        """(who, currency, won, target, percent) rows, amounts as formatted text."""
+        self.period = ""
+        self.warning = ""
+
+    def show(self, period: str, rows: list[dict], warning: str = "") -> None:
+        """Rows of `who`, `currency`, `won`, `target` (None: no target), `percent` (None: no target)."""
+        self.period, self.rows, self.warning = period, rows, warning
+        self.refresh(layout=True)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        """One line per row (or the 'no targets' line) and the pool warning."""
+        return max(len(self.rows), 1) + (1 if self.warning else 0)
+
+    def render(self) -> Content:
+        """Who, currency, won of target, attainment and a bar that fills at 100%."""
+        lines: list[Content] = []
+        if not any(r["target"] for r in self.rows):
+            period = self.period or "this month"
+            hint = f"no targets set for {period} (tinycrm target set USER PERIOD AMOUNT)"
+            lines.append(Content.styled(hint, "dim"))
+        else:
+            who_w = max(len(r["who"]) for r in self.rows) + 1
+            money_w = max(len(r["won"]) for r in self.rows)
+            target_w = max(len(r["target"] or "") for r in self.rows)
+            figures_w = who_w + 4 + money_w + 4 + target_w + 8
+            bar_w = max(self.content_size.width - figures_w - 1, 4)
+            for r in self.rows:
+                head = [r["who"].ljust(who_w), (r["currency"].ljust(4), "dim"), r["won"].rjust(money_w)]
+                if r["target"] is None:
+                    lines.append(Content.assemble(*head, ("  no target", "dim")))
+                    continue
+                percent = r["percent"] or 0
+                solid = bar(min(percent, 100), 100, bar_w)
+                lines.append(
+                    Content.assemble(
+                        *head,
+                        (" of ", "dim"),
+                        r["target"].rjust(target_w),
+                        (f"{percent:6.1f}% ", "bold"),
+                        (solid, "$success" if percent >= 100 else "$accent"),
+                        ("░" * max(bar_w - len(solid), 0), "$accent 40%"),
+                    )
+                )
+        if self.warning:
+            lines.append(Content.styled(self.warning, "$warning"))
         return Content("\n").join(lines)

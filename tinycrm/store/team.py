@@ -7,6 +7,7 @@ from datetime import datetime
 
 from ..dates import utc_iso
 from ..errors import Conflict
+from .base import chunks
 from .records import contact_record
 from .settings import POOL_SETTING
 from .unit import UnitOfWork
@@ -70,20 +71,31 @@ class TeamStore(UnitOfWork):
         Counted from the owner's newest interaction with the contact, or from when they took
         it, whichever is later; `tier` limits it to one tier ('' for contacts without one).
         """
+        # idle = taken before `before` and nothing logged by the owner since: NOT EXISTS reads
+        # only the interactions after `before` (interaction_contact_at), not each contact's all
         sql = (
-            "SELECT c.id, c.name, c.owner, c.tier, max(COALESCE(c.owner_since, c.created_at),"
-            " COALESCE((SELECT MAX(i.at) FROM interaction i WHERE i.contact_id = c.id"
-            " AND i.user = c.owner), '')) AS since FROM contact c"
-            " WHERE c.owner IS NOT NULL AND c.deleted_at IS NULL"
+            "SELECT c.id, c.name, c.owner, c.tier, COALESCE(c.owner_since, c.created_at) AS taken"
+            " FROM contact c WHERE c.owner IS NOT NULL AND c.deleted_at IS NULL"
+            " AND COALESCE(c.owner_since, c.created_at) <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM interaction i WHERE i.contact_id = c.id AND i.at > ?"
+            " AND i.user = c.owner)"
         )
-        params: list[Any] = []
+        params: list[Any] = [before, before]
         if tier is not None:
             sql += " AND COALESCE(c.tier, '') = ?"
             params.append(tier)
-        sql = f"SELECT * FROM ({sql}) WHERE since <= ? ORDER BY since, id"
-        params.append(before)
+        idle = self.conn.execute(sql, params).fetchall()
+        last: dict[int, str] = {}
+        for chunk in chunks([row[0] for row in idle]):
+            last.update(self.conn.execute(
+                "SELECT i.contact_id, MAX(i.at) FROM interaction i JOIN contact c ON c.id = i.contact_id"
+                f" WHERE i.contact_id IN ({','.join('?' * len(chunk))}) AND i.user = c.owner"
+                " GROUP BY i.contact_id",
+                chunk,
+            ).fetchall())
         cols = ("id", "name", "owner", "tier", "since")
-        return [dict(zip(cols, row)) for row in self.conn.execute(sql, params)]
+        rows = [dict(zip(cols, (*row[:4], max(row[4], last.get(row[0], ""))))) for row in idle]
+        return sorted(rows, key=lambda r: (r["since"], r["id"]))
 
     def pool(self) -> list[Contact]:
         """Contacts without an owner (the shared pool), by name."""

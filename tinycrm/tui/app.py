@@ -128,6 +128,14 @@ class CrmApp(App):
         self._watcher_lock = threading.Lock()
         self._seen_version: int | None = None
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, its text colours raised to WCAG AA (see `theme.readable`)."""
+        from .theme import readable
+
+        variables = readable(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
+
     # ------------------------------------------------------------ the contract with screens
 
     def open_store(self) -> Store:

@@ -42,6 +42,9 @@ SOURCES = {
 }
 DUE_WIDTH, SOURCE_WIDTH, CONTACT_WIDTH = 10, 13, 16
 
+MUTED = "$foreground-muted"
+"""Secondary text: the theme's muted foreground (never `dim`, which halves the contrast)."""
+
 
 class SnoozeScreen(ModalScreen[When | None]):
     """Asks until when to snooze; takes any WHEN (`tomorrow`, `fri`, `+3d`, `2026-12-01 9:00`)."""
@@ -127,7 +130,7 @@ def row(item: DueItem, today: date) -> Content:
     when = Content(_when_text(item, today)).truncate(DUE_WIDTH, pad=True)
     if item.overdue:
         when = when.stylize("bold $error")
-    source = Content.styled(SOURCES.get(item.source, item.source), "dim").truncate(SOURCE_WIDTH, pad=True)
+    source = Content.styled(SOURCES.get(item.source, item.source), "italic").truncate(SOURCE_WIDTH, pad=True)
     contact = Content(safe(item.contact or "")).truncate(CONTACT_WIDTH, ellipsis=True, pad=True)
     return Content(" ").join([when, source, contact, Content(safe(item.text))])
 
@@ -215,7 +218,7 @@ class AgendaScreen(CrmScreen):
             ("upcoming", f"Next {UPCOMING_DAYS} days", data.upcoming),
         ]
         for name, title, items in sections:
-            heading = Content.assemble((f"{title} ", "bold"), (f"({len(items)})", "dim"))
+            heading = Content.assemble((f"{title} ", "bold"), (f"({len(items)})", MUTED))
             options.append(Option(heading, id=f"section-{name}", disabled=True))
             for item in items:
                 self.items[item.key] = item

@@ -171,7 +171,7 @@ class ContactScreen(CrmScreen):
         self.contact = contact
         self.stages = picture["stages"]
         heading = Text(safe(contact["name"]), style="bold")
-        heading.append(f"  #{contact['id']}", style="dim")
+        heading.append(f"  #{contact['id']}", style="italic")
         if contact["org"]:
             heading.append(f"  {safe(contact['org'])}")
         if contact["tier"]:
@@ -313,7 +313,7 @@ class ContactScreen(CrmScreen):
                 continue
             if text:
                 text.append("\n")
-            text.append(f"{safe(label):<10} ", style="dim")
+            text.append(f"{safe(label):<10} ", style="italic")
             text.append(safe(value))
         return text
 

@@ -95,7 +95,7 @@ def keys_text() -> Text:
             text.append(f"  {_key_label(binding):<12}", style="bold")
             text.append(f" {binding.description}")
             if binding.tooltip:
-                text.append(f" — {binding.tooltip}", style="dim")
+                text.append(f" — {binding.tooltip}")
             text.append("\n")
         text.append("\n")
     text.append("Command palette (ctrl+p)\n", style="bold")
@@ -117,7 +117,7 @@ def filter_text() -> Text:
         example, _, rest = meaning.partition(" — ")
         text.append(f"  {example:<18}", style="bold")
         text.append(f" {rest or field}\n")
-    text.append(f"\n{WHEN_HELP}\n", style="dim")
+    text.append(f"\n{WHEN_HELP}\n")
     return text
 
 

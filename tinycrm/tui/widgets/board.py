@@ -30,6 +30,9 @@ CLOSED_STAGES = ("won", "lost")
 NARROW = 100
 """Boards narrower than this fold the won and lost columns to their headers."""
 
+MUTED = "$foreground-muted"
+"""Secondary text: the theme's muted foreground (never `dim`, which halves the contrast)."""
+
 
 @dataclass
 class ColumnData:
@@ -120,19 +123,19 @@ class ColumnHeader(Widget):
         if data.closed and not data.closed_days:
             extra = ""
         if extra and len(name) + 1 + len(extra) <= width:
-            first = Content.assemble((name, "bold"), " ", (extra, "dim"))
+            first = Content.assemble((name, "bold"), " ", (extra, MUTED))
         else:
             first = Content.styled(name, "bold")
         count = str(data.count)
         total = _money(data.totals, width - len(count) - 3, data.currency)
         if len(count) + 3 + len(total) <= width:
-            second = Content.assemble((count, "bold"), (" · ", "dim"), total)
+            second = Content.assemble((count, "bold"), (" · ", MUTED), total)
             third_text = None
         else:
             second = Content.styled(count, "bold")
             third_text = _money(data.totals, width, data.currency)
         if not data.closed:
-            third = Content.styled("≈ " + _money(data.weighted, width - 2, data.currency), "dim")
+            third = Content.styled("≈ " + _money(data.weighted, width - 2, data.currency), MUTED)
         else:
             third = Content(third_text or "")
         return Content("\n").join([first, second, third])
@@ -198,9 +201,9 @@ class DealCard(Widget):
         if when:
             late = deal["status"] == "open" and when < self.today.isoformat()
             sep = " · " if len(money) + 8 <= self.content_size.width else " "
-            line3 = Content.assemble(money, (sep, "dim"), (when[5:], "bold $error" if late else "dim"))
+            line3 = Content.assemble(money, (sep, MUTED), (when[5:], "bold $text-error" if late else MUTED))
         return Content("\n").join(
-            [Content.styled(safe(title), "bold"), Content.styled(safe(deal.get("contact") or ""), "dim"),
+            [Content.styled(safe(title), "bold"), Content.styled(safe(deal.get("contact") or ""), MUTED),
              line3]
         )
 

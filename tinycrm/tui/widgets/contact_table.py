@@ -575,7 +575,9 @@ class ContactTable(ScrollView, can_focus=True):
         if row is None:
             muted = base + self._fg("contact-table--placeholder")
             return self._cells_strip([("…", muted)], width, base)
-        muted = base + self._fg("contact-table--muted")
+        # on the highlighted row every cell takes the cursor's own foreground: a muted grey
+        # or the overdue red on the cursor's blue would not read (WCAG AA)
+        muted = base if index == self.cursor else base + self._fg("contact-table--muted")
         cells = [
             (row.cells[0], base),
             (row.cells[1], base),

@@ -18,9 +18,10 @@ from rich.color import Color as RichColor
 from rich.console import Console
 from rich.segment import Segment
 from textual.color import Color
+from textual.theme import BUILTIN_THEMES
 
 from tinycrm.tui.app import CrmApp
-from tinycrm.tui.theme import ratio
+from tinycrm.tui.theme import PAIRS, _background, _solid, ratio, readable
 
 AA = 4.5
 THEMES = ["textual-dark", "textual-light"]
@@ -106,3 +107,16 @@ async def test_every_text_on_every_screen_has_aa_contrast(db, ids, screen: str, 
 def test_ratio_matches_the_wcag_examples() -> None:
     assert ratio(Color(0, 0, 0), Color(255, 255, 255)) == pytest.approx(21.0)
     assert ratio(Color(119, 119, 119), Color(255, 255, 255)) == pytest.approx(4.48, abs=0.01)
+
+
+@pytest.mark.parametrize("name", sorted(BUILTIN_THEMES))
+def test_every_builtin_theme_gets_readable_text_colours(name: str) -> None:
+    """The theme picker offers these: tinycrm's text reads in each of them."""
+    theme = BUILTIN_THEMES[name]
+    variables = readable({**theme.to_color_system().generate(), **theme.variables})
+    for text, backgrounds in PAIRS.items():
+        if text not in variables or any(b not in variables for b in backgrounds):
+            continue
+        for background in backgrounds:
+            under = _background(background, variables)
+            assert ratio(_solid(variables[text], variables, under), under) >= AA - 0.01, (text, background)

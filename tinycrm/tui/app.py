@@ -28,11 +28,14 @@ from ..dates import local_tz, utc_now
 from ..errors import CrmError
 from ..store import Store
 from .base import CrmScreen
-from .commands import ContactCommands, NavigationCommands, SavedFilterCommands
+from .commands import ContactCommands, NavigationCommands
 from .messages import DataChanged
 
 SCREEN_KEYS = Binding.Group("Screens", compact=True)
 """1-4 share one footer entry: four labels do not fit an 80-column footer."""
+
+THEME_SETTING = "tui.theme"
+"""The setting `tui.theme:USER` remembers each user's theme across restarts."""
 
 POLL_SECONDS = 2.0
 """How often the file is checked for changes made by other processes."""
@@ -97,7 +100,8 @@ class CrmApp(App):
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {mode: screen_factory(mode) for mode in SCREENS}
     DEFAULT_MODE = "contacts"
-    COMMANDS = App.COMMANDS | {NavigationCommands, ContactCommands, SavedFilterCommands}
+    # not App.COMMANDS: Textual's own Keys/Theme/Screenshot would double ours (NavigationCommands)
+    COMMANDS: ClassVar[set] = {NavigationCommands, ContactCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "switch_mode('contacts')", "Contacts", tooltip="The contact list", group=SCREEN_KEYS),
         Binding(
@@ -127,6 +131,7 @@ class CrmApp(App):
         self._watcher: Store | None = None
         self._watcher_lock = threading.Lock()
         self._seen_version: int | None = None
+        self._theme_restored = False
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, its text colours raised to WCAG AA (see `theme.readable`)."""
@@ -181,9 +186,37 @@ class CrmApp(App):
     # ------------------------------------------------------------ lifecycle
 
     def on_mount(self) -> None:
-        """Start watching the file for changes by other processes."""
+        """Put back the user's theme; start watching the file for changes by other processes."""
+        self._restore_theme()
         self._poll()
         self.set_interval(POLL_SECONDS, self._poll)
+
+    @work(thread=True, exclusive=True, group="theme", exit_on_error=False)
+    def _restore_theme(self) -> None:
+        """The theme this user chose last time (worker thread)."""
+        name = None
+        try:
+            with self.open_store() as store:
+                name = store.setting(f"{THEME_SETTING}:{self.user}")
+        finally:  # a book that cannot be read still lets the user pick a theme
+            self.call_from_thread(self._apply_theme, name)
+
+    def _apply_theme(self, name: str | None) -> None:
+        if name and name in self.available_themes and name != self.theme:
+            self.theme = name
+        self._theme_restored = True
+
+    def watch_theme(self, name: str) -> None:
+        """Remember a theme chosen with ctrl+t or the palette's theme picker."""
+        if self._theme_restored:
+            self._save_theme(name)
+
+    @work(thread=True, exclusive=True, group="theme-save", exit_on_error=False)
+    def _save_theme(self, name: str) -> None:
+        """A setting, not a change: it is not in history and `u` does not undo it (worker thread)."""
+        with self.open_store() as store:
+            store.set_setting(f"{THEME_SETTING}:{self.user}", name)
+        self.call_from_thread(self._rebaseline)  # our own write: no reload of every screen
 
     def on_app_focus(self, event: events.AppFocus) -> None:
         """Coming back to the terminal is when a user expects fresh data."""

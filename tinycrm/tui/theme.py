@@ -10,7 +10,7 @@ theme's hue is kept wherever it already reads.
 
 from __future__ import annotations
 
-from textual.color import Color
+from textual.color import Color, ColorParseError
 
 AA = 4.5
 """WCAG AA for normal text."""
@@ -64,8 +64,10 @@ def _solid(value: str, variables: dict[str, str], under: Color) -> Color:
         return under.blend(under.get_contrast_text(1.0), alpha)
     if text.startswith("$"):
         return _solid(variables[text[1:]], variables, under)
-    color = Color.parse(text)
-    return under.blend(color.with_alpha(1.0), color.a) if color.a < 1 else color
+    base, _, percent = text.partition(" ")
+    color = Color.parse(base)
+    alpha = color.a * (float(percent.strip().rstrip("%")) / 100 if percent.strip() else 1.0)
+    return under.blend(color.with_alpha(1.0), alpha) if alpha < 1 else color
 
 
 def _background(name: str, variables: dict[str, str]) -> Color:
@@ -84,11 +86,12 @@ def readable(variables: dict[str, str]) -> dict[str, str]:
     for name, under in PAIRS.items():
         if name not in out or any(b not in out for b in under):
             continue
-        backgrounds = [_background(b, out) for b in under]
-        value = out[name]
-        if _worst(value, backgrounds, out) >= AA:
-            continue
-        out[name] = _fix(value, backgrounds, out)
+        try:
+            backgrounds = [_background(b, out) for b in under]
+            if _worst(out[name], backgrounds, out) < AA:
+                out[name] = _fix(out[name], backgrounds, out)
+        except (ColorParseError, KeyError, ValueError):
+            continue  # a theme written in a way not foreseen here keeps its own colour
     return out
 
 

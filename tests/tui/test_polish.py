@@ -65,3 +65,21 @@ async def test_a_remembered_theme_is_not_an_undoable_change(db) -> None:
         await settle(pilot)
     with Store.open(db, "tester", clock=fixed_clock) as store:
         assert not [row for row in store.history(limit=5) if "theme" in str(row)]
+
+
+def test_help_columns_stay_aligned_for_long_terms() -> None:
+    from test_app import plain
+
+    from tinycrm.query import FIELD_HELP
+    from tinycrm.tui.screens.help import filter_text, keys_text
+
+    lines = plain(filter_text()).splitlines()
+    starts = set()
+    for meaning in FIELD_HELP.values():
+        example, _, rest = meaning.partition(" — ")
+        if not rest:
+            continue
+        line = next(line for line in lines if line.lstrip().startswith(example))
+        starts.add(line.index(rest[:20]))
+    assert len(starts) == 1  # `created>2026-01-01 / created<7d` included
+    assert "Save the current filter" in plain(keys_text())

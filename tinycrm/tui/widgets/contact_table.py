@@ -57,7 +57,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", "name", share=40),
     Column("org", "Organisation", "org", share=34),
     Column("tags", "Tags", None, share=26),
-    Column("tier", "Tier", "tier", width=4),
+    Column("tier", "Tier", "tier", width=6),  # room for the sort arrow: "Tier ▲"
     Column("last", "Last", "last", width=10),
     Column("next", "Next due", "next", width=10),
 )

@@ -182,7 +182,7 @@ class AgendaScreen(CrmScreen):
         yield Static("Agenda", id="agenda-summary")
         yield OptionList(id="agenda-list")
         yield Static("", id="agenda-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """The list takes the keys."""

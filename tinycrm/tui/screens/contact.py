@@ -99,7 +99,8 @@ class ContactScreen(CrmScreen):
         Binding("d", "deal", "Deal", tooltip="Add a deal"),
         Binding("r", "remind", "Remind", tooltip="Add a reminder"),
         Binding("e", "edit", "Edit", tooltip="Edit fields and tags"),
-        Binding("t", "trash", "Trash", tooltip="Move the contact to the trash, or restore it (asks first)"),
+        Binding("t", "trash", "Trash", show=False,
+                tooltip="Move the contact to the trash, or restore it (asks first)"),
     ]
 
     def __init__(self, contact_id: int) -> None:

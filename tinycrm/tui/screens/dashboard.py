@@ -93,7 +93,7 @@ class DashboardScreen(CrmScreen):
                 yield StageBars(id="stage-bars")
                 yield Static(f"Interactions per week, last {WEEKS}", id="activity-title")
                 yield Sparkline([], id="activity")
-        yield Footer()
+        yield Footer(compact=True)
 
     @work(thread=True, exclusive=True, group="dashboard-load")
     def refresh_data(self) -> None:

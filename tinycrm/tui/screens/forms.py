@@ -197,9 +197,12 @@ class DealForm(FormScreen):
         yield self.row("Close", Input(placeholder="optional: 2026-12-31, 1m", id="close", compact=True))
         yield self.row("Key deal", Checkbox("", id="key", compact=True))
 
+    FIRST = "#title"
+    """The field the form starts in (Textual runs every class's on_mount: one method, one place)."""
+
     def on_mount(self) -> None:
-        """Start in the title."""
-        self.query_one("#title", Input).focus()
+        """Start in the first field."""
+        self.query_one(self.FIRST, Input).focus()
 
     def values(self) -> dict[str, Any]:
         """The raw values."""
@@ -222,6 +225,34 @@ class DealForm(FormScreen):
             value=values["value"].strip() or None, currency=values["currency"].strip() or None,
             stage=str(values["stage"]), close=values["close"], key=bool(values["key"]),
         )
+
+
+class BoardDealForm(DealForm):
+    """Add a deal from the pipeline board: the contact is typed (any REF: name, e-mail, phone, zw)."""
+
+    def __init__(self, stages: list[str]) -> None:
+        FormScreen.__init__(self, None)
+        self.stages = [s for s in stages if s not in ("won", "lost")] or ["lead"]
+
+    def fields(self) -> ComposeResult:
+        """The contact, then the deal's own fields."""
+        yield self.row("Contact", Input(placeholder="name, e-mail, phone or pinyin initials", id="contact",
+                                        compact=True))
+        yield from super().fields()
+
+    FIRST = "#contact"
+
+    def values(self) -> dict[str, Any]:
+        """The raw values, the contact's REF included."""
+        return {**super().values(), "contact": self.text("contact")}
+
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
+        """Find the contact as the CLI does (an ambiguous REF is an error line), then add the deal."""
+        ref = values["contact"].strip()
+        if not ref:
+            raise InvalidData("which contact is the deal with? type a name, an e-mail or a phone")
+        self.contact = dict(store.resolve(ref))
+        return super().save(store, values, now)
 
 
 class DealEditForm(FormScreen):

@@ -83,7 +83,7 @@ def _key_label(binding: Binding) -> str:
 
 
 def _grid(rows: list[tuple[str, str]]) -> Table:
-    """Terms and their meanings in two columns: long terms widen the first, long meanings wrap in the second."""
+    """Terms and meanings in two columns: long terms widen the first, long meanings wrap in theirs."""
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(style="bold", no_wrap=True, width=min(max(len(term) for term, _ in rows), 34))
     grid.add_column(ratio=1, overflow="fold")

@@ -83,3 +83,64 @@ def test_help_columns_stay_aligned_for_long_terms() -> None:
         starts.add(line.index(rest[:20]))
     assert len(starts) == 1  # `created>2026-01-01 / created<7d` included
     assert "Save the current filter" in plain(keys_text())
+
+
+async def test_chinese_names_sort_by_pinyin_on_the_contacts_screen(db) -> None:
+    from tinycrm.tui.widgets.contact_table import ContactTable
+
+    with Store.open(db, "tester", clock=fixed_clock) as store:
+        store.add_contact("Wendy Wu")
+        store.add_contact("Zoe Zhu")
+    app = CrmApp(db, "tester", clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = [row.cells[0] for row in app.screen.query_one(ContactTable).visible_rows()]
+    # 王芳 (wang fang) among the Ws, 张伟 (zhang wei) between Zhang and Zoe — not after every latin name
+    assert names.index("王芳") < names.index("Wendy Wu")
+    assert names.index("Wendy Wu") < names.index("张伟") < names.index("Zoe Zhu")
+
+
+def test_the_store_sorts_by_pinyin_only_when_asked(db) -> None:
+    with Store.open(db, "tester", clock=fixed_clock) as store:
+        plain = [c["name"] for c in store.list_contacts(sort="name")]
+        spoken = [c["name"] for c in store.list_contacts(sort="name", pinyin=True)]
+        backwards = [c["name"] for c in store.list_contacts(sort="-name", pinyin=True)]
+    assert plain[-2:] == ["张伟", "王芳"]  # code points: the CLI's order is unchanged
+    assert spoken[-2:] == ["王芳", "张伟"]
+    assert backwards == spoken[::-1]
+
+
+async def test_the_tier_header_keeps_its_name_next_to_the_sort_arrow(db) -> None:
+    from tinycrm.tui.widgets.contact_table import ContactTable
+
+    app = CrmApp(db, "tester", clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "s")
+        await settle(pilot)
+        table = app.screen.query_one(ContactTable)
+        assert table.wanted.sort == "tier"
+        header = table.render_line(0).text
+    assert "Tier ▲" in header
+    assert "Tie…" not in header
+
+
+async def test_every_footer_shows_quit_at_80_columns(db, ids) -> None:
+    from textual.widgets import Footer
+
+    app = CrmApp(db, "tester", clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for step in ("contacts", "agenda", "pipeline", "dashboard", "contact"):
+            await settle(pilot)
+            if step == "contact":
+                app.switch_mode("contacts")
+                app.show_contact(ids["ada"])
+            elif step != "contacts":
+                app.switch_mode(step)
+            await settle(pilot)
+            footer = app.screen.query_one(Footer)
+            quit_key = [k for k in footer.query("FooterKey") if k.action == "app.quit" or k.key == "q"]
+            assert quit_key, step
+            region = quit_key[0].region
+            assert region.width > 0, step
+            assert region.right <= 80, step

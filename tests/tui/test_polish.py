@@ -144,3 +144,80 @@ async def test_every_footer_shows_quit_at_80_columns(db, ids) -> None:
             region = quit_key[0].region
             assert region.width > 0, step
             assert region.right <= 80, step
+
+
+def _burst(app: CrmApp, keys: list[str]) -> None:
+    """Keys as a fast typist or a terminal's paste delivers them: all queued before any is handled."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(_character_to_key(key), key))
+        else:
+            app.post_message(events.Key(key, None))
+
+
+async def test_a_deal_form_typed_without_pauses_fills_every_field(db, ids) -> None:
+    from textual.widgets import Checkbox, Input
+
+    from tinycrm.tui.screens.forms import DealForm
+
+    app = CrmApp(db, "tester", clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.show_contact(ids["zhang"])
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DealForm)
+        _burst(app, [*"ERP 二期", "tab", *"12.345", "tab", *"CNY", "tab", "tab", *"2026-12-31", "tab", " "])
+        await settle(pilot)
+        form = app.screen
+        values = {i.id: i.value for i in form.query(Input)}
+        assert values == {"title": "ERP 二期", "value": "12.345", "currency": "CNY", "close": "2026-12-31"}
+        assert form.query_one("#key", Checkbox).value is True
+
+
+async def test_a_paste_with_tabs_fills_the_fields_in_turn(db, ids) -> None:
+    from textual import events
+    from textual.widgets import Input
+
+    from tinycrm.tui.screens.forms import DealForm
+
+    app = CrmApp(db, "tester", clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.show_contact(ids["zhang"])
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DealForm)
+        app.screen.query_one("#title", Input).post_message(events.Paste("ERP 二期\t12345\tCNY"))
+        await settle(pilot)
+        values = {i.id: i.value for i in app.screen.query(Input)}
+        assert values == {"title": "ERP 二期", "value": "12345", "currency": "CNY", "close": ""}
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Store.open(db, "tester", clock=fixed_clock) as store:
+        deal = store.list_deals("ERP")[0]
+    assert (deal["title"], deal["value"], deal["currency"]) == ("ERP 二期", "12345.00", "CNY")
+
+
+async def test_fixing_a_field_clears_its_error(db, ids) -> None:
+    from textual.widgets import Static
+
+    app = CrmApp(db, "tester", clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.show_contact(ids["zhang"])
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press(*"Audit", "tab", *"lots", "ctrl+s")
+        await settle(pilot)
+        error = app.screen.query_one("#form-error", Static)
+        assert error.has_class("-visible")
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert not error.has_class("-visible")

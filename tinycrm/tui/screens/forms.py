@@ -67,12 +67,13 @@ class FormScreen(ModalScreen[Mapping[str, Any] | None]):
         self.saving = False
 
     def compose(self) -> ComposeResult:
-        """Title, the fields, the one-line error, the buttons."""
+        """Title, the one-line error, the fields, the buttons."""
         with Vertical(classes="form"):
             yield Label(self.form_title(), classes="form-title")
+            # above the fields: a dropdown opens downwards and would cover an error line below them
+            yield Static("", id="form-error", classes="form-error")
             with VerticalScroll(classes="form-fields"):
                 yield from self.fields()
-            yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button(self.SAVE_LABEL, variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -249,7 +249,7 @@ async def test_changes_from_elsewhere_show_on_data_changed(db: Path) -> None:
         assert counts(app.screen)["qualified"] == 1
 
 
-async def test_a_long_column_shows_fifty_cards_and_counts_the_rest(db: Path) -> None:
+async def test_a_long_column_shows_twenty_cards_and_counts_the_rest(db: Path) -> None:
     with store_of(db) as s:
         ada = s.resolve("Ada")["id"]
         with s.write("many"):
@@ -260,10 +260,10 @@ async def test_a_long_column_shows_fifty_cards_and_counts_the_rest(db: Path) -> 
         await settle(pilot)
         column = app.screen.board.columns[1]
         assert column.data.count == 60
-        assert len(column.cards) == 50
-        assert str(column.more.render()) == "+10 more"
+        assert len(column.cards) == 20
+        assert str(column.more.render()) == "+40 more"
         await pilot.press("right", "end")
-        assert app.screen.board.row == 49
+        assert app.screen.board.row == 19
 
 
 async def test_closed_columns_show_the_last_thirty_days(db: Path, tmp_path: Path) -> None:
@@ -295,7 +295,7 @@ async def test_in_the_app_3_shows_the_board_and_4_the_dashboard(db: Path) -> Non
         await pilot.press("4")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert app.screen.query_one("#tile-open").lines[0].render().plain == "4 deals"
+        assert app.screen.query_one("#tile-open").lines[0].render().plain == "3 deals (+1 CNY)"
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, AgendaScreen)

@@ -32,6 +32,10 @@ from ..base import CrmScreen
 UPCOMING_DAYS = 7
 """The agenda looks this many days past today."""
 
+SHOWN_PER_SECTION = 300
+"""Rows per section: a big book has tens of thousands of overdue cadences, and building that
+many list rows on the event loop froze every screen switch for seconds."""
+
 SOURCES = {
     "manual": "reminder",
     "follow-up": "follow-up",
@@ -220,9 +224,12 @@ class AgendaScreen(CrmScreen):
         for name, title, items in sections:
             heading = Content.assemble((f"{title} ", "bold"), (f"({len(items)})", MUTED))
             options.append(Option(heading, id=f"section-{name}", disabled=True))
-            for item in items:
+            for item in items[:SHOWN_PER_SECTION]:
                 self.items[item.key] = item
                 options.append(Option(row(item, data.day), id=item.key))
+            if len(items) > SHOWN_PER_SECTION:
+                more = f"  … and {len(items) - SHOWN_PER_SECTION:,} more: `tinycrm due` lists them all"
+                options.append(Option(Content.styled(more, MUTED), id=f"more-{name}", disabled=True))
         listing.set_options(options)
         if keep in self.items:
             listing.highlighted = listing.get_option_index(keep)

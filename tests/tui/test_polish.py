@@ -221,3 +221,37 @@ async def test_fixing_a_field_clears_its_error(db, ids) -> None:
         await pilot.press("backspace")
         await settle(pilot)
         assert not error.has_class("-visible")
+
+
+async def test_the_add_form_sets_kind_and_tier(db) -> None:
+    from textual.widgets import Select
+
+    from tinycrm.tui.screens.forms import ContactForm
+
+    app = CrmApp(db, "tester", clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactForm)
+        await pilot.press(*"Initech")
+        app.screen.query_one("#f-kind", Select).value = "org"
+        app.screen.query_one("#f-tier").value = "A"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with Store.open(db, "tester", clock=fixed_clock) as store:
+        made = store.resolve("Initech")
+    assert (made["kind"], made["tier"]) == ("org", "A")
+
+
+async def test_redo_does_again_what_undo_took_back(db) -> None:
+    with Store.open(db, "tester", clock=fixed_clock) as store:
+        made = store.add_contact("Hedy Lamarr")
+        store.undo()
+    app = CrmApp(db, "tester", clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_redo()
+        await settle(pilot)
+    with Store.open(db, "tester", clock=fixed_clock) as store:
+        assert store.resolve("Hedy")["id"] == made["id"]

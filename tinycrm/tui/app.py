@@ -315,3 +315,21 @@ class CrmApp(App):
             return
         self.call_from_thread(self.notify, f"Undone: {command_words(result['command'])}", title="Undo")
         self.call_from_thread(self.notify_changed)
+
+    def action_redo(self) -> None:
+        """Do again what your last undo took back (`tinycrm redo`); in the palette."""
+        self._redo()
+
+    @work(thread=True, exclusive=True, group="undo")
+    def _redo(self) -> None:
+        """Store.redo in a worker; its refusal (someone built on it since) is the toast."""
+        from .undo import command_words
+
+        try:
+            with self.open_store() as store:
+                result = store.redo()
+        except CrmError as exc:
+            self.call_from_thread(self.notify, str(exc).splitlines()[0], title="Redo", severity="warning")
+            return
+        self.call_from_thread(self.notify, f"Redone: {command_words(result['command'])}", title="Redo")
+        self.call_from_thread(self.notify_changed)

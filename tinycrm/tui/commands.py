@@ -67,6 +67,7 @@ class NavigationCommands(CrmProvider):
             ("Go to dashboard", "Headline numbers and charts (4)", partial(go, "dashboard")),
             ("Undo my last change", "Name your own last change and take it back after asking (u)",
              app.action_undo),
+            ("Redo my last undo", "Do again what your last undo took back", app.action_redo),
             ("Theme", "Pick a theme; it is remembered (ctrl+t switches dark/light)", app.action_change_theme),
             ("Help", "Keys of every screen and the filter language (?)", app.action_help),
             ("Quit", "Leave tinycrm (q)", app.action_quit),

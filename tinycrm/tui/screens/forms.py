@@ -394,13 +394,22 @@ class ContactForm(FormScreen):
         return f"Edit — {self.contact['name']}" if self.contact else "New contact"
 
     def fields(self) -> ComposeResult:
-        """One line per field, prefilled; notes in a small text area."""
+        """One line per field, prefilled; kind and tier; notes in a small text area."""
         contact = self.contact or {}
         for key, label, placeholder in self.FIELDS:
             value = contact.get(key)
             if isinstance(value, list):
                 value = ", ".join(value)
             yield self.row(label, Field(value or "", placeholder=placeholder, id=f"f-{key}", compact=True))
+            if key == "name":
+                kind = Select(
+                    [("person", "person"), ("organisation", "org")], value=contact.get("kind") or "person",
+                    allow_blank=False, id="f-kind", compact=True,
+                )
+                yield self.row("Kind", kind)
+        tier = contact.get("tier") or ""
+        yield self.row("Tier", Field(tier, placeholder="A, B, C… (tier rules may set it)", id="f-tier",
+                                     compact=True))
         yield self.row(
             "Notes",
             TextArea(contact.get("notes") or "", id="f-notes", compact=True, show_line_numbers=False),
@@ -414,6 +423,8 @@ class ContactForm(FormScreen):
         """The raw values."""
         out: dict[str, Any] = {key: self.text(f"f-{key}") for key, _, _ in self.FIELDS}
         out["notes"] = self.query_one("#f-notes", TextArea).text
+        out["kind"] = str(self.query_one("#f-kind", Select).value)
+        out["tier"] = self.text("f-tier")
         return out
 
     def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
@@ -427,6 +438,8 @@ class ContactForm(FormScreen):
             "birthday": values["birthday"].strip() or None,
             "every": values["every"],
             "notes": values["notes"],
+            "kind": values["kind"],
+            "tier": values["tier"].strip() or None,
         }
         if self.contact is None:
             return store.add_contact(values["name"], **fields)

@@ -100,10 +100,10 @@ class CrmApp(App):
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {mode: screen_factory(mode) for mode in SCREENS}
     DEFAULT_MODE = "contacts"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     """Below 100 columns the footer drops its palette hint so that `q Quit` always shows."""
     # not App.COMMANDS: Textual's own Keys/Theme/Screenshot would double ours (NavigationCommands)
-    COMMANDS: ClassVar[set] = {NavigationCommands, ContactCommands}
+    COMMANDS = {NavigationCommands, ContactCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "switch_mode('contacts')", "Contacts", tooltip="The contact list", group=SCREEN_KEYS),
         Binding(

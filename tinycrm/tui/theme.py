@@ -106,7 +106,7 @@ def _fix(value: str, backgrounds: list[Color], variables: dict[str, str]) -> str
     light_backgrounds = sum(luminance(b) for b in backgrounds) / len(backgrounds) > 0.18
     target = Color(0, 0, 0) if light_backgrounds else Color(255, 255, 255)
     for step in range(1, 21):
-        candidate = color.blend(target, step / 20)
-        if min(ratio(candidate, b) for b in backgrounds) >= AA:
-            return candidate.hex
+        moved = color.blend(target, step / 20)
+        if min(ratio(moved, b) for b in backgrounds) >= AA:
+            return moved.hex
     return target.hex

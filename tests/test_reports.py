@@ -38,7 +38,7 @@ def store(tmp_path, clock: Clock):
 
 def test_empty_book_has_zero_everywhere(store: Store) -> None:
     h = reports.headline(store, FIXED)
-    assert h["open_pipeline"] == {"count": 0, "totals": {}}
+    assert h["open_pipeline"] == {"count": 0, "counts": {}, "totals": {}}
     assert h["weighted_forecast"] == {"totals": {}}
     assert h["won_this_month"]["count"] == 0
     assert h["overdue_followups"] == 0
@@ -56,6 +56,7 @@ def test_open_pipeline_and_forecast_are_exact_per_currency(store: Store) -> None
     store.add_deal(ada, "c", value="2500", currency="EUR", stage="negotiation")  # 75%
     h = reports.headline(store, FIXED)
     assert h["open_pipeline"]["count"] == 3
+    assert h["open_pipeline"]["counts"] == {"EUR": 1, "USD": 2}
     assert h["open_pipeline"]["totals"] == {"EUR": Decimal("2500"), "USD": Decimal("1000.11")}
     forecast = h["weighted_forecast"]["totals"]
     assert forecast["USD"] == Decimal("100.0125")  # 100.01 + 0.0025, no float rounding
@@ -113,8 +114,10 @@ def test_won_this_month_uses_the_local_month(store: Store, clock: Clock) -> None
     store.move_deal(store.add_deal(ada, "april everywhere", value=5)["id"], "won")
     in_utc = reports.headline(store, FIXED)["won_this_month"]
     in_shanghai = reports.headline(store, FIXED.astimezone(shanghai))["won_this_month"]
-    assert in_utc == {"month": "2026-05", "count": 0, "totals": {}}
-    assert in_shanghai == {"month": "2026-05", "count": 1, "totals": {"USD": Decimal("7")}}
+    assert in_utc == {"month": "2026-05", "count": 0, "counts": {}, "totals": {}}
+    assert in_shanghai == {
+        "month": "2026-05", "count": 1, "counts": {"USD": 1}, "totals": {"USD": Decimal("7")},
+    }
 
 
 def test_won_by_month_lists_every_month_oldest_first(store: Store, clock: Clock) -> None:

@@ -63,6 +63,7 @@ def headline(store: Store, now: datetime) -> dict[str, Any]:
         "currency": main_currency(store),
         "open_pipeline": {
             "count": sum(r[1] for r in open_rows),
+            "counts": {cur: count for cur, count, _, _ in open_rows},
             "totals": {cur: _major(total, cur) for cur, _, total, _ in open_rows},
         },
         "weighted_forecast": {
@@ -71,6 +72,7 @@ def headline(store: Store, now: datetime) -> dict[str, Any]:
         "won_this_month": {
             "month": f"{now.year:04d}-{now.month:02d}",
             "count": sum(r[1] for r in won_rows),
+            "counts": {cur: count for cur, count, _ in won_rows},
             "totals": {cur: _major(total, cur) for cur, _, total in won_rows},
         },
         "overdue_followups": sql.open_reminders_due_before(store, start_of_day(now)),

@@ -63,6 +63,20 @@ def pinyin_tokens(name: str) -> list[str]:
     return list(hit)
 
 
+def sort_key(name: str | None) -> str:
+    """How a name sorts for people who write Chinese: 张伟 as `zhang wei`, among the Zs; others casefolded.
+
+    Each CJK character becomes its toneless pinyin followed by the character itself, so
+    homophones stay apart in a stable order; latin names are unchanged apart from case.
+    """
+    if not name:
+        return ""
+    if not has_cjk(name):
+        return name.casefold()
+    parts = [f"{_char_pinyin(ch) or ch} {ch} " if is_cjk(ch) else ch for ch in name]
+    return "".join(parts).casefold().strip()
+
+
 _PINYIN: dict[str, str] = {}
 _NAME_PINYIN: dict[str, tuple[str, ...]] = {}
 _NAME_PINYIN_MAX = 200_000

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from pilot_helpers import fixed_clock, settle
+from rich.console import Console
 from textual.command import CommandPalette
+from textual.widgets import Static
 
 from tinycrm.cli import main
 from tinycrm.store import Store
@@ -18,6 +21,13 @@ from tinycrm.tui.screens.help import HelpScreen
 from tinycrm.tui.widgets.contact_table import ContactTable
 
 SIZE = (100, 30)
+
+
+def plain(renderable: object) -> str:
+    """What a Rich renderable shows, as text."""
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
 
 
 async def test_number_keys_switch_between_the_four_screens(app) -> None:
@@ -36,10 +46,10 @@ async def test_help_lists_the_keys_of_every_screen_and_the_filter_language(app) 
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        keys = str(app.screen.query_one("#help-keys").render())
+        keys = plain(app.screen.query_one("#help-keys", Static).content)
         for text in ("Log an interaction", "Save the current filter", "Take back your own last change"):
             assert text in keys
-        filters = str(app.screen.query_one("#help-filters").render())
+        filters = plain(app.screen.query_one("#help-filters", Static).content)
         for text in ("tag:vip", "last>30d", "is:stale", "pinyin"):
             assert text in filters
         await pilot.press("escape")

@@ -96,3 +96,42 @@ async def test_an_empty_book_shows_zeros(tmp_path: Path) -> None:
         assert lines(tile(app, "open"))[0] == "0"
         assert not tile(app, "overdue").has_class("alert")
         assert "no open deals" not in app.screen.query_one(StageBars).render().plain  # stages, all zero
+        assert not app.screen.query_one("#won-chart").display  # no 1.00 / 0.67 axis for nothing
+        assert app.screen.query_one("#won-empty").display
+
+
+@pytest.mark.parametrize(
+    ("top", "unit", "labels"),
+    [
+        (201.0, "k", ["0", "100k", "200k", "300k"]),
+        (4.2, "M", ["0", "2M", "4M", "6M"]),
+        (15.0, "", ["0", "5", "10", "15"]),
+        (0.0, "", ["0"]),
+    ],
+)
+def test_axis_ticks_are_round_and_short(top: float, unit: str, labels: list[str]) -> None:
+    from tinycrm.tui.screens.dashboard import nice_ticks, tick_label
+
+    assert [tick_label(t, unit) for t in nice_ticks(top)] == labels
+
+
+async def test_the_won_chart_has_readable_ticks(db: Path) -> None:
+    with Store.open(db, "tester", clock=clock) as s:
+        s.move_deal(s.add_deal(s.resolve("Ada")["id"], "Big one", value="201000")["id"], "won")
+    app = ScreenApp(db, DashboardScreen)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        drawn = app.screen.query_one("#won-chart").plt.build()
+        assert "200k" in drawn
+        assert ".0" not in drawn
+
+
+async def test_deal_counts_are_those_of_the_currency_summed(db: Path) -> None:
+    with Store.open(db, "tester", clock=clock) as s:
+        s.add_deal(s.resolve("Ada")["id"], "小程序开发", value="9000", currency="CNY", stage="lead")
+    app = ScreenApp(db, DashboardScreen)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        detail = lines(tile(app, "open"))[1]
+        assert detail.startswith("2 deals")  # the two USD deals the sum is made of
+        assert "+1 CNY" in detail

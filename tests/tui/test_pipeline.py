@@ -9,6 +9,8 @@ import pytest
 
 from tests.tui.crm_harness import NOW, ScreenApp, clock, settle
 from tinycrm.store import Store
+from tinycrm.tui.screens.dialogs import ConfirmScreen
+from tinycrm.tui.screens.forms import BoardDealForm
 from tinycrm.tui.screens.pipeline import LostReasonScreen, PipelineScreen
 from tinycrm.tui.widgets.board import ColumnHeader, DealCard
 
@@ -149,9 +151,13 @@ async def test_w_marks_the_deal_won(db: Path) -> None:
         deal_id = app.screen.board.selected_id
         await pilot.press("w")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # w asks, as x does
+        await pilot.press("y")
+        await settle(pilot)
         with store_of(db) as s:
             deal = s.get_deal(deal_id)
         assert (deal["status"], deal["stage"]) == ("won", "won")
+        assert "won" in str(app.screen.query_one("#deal-line").render())
         assert counts(app.screen)["won"] == 1
         assert app.screen.board.selected_stage == "won"
         # back from won reopens it in the last open stage
@@ -243,7 +249,7 @@ async def test_changes_from_elsewhere_show_on_data_changed(db: Path) -> None:
         assert counts(app.screen)["qualified"] == 1
 
 
-async def test_a_long_column_shows_fifty_cards_and_counts_the_rest(db: Path) -> None:
+async def test_a_long_column_shows_twenty_cards_and_counts_the_rest(db: Path) -> None:
     with store_of(db) as s:
         ada = s.resolve("Ada")["id"]
         with s.write("many"):
@@ -254,10 +260,10 @@ async def test_a_long_column_shows_fifty_cards_and_counts_the_rest(db: Path) -> 
         await settle(pilot)
         column = app.screen.board.columns[1]
         assert column.data.count == 60
-        assert len(column.cards) == 50
-        assert str(column.more.render()) == "+10 more"
+        assert len(column.cards) == 20
+        assert str(column.more.render()) == "+40 more"
         await pilot.press("right", "end")
-        assert app.screen.board.row == 49
+        assert app.screen.board.row == 19
 
 
 async def test_closed_columns_show_the_last_thirty_days(db: Path, tmp_path: Path) -> None:
@@ -289,7 +295,7 @@ async def test_in_the_app_3_shows_the_board_and_4_the_dashboard(db: Path) -> Non
         await pilot.press("4")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert app.screen.query_one("#tile-open").lines[0].render().plain == "4 deals"
+        assert app.screen.query_one("#tile-open").lines[0].render().plain == "3 deals (+1 CNY)"
         await pilot.press("2")
         await settle(pilot)
         assert isinstance(app.screen, AgendaScreen)
@@ -303,3 +309,74 @@ async def test_in_the_app_3_shows_the_board_and_4_the_dashboard(db: Path) -> Non
         await pilot.press("enter")  # the deal's contact, on T1's 360° screen
         await settle(pilot)
         assert type(app.screen).__name__ == "ContactScreen"
+
+
+async def test_w_answered_no_leaves_the_deal_open(db: Path) -> None:
+    app = ScreenApp(db, PipelineScreen)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        deal_id = app.screen.board.selected_id
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        with store_of(db) as s:
+            assert s.get_deal(deal_id)["status"] == "open"
+
+
+async def test_a_adds_a_deal_from_the_board_in_the_selected_stage(db: Path) -> None:
+    app = ScreenApp(db, PipelineScreen)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("right", "right")  # the proposal column
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardDealForm)
+        await pilot.press(*"zw", "tab", *"小程序开发", "tab", *"1500", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PipelineScreen)
+        with store_of(db) as s:
+            deal = s.list_deals("小程序开发")[0]
+            zhang = s.resolve("张伟")["id"]
+        assert (deal["stage"], deal["value"], deal["contact_id"]) == ("proposal", "1500.00", zhang)
+        assert counts(app.screen)["proposal"] == 2
+        assert app.screen.board.selected["title"] == "小程序开发"
+
+
+async def test_a_deal_for_an_unknown_contact_is_an_error_line_in_the_form(db: Path) -> None:
+    app = ScreenApp(db, PipelineScreen)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"nobody-at-all", "tab", *"Audit", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardDealForm)
+        assert "nobody-at-all" in str(app.screen.query_one("#form-error").render())
+
+
+async def test_other_currencies_in_a_header_are_named_not_counted(db: Path) -> None:
+    with store_of(db) as s:
+        s.add_deal(s.resolve("Ada")["id"], "Support", value="100", stage="negotiation")
+    app = ScreenApp(db, PipelineScreen)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        nego = app.screen.board.columns[3].header.render().plain
+        assert "+CNY" in nego
+        assert "+1" not in nego
+
+
+async def test_below_80_columns_empty_won_and_lost_make_room_and_totals_stay(db: Path) -> None:
+    app = ScreenApp(db, PipelineScreen)
+    async with app.run_test(size=(70, 24)) as pilot:
+        await settle(pilot)
+        board = app.screen.board
+        closed = [c for c in board.columns if c.data.closed]
+        assert closed
+        assert all(not c.display or c.region.width == 0 for c in closed)
+        for column in board.columns[:4]:
+            assert column.region.width >= 14
+        lead = board.columns[0].header.render().plain
+        assert "20" in lead.splitlines()[1]  # the total (20,001 or 20k), not only the count
+        await pilot.press("right", "right", "right", "right")
+        assert board.selected_stage == "negotiation"  # the hidden columns are skipped

@@ -28,12 +28,15 @@ from ..dates import local_tz, utc_now
 from ..errors import CrmError
 from ..store import Store
 from .base import CrmScreen
-from .commands import ContactCommands, NavigationCommands, SavedFilterCommands
+from .commands import ContactCommands, NavigationCommands
 from .messages import DataChanged
 from .scope import DEFAULT_SCOPE, next_scope
 
 SCREEN_KEYS = Binding.Group("Screens", compact=True)
 """1-4 share one footer entry: four labels do not fit an 80-column footer."""
+
+THEME_SETTING = "tui.theme"
+"""The setting `tui.theme:USER` remembers each user's theme across restarts."""
 
 POLL_SECONDS = 2.0
 """How often the file is checked for changes made by other processes."""
@@ -98,7 +101,10 @@ class CrmApp(App):
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {mode: screen_factory(mode) for mode in SCREENS}
     DEFAULT_MODE = "contacts"
-    COMMANDS = App.COMMANDS | {NavigationCommands, ContactCommands, SavedFilterCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    """Below 100 columns the footer drops its palette hint so that `q Quit` always shows."""
+    # not App.COMMANDS: Textual's own Keys/Theme/Screenshot would double ours (NavigationCommands)
+    COMMANDS = {NavigationCommands, ContactCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "switch_mode('contacts')", "Contacts", tooltip="The contact list", group=SCREEN_KEYS),
         Binding(
@@ -130,6 +136,15 @@ class CrmApp(App):
         self._seen_version: int | None = None
         self.scope = DEFAULT_SCOPE
         """Mine / everyone / pool: chosen on any screen, remembered for the session."""
+        self._theme_restored = False
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, its text colours raised to WCAG AA (see `theme.readable`)."""
+        from .theme import readable
+
+        variables = readable(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
 
     # ------------------------------------------------------------ the contract with screens
 
@@ -184,9 +199,37 @@ class CrmApp(App):
     # ------------------------------------------------------------ lifecycle
 
     def on_mount(self) -> None:
-        """Start watching the file for changes by other processes."""
+        """Put back the user's theme; start watching the file for changes by other processes."""
+        self._restore_theme()
         self._poll()
         self.set_interval(POLL_SECONDS, self._poll)
+
+    @work(thread=True, exclusive=True, group="theme", exit_on_error=False)
+    def _restore_theme(self) -> None:
+        """The theme this user chose last time (worker thread)."""
+        name = None
+        try:
+            with self.open_store() as store:
+                name = store.setting(f"{THEME_SETTING}:{self.user}")
+        finally:  # a book that cannot be read still lets the user pick a theme
+            self.call_from_thread(self._apply_theme, name)
+
+    def _apply_theme(self, name: str | None) -> None:
+        if name and name in self.available_themes and name != self.theme:
+            self.theme = name
+        self._theme_restored = True
+
+    def watch_theme(self, name: str) -> None:
+        """Remember a theme chosen with ctrl+t or the palette's theme picker."""
+        if self._theme_restored:
+            self._save_theme(name)
+
+    @work(thread=True, exclusive=True, group="theme-save", exit_on_error=False)
+    def _save_theme(self, name: str) -> None:
+        """A setting, not a change: it is not in history and `u` does not undo it (worker thread)."""
+        with self.open_store() as store:
+            store.set_setting(f"{THEME_SETTING}:{self.user}", name)
+        self.call_from_thread(self._rebaseline)  # our own write: no reload of every screen
 
     def on_app_focus(self, event: events.AppFocus) -> None:
         """Coming back to the terminal is when a user expects fresh data."""
@@ -282,4 +325,22 @@ class CrmApp(App):
             self.call_from_thread(self.notify, str(exc).splitlines()[0], title="Undo", severity="error")
             return
         self.call_from_thread(self.notify, f"Undone: {command_words(result['command'])}", title="Undo")
+        self.call_from_thread(self.notify_changed)
+
+    def action_redo(self) -> None:
+        """Do again what your last undo took back (`tinycrm redo`); in the palette."""
+        self._redo()
+
+    @work(thread=True, exclusive=True, group="undo")
+    def _redo(self) -> None:
+        """Store.redo in a worker; its refusal (someone built on it since) is the toast."""
+        from .undo import command_words
+
+        try:
+            with self.open_store() as store:
+                result = store.redo()
+        except CrmError as exc:
+            self.call_from_thread(self.notify, str(exc).splitlines()[0], title="Redo", severity="warning")
+            return
+        self.call_from_thread(self.notify, f"Redone: {command_words(result['command'])}", title="Redo")
         self.call_from_thread(self.notify_changed)

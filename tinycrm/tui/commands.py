@@ -1,4 +1,4 @@
-"""Command palette providers: every screen, every contact by name, every saved filter.
+"""Command palette providers: tinycrm's commands and saved filters, and every contact by name.
 
 The palette is how a user who remembers no key still gets everywhere (ctrl+p, type a few
 letters). Contact and saved-filter look-ups run in a thread (`asyncio.to_thread`) on a
@@ -40,22 +40,43 @@ class CrmProvider(Provider):
 
 
 class NavigationCommands(CrmProvider):
-    """Jump to a screen, undo, switch the theme, show help."""
+    """Every command of tinycrm, once each and always in the same order, then the saved filters.
+
+    One provider for all of them: hits of several providers arrive in whatever order their
+    tasks finish, so the list would change from one opening to the next.
+    """
+
+    async def startup(self) -> None:
+        """Read the saved filters once when the palette opens."""
+        self._filters = await asyncio.to_thread(self._load)
+
+    def _load(self) -> dict[str, str]:
+        try:
+            with self.crm.open_store() as store:
+                return store.saved_filters()
+        except CrmError:
+            return {}
 
     def _commands(self) -> list[tuple[str, str, object]]:
         app = self.crm
         go = app.switch_mode
-        return [
+        commands: list[tuple[str, str, object]] = [
             ("Go to contacts", "The contact list and its filter (1)", partial(go, "contacts")),
             ("Go to agenda", "Overdue, today and upcoming follow-ups (2)", partial(go, "agenda")),
             ("Go to pipeline", "Deals by stage (3)", partial(go, "pipeline")),
             ("Go to dashboard", "Headline numbers and charts (4)", partial(go, "dashboard")),
             ("Undo my last change", "Name your own last change and take it back after asking (u)",
              app.action_undo),
-            ("Toggle dark/light theme", "Switch between textual-dark and textual-light (ctrl+t)",
-             app.action_toggle_dark),
+            ("Redo my last undo", "Do again what your last undo took back", app.action_redo),
+            ("Theme", "Pick a theme; it is remembered (ctrl+t switches dark/light)", app.action_change_theme),
             ("Help", "Keys of every screen and the filter language (?)", app.action_help),
+            ("Quit", "Leave tinycrm (q)", app.action_quit),
         ]
+        commands += [
+            (f"Filter: {name}", text, partial(app.show_filter, text))
+            for name, text in getattr(self, "_filters", {}).items()
+        ]
+        return commands
 
     async def discover(self) -> Hits:
         """All of them, when the palette opens empty."""
@@ -100,34 +121,3 @@ class ContactCommands(CrmProvider):
                 text=f"Open contact {label}",
                 help=_summary(contact),
             )
-
-
-class SavedFilterCommands(CrmProvider):
-    """Recall a saved filter on the contacts screen."""
-
-    async def startup(self) -> None:
-        """Read the saved filters once when the palette opens."""
-        self._filters = await asyncio.to_thread(self._load)
-
-    def _load(self) -> dict[str, str]:
-        with self.crm.open_store() as store:
-            return store.saved_filters()
-
-    def _hits(self) -> list[tuple[str, str, object]]:
-        return [
-            (f"Filter: {name}", text, partial(self.crm.show_filter, text))
-            for name, text in self._filters.items()
-        ]
-
-    async def discover(self) -> Hits:
-        """Every saved filter."""
-        for label, text, callback in self._hits():
-            yield DiscoveryHit(label, callback, help=text)  # type: ignore[arg-type]
-
-    async def search(self, query: str) -> Hits:
-        """Saved filters whose name matches."""
-        matcher = self.matcher(query)
-        for label, text, callback in self._hits():
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), callback, help=text)  # type: ignore[arg-type]

@@ -32,6 +32,10 @@ from ..base import CrmScreen
 UPCOMING_DAYS = 7
 """The agenda looks this many days past today."""
 
+SHOWN_PER_SECTION = 300
+"""Rows per section: a big book has tens of thousands of overdue cadences, and building that
+many list rows on the event loop froze every screen switch for seconds."""
+
 SOURCES = {
     "manual": "reminder",
     "follow-up": "follow-up",
@@ -41,6 +45,9 @@ SOURCES = {
     "deal": "deal",
 }
 DUE_WIDTH, SOURCE_WIDTH, CONTACT_WIDTH = 10, 13, 16
+
+MUTED = "$foreground-muted"
+"""Secondary text: the theme's muted foreground (never `dim`, which halves the contrast)."""
 
 
 class SnoozeScreen(ModalScreen[When | None]):
@@ -127,7 +134,7 @@ def row(item: DueItem, today: date) -> Content:
     when = Content(_when_text(item, today)).truncate(DUE_WIDTH, pad=True)
     if item.overdue:
         when = when.stylize("bold $error")
-    source = Content.styled(SOURCES.get(item.source, item.source), "dim").truncate(SOURCE_WIDTH, pad=True)
+    source = Content.styled(SOURCES.get(item.source, item.source), "italic").truncate(SOURCE_WIDTH, pad=True)
     contact = Content(safe(item.contact or "")).truncate(CONTACT_WIDTH, ellipsis=True, pad=True)
     return Content(" ").join([when, source, contact, Content(safe(item.text))])
 
@@ -179,7 +186,7 @@ class AgendaScreen(CrmScreen):
         yield Static("Agenda", id="agenda-summary")
         yield OptionList(id="agenda-list")
         yield Static("", id="agenda-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """The list takes the keys."""
@@ -215,11 +222,14 @@ class AgendaScreen(CrmScreen):
             ("upcoming", f"Next {UPCOMING_DAYS} days", data.upcoming),
         ]
         for name, title, items in sections:
-            heading = Content.assemble((f"{title} ", "bold"), (f"({len(items)})", "dim"))
+            heading = Content.assemble((f"{title} ", "bold"), (f"({len(items)})", MUTED))
             options.append(Option(heading, id=f"section-{name}", disabled=True))
-            for item in items:
+            for item in items[:SHOWN_PER_SECTION]:
                 self.items[item.key] = item
                 options.append(Option(row(item, data.day), id=item.key))
+            if len(items) > SHOWN_PER_SECTION:
+                more = f"  … and {len(items) - SHOWN_PER_SECTION:,} more: `tinycrm due` lists them all"
+                options.append(Option(Content.styled(more, MUTED), id=f"more-{name}", disabled=True))
         listing.set_options(options)
         if keep in self.items:
             listing.highlighted = listing.get_option_index(keep)

@@ -99,7 +99,8 @@ class ContactScreen(CrmScreen):
         Binding("d", "deal", "Deal", tooltip="Add a deal"),
         Binding("r", "remind", "Remind", tooltip="Add a reminder"),
         Binding("e", "edit", "Edit", tooltip="Edit fields and tags"),
-        Binding("t", "trash", "Trash", tooltip="Move the contact to the trash, or restore it (asks first)"),
+        Binding("t", "trash", "Trash", show=False,
+                tooltip="Move the contact to the trash, or restore it (asks first)"),
     ]
 
     def __init__(self, contact_id: int) -> None:
@@ -171,7 +172,7 @@ class ContactScreen(CrmScreen):
         self.contact = contact
         self.stages = picture["stages"]
         heading = Text(safe(contact["name"]), style="bold")
-        heading.append(f"  #{contact['id']}", style="dim")
+        heading.append(f"  #{contact['id']}", style="italic")
         if contact["org"]:
             heading.append(f"  {safe(contact['org'])}")
         if contact["tier"]:
@@ -313,7 +314,7 @@ class ContactScreen(CrmScreen):
                 continue
             if text:
                 text.append("\n")
-            text.append(f"{safe(label):<10} ", style="dim")
+            text.append(f"{safe(label):<10} ", style="italic")
             text.append(safe(value))
         return text
 

@@ -7,6 +7,7 @@ so a deal won on the board or in a shell shows here at once.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -51,9 +52,29 @@ def _others(totals: dict[str, Decimal], main: str) -> str:
     return ", ".join(reports.format_money(v, c) for c, v in totals.items() if c != main)
 
 
-def _deals(count: int) -> str:
-    """`1 deal`, `2 deals`."""
-    return f"{count} deal{'' if count == 1 else 's'}"
+def _deals(counts: dict[str, int], main: str) -> str:
+    """`2 deals` in the main currency, the amount's own; deals in others named apart (`+1 CNY`)."""
+    count = counts.get(main, 0)
+    text = f"{count} deal{'' if count == 1 else 's'}"
+    others = " ".join(f"+{n} {cur}" for cur, n in counts.items() if cur != main)
+    return f"{text} ({others})" if others else text
+
+
+def nice_ticks(top: float, most: int = 5) -> list[float]:
+    """Round axis values from 0 to at least `top`: steps of 1, 2 or 5 × a power of ten."""
+    if top <= 0:
+        return [0.0]
+    raw = top / (most - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [i * step for i in range(math.ceil(top / step - 1e-9) + 1)]
+
+
+def tick_label(value: float, unit: str) -> str:
+    """`200k`, `1.5M`, `0`: no trailing `.0`, the unit on every tick."""
+    if value == 0:
+        return "0"
+    return f"{value:g}{unit}"
 
 
 def _returning(store: Store, local: datetime) -> dict:
@@ -109,12 +130,16 @@ class DashboardScreen(CrmScreen):
             won = PlotextPlot(id="won-chart", classes="panel")
             won.border_title = f"Won by month, last {MONTHS}"
             yield won
+            empty = Static(f"No deals won in the last {MONTHS} months yet.", id="won-empty", classes="panel")
+            empty.border_title = won.border_title
+            empty.display = False
+            yield empty
             with Vertical(id="stage-panel", classes="panel") as panel:
                 panel.border_title = "Open pipeline by stage"
                 yield StageBars(id="stage-bars")
                 yield Static(f"Interactions per week, last {WEEKS}", id="activity-title")
                 yield Sparkline([], id="activity")
-        yield Footer()
+        yield Footer(compact=True)
 
     @work(thread=True, exclusive=True, group="dashboard-load")
     def refresh_data(self) -> None:
@@ -168,7 +193,7 @@ class DashboardScreen(CrmScreen):
         others = _others(pipe["totals"], main)
         self._tile("#tile-open").show(
             reports.format_compact(open_total),
-            _deals(pipe["count"]),
+            _deals(pipe["counts"], main),
             money(open_total, places=0),
             tooltip=money(open_total, main) + (f" + {others}" if others else ""),
         )
@@ -186,7 +211,7 @@ class DashboardScreen(CrmScreen):
         others = _others(won["totals"], main)
         self._tile("#tile-won").show(
             reports.format_compact(won_total),
-            _deals(won["count"]),
+            _deals(won["counts"], main),
             f"in {won['month']}",
             tooltip=money(won_total, main) + (f" + {others}" if others else ""),
         )
@@ -229,10 +254,18 @@ class DashboardScreen(CrmScreen):
             ((size, name) for size, name in ((10**9, "B"), (10**6, "M"), (10**3, "k")) if top >= 10 * size),
             (1, ""),
         )
+        empty = top == 0
+        chart.display = not empty  # no won deals: no axis with made-up ticks, a sentence instead
+        self.query_one("#won-empty", Static).display = empty
+        if empty:
+            return
         labels = [month[5:] for month, _ in months]
         plt.bar(labels, [float(total / scale) for _, total in months], marker="hd", width=0.6)
         # our own ticks: when the labels do not all fit, plotext's choice varies from run to run
         step = 1 if chart.size.width >= 3 * len(labels) + 8 else 2
         plt.xticks(list(range(1, len(labels) + 1, step)), labels[::step])
-        plt.ylabel(f"{unit} {currency}".strip())
+        ticks = nice_ticks(float(top / scale))
+        plt.ylim(0, ticks[-1])
+        plt.yticks(ticks, [tick_label(t, unit) for t in ticks])
+        plt.ylabel(currency)
         chart.refresh()

@@ -33,7 +33,7 @@ def _lines(rows: list[tuple[str, str | None]]) -> Text:
             continue
         if text:
             text.append("\n")
-        text.append(f"{label:<10} ", style="dim")
+        text.append(f"{label:<10} ", style="italic")
         text.append(str(value))
     return text
 
@@ -178,7 +178,7 @@ class DealScreen(CrmScreen, ModalScreen[None]):
             history.append(f"\n{format_local(entry['entered_at'], tz)}  ")
             history.append(f"{entry['stage']:<12}")
             if entry["user"]:
-                history.append(f"  {entry['user']}", style="dim")
+                history.append(f"  {entry['user']}", style="italic")
         self.query_one("#deal-stages", Static).update(history)
 
     # ------------------------------------------------------------ actions

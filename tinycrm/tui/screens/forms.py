@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -32,12 +32,31 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+class Field(Input):
+    """A form's text field: a paste holding tabs fills this field and the ones after it."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if "\t" not in event.text:
+            return  # Input's own handler (Textual runs it after this one) takes one field's text
+        event.prevent_default()
+        event.stop()
+        fields = [w for w in self.screen.query(Field) if w.display]
+        start = fields.index(self)
+        for field, part in zip(fields[start:], event.text.splitlines()[0].split("\t")):
+            field.insert_text_at_cursor(part)
+            field.focus()
+
+
 class FormScreen(ModalScreen[Mapping[str, Any] | None]):
     """A modal form whose Save runs a Store write in a worker and shows its error in place."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
         Binding("ctrl+s", "submit", "Save", tooltip="Save (Enter in a field does too)"),
+        # priority: the focus moves before the next keys are handed out, so text typed or
+        # pasted fast after a Tab lands in the next field, not in this one
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
     TITLE_TEXT = "Form"
     SAVE_LABEL = "Save"
@@ -48,12 +67,13 @@ class FormScreen(ModalScreen[Mapping[str, Any] | None]):
         self.saving = False
 
     def compose(self) -> ComposeResult:
-        """Title, the fields, the one-line error, the buttons."""
+        """Title, the one-line error, the fields, the buttons."""
         with Vertical(classes="form"):
             yield Label(self.form_title(), classes="form-title")
+            # above the fields: a dropdown opens downwards and would cover an error line below them
+            yield Static("", id="form-error", classes="form-error")
             with VerticalScroll(classes="form-fields"):
                 yield from self.fields()
-            yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button(self.SAVE_LABEL, variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
@@ -91,6 +111,14 @@ class FormScreen(ModalScreen[Mapping[str, Any] | None]):
         error = self.query_one("#form-error", Static)
         error.update(Content(safe(message)))
         error.set_class(bool(message), "-visible")
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _edited(self) -> None:
+        """The user is fixing the form: the old error no longer describes it."""
+        if not self.saving and self.query_one("#form-error", Static).has_class("-visible"):
+            self.show_error("")
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
@@ -136,12 +164,12 @@ class LogForm(FormScreen):
                 [(k, k) for k in INTERACTION_KINDS], value="call", allow_blank=False, id="kind", compact=True
             ),
         )
-        yield self.row("Text", Input(placeholder="what happened", id="text", compact=True))
+        yield self.row("Text", Field(placeholder="what happened", id="text", compact=True))
         yield self.row(
-            "When", Input(placeholder="now, or yesterday, 2026-03-01 14:00", id="at", compact=True)
+            "When", Field(placeholder="now, or yesterday, 2026-03-01 14:00", id="at", compact=True)
         )
         yield self.row(
-            "Follow up", Input(placeholder="optional: fri, +3d, 2026-04-01", id="next", compact=True)
+            "Follow up", Field(placeholder="optional: fri, +3d, 2026-04-01", id="next", compact=True)
         )
 
     def on_mount(self) -> None:
@@ -179,10 +207,10 @@ class DealForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         """Title, value, currency, stage, close date, key flag."""
-        yield self.row("Title", Input(placeholder="what is being sold", id="title", compact=True))
-        yield self.row("Value", Input(placeholder="5000 or 1250.50", id="value", compact=True))
+        yield self.row("Title", Field(placeholder="what is being sold", id="title", compact=True))
+        yield self.row("Value", Field(placeholder="5000 or 1250.50", id="value", compact=True))
         yield self.row(
-            "Currency", Input(placeholder="default: USD or the setting", id="currency", compact=True)
+            "Currency", Field(placeholder="default: USD or the setting", id="currency", compact=True)
         )
         yield self.row(
             "Stage",
@@ -194,12 +222,15 @@ class DealForm(FormScreen):
                 compact=True,
             ),
         )
-        yield self.row("Close", Input(placeholder="optional: 2026-12-31, 1m", id="close", compact=True))
+        yield self.row("Close", Field(placeholder="optional: 2026-12-31, 1m", id="close", compact=True))
         yield self.row("Key deal", Checkbox("", id="key", compact=True))
 
+    FIRST = "#title"
+    """The field the form starts in (Textual runs every class's on_mount: one method, one place)."""
+
     def on_mount(self) -> None:
-        """Start in the title."""
-        self.query_one("#title", Input).focus()
+        """Start in the first field."""
+        self.query_one(self.FIRST, Input).focus()
 
     def values(self) -> dict[str, Any]:
         """The raw values."""
@@ -224,6 +255,34 @@ class DealForm(FormScreen):
         )
 
 
+class BoardDealForm(DealForm):
+    """Add a deal from the pipeline board: the contact is typed (any REF: name, e-mail, phone, zw)."""
+
+    def __init__(self, stages: list[str]) -> None:
+        FormScreen.__init__(self, None)
+        self.stages = [s for s in stages if s not in ("won", "lost")] or ["lead"]
+
+    def fields(self) -> ComposeResult:
+        """The contact, then the deal's own fields."""
+        yield self.row("Contact", Field(placeholder="name, e-mail, phone or pinyin initials", id="contact",
+                                        compact=True))
+        yield from super().fields()
+
+    FIRST = "#contact"
+
+    def values(self) -> dict[str, Any]:
+        """The raw values, the contact's REF included."""
+        return {**super().values(), "contact": self.text("contact")}
+
+    def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
+        """Find the contact as the CLI does (an ambiguous REF is an error line), then add the deal."""
+        ref = values["contact"].strip()
+        if not ref:
+            raise InvalidData("which contact is the deal with? type a name, an e-mail or a phone")
+        self.contact = dict(store.resolve(ref))
+        return super().save(store, values, now)
+
+
 class DealEditForm(FormScreen):
     """Edit a deal (`tinycrm deal edit`): title, value, currency, close date, key flag.
 
@@ -243,13 +302,13 @@ class DealEditForm(FormScreen):
     def fields(self) -> ComposeResult:
         """The deal's fields, prefilled."""
         deal = self.deal
-        yield self.row("Title", Input(deal["title"], placeholder="what is being sold", id="title",
+        yield self.row("Title", Field(deal["title"], placeholder="what is being sold", id="title",
                                       compact=True))
-        yield self.row("Value", Input(deal["value"], placeholder="5000 or 1250.50", id="value",
+        yield self.row("Value", Field(deal["value"], placeholder="5000 or 1250.50", id="value",
                                       compact=True))
-        yield self.row("Currency", Input(deal["currency"], placeholder="USD, EUR, CNY…", id="currency",
+        yield self.row("Currency", Field(deal["currency"], placeholder="USD, EUR, CNY…", id="currency",
                                          compact=True))
-        yield self.row("Close", Input(deal["close_date"] or "", placeholder="2026-12-31, 1m; empty: none",
+        yield self.row("Close", Field(deal["close_date"] or "", placeholder="2026-12-31, 1m; empty: none",
                                       id="close", compact=True))
         yield self.row("Key deal", Checkbox("", deal["key"], id="key", compact=True))
 
@@ -290,9 +349,9 @@ class ReminderForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         """When, text, recurrence."""
-        yield self.row("When", Input(placeholder="fri, +3d, 2026-04-01 09:00", id="due", compact=True))
-        yield self.row("Text", Input(placeholder="what to do", id="text", compact=True))
-        yield self.row("Every", Input(placeholder="optional: 30d, monthly, FREQ=…", id="every", compact=True))
+        yield self.row("When", Field(placeholder="fri, +3d, 2026-04-01 09:00", id="due", compact=True))
+        yield self.row("Text", Field(placeholder="what to do", id="text", compact=True))
+        yield self.row("Every", Field(placeholder="optional: 30d, monthly, FREQ=…", id="every", compact=True))
 
     def on_mount(self) -> None:
         """Start in the date."""
@@ -335,13 +394,22 @@ class ContactForm(FormScreen):
         return f"Edit — {self.contact['name']}" if self.contact else "New contact"
 
     def fields(self) -> ComposeResult:
-        """One line per field, prefilled; notes in a small text area."""
+        """One line per field, prefilled; kind and tier; notes in a small text area."""
         contact = self.contact or {}
         for key, label, placeholder in self.FIELDS:
             value = contact.get(key)
             if isinstance(value, list):
                 value = ", ".join(value)
-            yield self.row(label, Input(value or "", placeholder=placeholder, id=f"f-{key}", compact=True))
+            yield self.row(label, Field(value or "", placeholder=placeholder, id=f"f-{key}", compact=True))
+            if key == "name":
+                kind = Select(
+                    [("person", "person"), ("organisation", "org")], value=contact.get("kind") or "person",
+                    allow_blank=False, id="f-kind", compact=True,
+                )
+                yield self.row("Kind", kind)
+        tier = contact.get("tier") or ""
+        yield self.row("Tier", Field(tier, placeholder="A, B, C… (tier rules may set it)", id="f-tier",
+                                     compact=True))
         yield self.row(
             "Notes",
             TextArea(contact.get("notes") or "", id="f-notes", compact=True, show_line_numbers=False),
@@ -355,6 +423,8 @@ class ContactForm(FormScreen):
         """The raw values."""
         out: dict[str, Any] = {key: self.text(f"f-{key}") for key, _, _ in self.FIELDS}
         out["notes"] = self.query_one("#f-notes", TextArea).text
+        out["kind"] = str(self.query_one("#f-kind", Select).value)
+        out["tier"] = self.text("f-tier")
         return out
 
     def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
@@ -368,6 +438,8 @@ class ContactForm(FormScreen):
             "birthday": values["birthday"].strip() or None,
             "every": values["every"],
             "notes": values["notes"],
+            "kind": values["kind"],
+            "tier": values["tier"].strip() or None,
         }
         if self.contact is None:
             return store.add_contact(values["name"], **fields)
@@ -389,7 +461,7 @@ class SaveFilterForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         """Just the name."""
-        yield self.row("Name", Input(placeholder="e.g. stale-vips", id="name", compact=True))
+        yield self.row("Name", Field(placeholder="e.g. stale-vips", id="name", compact=True))
 
     def on_mount(self) -> None:
         """Start in the name."""

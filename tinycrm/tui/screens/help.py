@@ -9,6 +9,9 @@ from __future__ import annotations
 import importlib
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -79,9 +82,19 @@ def _key_label(binding: Binding) -> str:
     return ", ".join(names.get(k, k) for k in binding.key.split(","))
 
 
-def keys_text() -> Text:
+def _grid(rows: list[tuple[str, str]]) -> Table:
+    """Terms and meanings in two columns: long terms widen the first, long meanings wrap in theirs."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(style="bold", no_wrap=True, width=min(max(len(term) for term, _ in rows), 34))
+    grid.add_column(ratio=1, overflow="fold")
+    for term, meaning in rows:
+        grid.add_row(term, meaning)
+    return Padding(grid, (0, 0, 0, 2))  # type: ignore[return-value]
+
+
+def keys_text() -> Group:
     """Every screen's keys, one section per screen (screens not installed are skipped)."""
-    text = Text()
+    parts: list[RenderableType] = []
     for title, module_name, class_name in SCREEN_CLASSES:
         try:
             cls = getattr(importlib.import_module(module_name), class_name)
@@ -90,35 +103,27 @@ def keys_text() -> Text:
         bindings = _bindings(cls)
         if not bindings:
             continue
-        text.append(f"{title}\n", style="bold")
-        for binding in bindings:
-            text.append(f"  {_key_label(binding):<12}", style="bold")
-            text.append(f" {binding.description}")
-            if binding.tooltip:
-                text.append(f" — {binding.tooltip}", style="dim")
-            text.append("\n")
-        text.append("\n")
-    text.append("Command palette (ctrl+p)\n", style="bold")
-    text.append(
-        "  Type a contact's name to open it, a screen name to go there, or a saved filter's"
-        " name to recall it.\n"
-    )
-    return text
+        rows = [
+            (_key_label(b), b.description + (f" — {b.tooltip}" if b.tooltip else "")) for b in bindings
+        ]
+        parts += [Text(title, style="bold"), _grid(rows), Text("")]
+    parts.append(Text("Command palette (ctrl+p)", style="bold"))
+    parts.append(_grid([("ctrl+p", "Type a contact's name to open it, a screen name to go there,"
+                                   " or a saved filter's name to recall it.")]))
+    return Group(*parts)
 
 
-def filter_text() -> Text:
+def filter_text() -> Group:
     """The filter language, from the parser's own field table."""
-    text = Text()
-    text.append("Filter language (the search bar, `contact list`, tiers, exports)\n", style="bold")
-    for term, meaning in TEXT_TERMS:
-        text.append(f"  {term:<18}", style="bold")
-        text.append(f" {meaning}\n")
+    rows = list(TEXT_TERMS)
     for field, meaning in FIELD_HELP.items():
         example, _, rest = meaning.partition(" — ")
-        text.append(f"  {example:<18}", style="bold")
-        text.append(f" {rest or field}\n")
-    text.append(f"\n{WHEN_HELP}\n", style="dim")
-    return text
+        rows.append((example, rest or field))
+    return Group(
+        Text("Filter language (the search bar, `contact list`, tiers, exports)", style="bold"),
+        _grid(rows),
+        Text(f"\n{WHEN_HELP}"),
+    )
 
 
 class HelpScreen(ModalScreen[None]):

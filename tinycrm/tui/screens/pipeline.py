@@ -31,8 +31,9 @@ from ..base import CrmScreen
 from ..scope import scope_label
 from ..widgets.board import Board, ColumnData, deal_line
 
-CARDS_PER_COLUMN = 50
-"""At most this many cards per column; the rest is counted as "+K more"."""
+CARDS_PER_COLUMN = 20
+"""At most this many cards per column; the rest is counted as "+K more". Each card is a widget
+that Textual restyles on every switch to the board: 6 × 50 cards made that switch take 0.5–1 s."""
 
 CLOSED_DAYS = 30
 """Won and lost columns show the deals closed in the last this many days."""
@@ -100,12 +101,16 @@ class PipelineScreen(CrmScreen):
     PipelineScreen #deal-line { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("shift+right,greater_than_sign", "advance(1)", "Next stage", key_display=">"),
-        Binding("shift+left,less_than_sign", "advance(-1)", "Prev stage", key_display="<"),
-        Binding("w", "won", "Won"),
-        Binding("x", "lost", "Lost"),
-        Binding("enter", "open_contact", "Contact"),
-        Binding("o", "cycle_scope", "Owner", tooltip="My deals, everyone's, or the pool's customers'"),
+        Binding("shift+right,greater_than_sign", "advance(1)", "Next", key_display=">",
+                tooltip="Move the deal to the next stage"),
+        Binding("shift+left,less_than_sign", "advance(-1)", "Prev", key_display="<",
+                tooltip="Move the deal back a stage (from won or lost: reopen it)"),
+        Binding("w", "won", "Won", tooltip="Mark the deal won (asks first)"),
+        Binding("x", "lost", "Lost", tooltip="Mark the deal lost, with a reason"),
+        Binding("a", "add_deal", "Add", tooltip="Add a deal in the selected stage"),
+        Binding("enter", "open_contact", "Contact", tooltip="Open the deal's contact"),
+        Binding("o", "cycle_scope", "Owner", show=False,
+                tooltip="My deals, everyone's, or the pool's customers'"),
     ]
 
     class Loaded(Message):
@@ -125,7 +130,7 @@ class PipelineScreen(CrmScreen):
         yield Static("Pipeline", id="pipeline-summary")
         yield Board(id="board")
         yield Static("", id="deal-line")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """The board takes the keys."""
@@ -193,7 +198,7 @@ class PipelineScreen(CrmScreen):
         """The pipeline in one line, from the same figures as the dashboard."""
         totals = " + ".join(reports.format_money(v, c, places=0) for c, v in pipe["totals"].items())
         weighted = " + ".join(reports.format_money(v, c, places=0) for c, v in pipe["weighted"].items())
-        parts = [f"Pipeline · {whose} · {pipe['count']} open"]
+        parts = [f"Pipeline · {whose} (o) · {pipe['count']} open"]
         if totals:
             parts += [totals, f"weighted {weighted}"]
         return " · ".join(parts)
@@ -230,14 +235,40 @@ class PipelineScreen(CrmScreen):
             self._move(deal, stages[index])
 
     def action_won(self) -> None:
-        """Mark the selected deal won."""
+        """Mark the selected deal won, after asking (as x asks before lost)."""
         deal = self.board.selected
         if deal is None:
             self.app.bell()
         elif deal["status"] == "won":
             self.notify("Already won", severity="warning")
         else:
-            self._move(deal, "won")
+            from .dialogs import ConfirmScreen
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._move(deal, "won")
+
+            self.app.push_screen(
+                ConfirmScreen(f"Mark “{safe(deal['title'])}” as won?", safe(deal_line(deal)), yes="Won"),
+                answered,
+            )
+
+    def action_add_deal(self) -> None:
+        """A new deal for any contact, in the selected column's stage (an open one)."""
+        from .forms import BoardDealForm
+
+        stages = self._open_stages()
+        if not stages:
+            self.app.bell()
+            return
+        stage = self.board.selected_stage
+        first = stage if stage in stages else stages[0]
+
+        def added(record: Mapping[str, Any] | None) -> None:
+            if record:
+                self._follow = record["id"]
+
+        self.app.push_screen(BoardDealForm([first, *[s for s in stages if s != first]]), added)
 
     def action_lost(self) -> None:
         """Mark the selected deal lost, asking for a reason first."""

@@ -29,6 +29,11 @@ from ...reports import format_compact, format_money
 CLOSED_STAGES = ("won", "lost")
 NARROW = 100
 """Boards narrower than this fold the won and lost columns to their headers."""
+TINY = 80
+"""Boards narrower than this hide an empty won or lost column: the open stages need the room."""
+
+MUTED = "$foreground-muted"
+"""Secondary text: the theme's muted foreground (never `dim`, which halves the contrast)."""
 
 
 @dataclass
@@ -60,14 +65,18 @@ class ColumnData:
 def _money(amounts: dict[str, Decimal], width: int, main: str | None) -> str:
     """The main currency's amount in the room there is (exact whole units, else compact).
 
-    Other currencies are counted (`+2`), not summed: the header's tooltip lists them all.
+    Other currencies are named, not summed (`+EUR`, `+EUR,CNY`; a bare `+1` read as one more
+    deal): the header's tooltip and the summary line give their amounts.
     """
     if not amounts:
         return "0"
     cur = main if main in amounts else next(iter(amounts))
     value = amounts[cur]
     code = "" if cur == main else f" {cur}"
-    more = f" +{len(amounts) - 1}" if len(amounts) > 1 else ""
+    others = [c for c in amounts if c != cur]
+    more = f" +{','.join(others)}" if others else ""
+    if len(others) > 2:
+        more = f" +{len(others)} currencies"
     exact = format_money(value, places=0) + code + more
     if len(exact) <= width:
         return exact
@@ -120,19 +129,21 @@ class ColumnHeader(Widget):
         if data.closed and not data.closed_days:
             extra = ""
         if extra and len(name) + 1 + len(extra) <= width:
-            first = Content.assemble((name, "bold"), " ", (extra, "dim"))
+            first = Content.assemble((name, "bold"), " ", (extra, MUTED))
         else:
             first = Content.styled(name, "bold")
         count = str(data.count)
-        total = _money(data.totals, width - len(count) - 3, data.currency)
-        if len(count) + 3 + len(total) <= width:
-            second = Content.assemble((count, "bold"), (" · ", "dim"), total)
-            third_text = None
+        for sep in (" · ", "·"):  # narrow columns keep the total: it matters more than the weighted
+            total = _money(data.totals, width - len(count) - len(sep), data.currency)
+            if len(count) + len(sep) + len(total) <= width:
+                second = Content.assemble((count, "bold"), (sep, MUTED), total)
+                third_text = None
+                break
         else:
             second = Content.styled(count, "bold")
             third_text = _money(data.totals, width, data.currency)
-        if not data.closed:
-            third = Content.styled("≈ " + _money(data.weighted, width - 2, data.currency), "dim")
+        if not data.closed and third_text is None:
+            third = Content.styled("≈ " + _money(data.weighted, width - 2, data.currency), MUTED)
         else:
             third = Content(third_text or "")
         return Content("\n").join([first, second, third])
@@ -198,9 +209,9 @@ class DealCard(Widget):
         if when:
             late = deal["status"] == "open" and when < self.today.isoformat()
             sep = " · " if len(money) + 8 <= self.content_size.width else " "
-            line3 = Content.assemble(money, (sep, "dim"), (when[5:], "bold $error" if late else "dim"))
+            line3 = Content.assemble(money, (sep, MUTED), (when[5:], "bold $text-error" if late else MUTED))
         return Content("\n").join(
-            [Content.styled(safe(title), "bold"), Content.styled(safe(deal.get("contact") or ""), "dim"),
+            [Content.styled(safe(title), "bold"), Content.styled(safe(deal.get("contact") or ""), MUTED),
              line3]
         )
 
@@ -274,6 +285,7 @@ class StageColumn(Vertical):
         self.cards = kept + new
         self.more.update(f"+{data.more} more" if data.more else "")
         self.more.display = bool(data.more) or not data.deals
+        self.set_class(data.closed and not data.count, "-empty")
         if not data.deals:
             self.more.update("no deals")
 
@@ -285,6 +297,7 @@ class Board(Horizontal, can_focus=True):
     Board { height: 1fr; }
     Board.-narrow StageColumn.closed { width: 11; }
     Board.-narrow StageColumn.closed > VerticalScroll { display: none; }
+    Board.-tiny StageColumn.closed.-empty { display: none; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -378,14 +391,23 @@ class Board(Horizontal, can_focus=True):
         self.post_message(self.Selected(self.selected, column.data.stage))
 
     def on_resize(self, event: events.Resize) -> None:
-        """Below 100 columns the won and lost columns fold to their headers."""
+        """Below 100 columns won and lost fold to their headers; below 80 an empty one goes."""
         self.set_class(event.size.width < NARROW, "-narrow")
+        self.set_class(event.size.width < TINY, "-tiny")
+
+    def _shown(self, col: int) -> bool:
+        column = self.columns[col]
+        return not (self.has_class("-tiny") and column.has_class("-empty"))
 
     # ------------------------------------------------------------ keys and mouse
 
     def action_column(self, step: int) -> None:
-        """Go to the column on the left or right, at about the same height."""
-        self._select(self.col + step, self.row)
+        """Go to the column on the left or right (skipping hidden ones), at about the same height."""
+        col = self.col + step
+        while 0 <= col < len(self.columns) and not self._shown(col):
+            col += step
+        if 0 <= col < len(self.columns):
+            self._select(col, self.row)
 
     def action_card(self, step: int) -> None:
         """Go up or down the current column."""

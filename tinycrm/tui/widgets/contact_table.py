@@ -57,7 +57,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", "Name", "name", share=40),
     Column("org", "Organisation", "org", share=34),
     Column("tags", "Tags", None, share=26),
-    Column("tier", "Tier", "tier", width=4),
+    Column("tier", "Tier", "tier", width=6),  # room for the sort arrow: "Tier ▲"
     Column("last", "Last", "last", width=10),
     Column("next", "Next due", "next", width=10),
 )
@@ -111,7 +111,9 @@ def format_row(contact: Contact, next_reminder: str | None, now: datetime, tz: t
 
 def fetch_rows(store: Store, query: Query, page: int, tz: tzinfo) -> list[Row]:
     """One page of formatted rows (runs in a worker thread)."""
-    contacts = store.list_contacts(query.filter, sort=query.sort, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    contacts = store.list_contacts(
+        query.filter, sort=query.sort, limit=PAGE_SIZE, offset=page * PAGE_SIZE, pinyin=True
+    )
     upcoming = store.next_reminders(c["id"] for c in contacts)
     now = store.now()
     return [format_row(c, upcoming.get(c["id"]), now, tz) for c in contacts]
@@ -575,7 +577,9 @@ class ContactTable(ScrollView, can_focus=True):
         if row is None:
             muted = base + self._fg("contact-table--placeholder")
             return self._cells_strip([("…", muted)], width, base)
-        muted = base + self._fg("contact-table--muted")
+        # on the highlighted row every cell takes the cursor's own foreground: a muted grey
+        # or the overdue red on the cursor's blue would not read (WCAG AA)
+        muted = base if index == self.cursor else base + self._fg("contact-table--muted")
         cells = [
             (row.cells[0], base),
             (row.cells[1], base),

@@ -17,6 +17,9 @@ from textual.widgets import Digits, Static
 from ...charts import bar
 from ...reports import format_compact
 
+MUTED = "$foreground-muted"
+"""Secondary text: the theme's muted foreground (never `dim`, which halves the contrast)."""
+
 
 class Tile(Vertical):
     """One headline figure: big digits and two lines of detail, titled on its border."""
@@ -83,7 +86,7 @@ class StageBars(Widget):
     def render(self) -> Content:
         """Name, bar and total per stage, scaled to the largest total."""
         if not self.rows:
-            return Content.styled("no open deals", "dim")
+            return Content.styled("no open deals", MUTED)
         width = self.content_size.width
         name_w = max(len(r[0]) for r in self.rows) + 1
         value_w = max(len(format_compact(r[1])) for r in self.rows) + 1
@@ -101,12 +104,12 @@ class StageBars(Widget):
                     ("░" * (full - solid), "$accent 60%"),
                     " " * (bar_w - full + 1),
                     (format_compact(total).rjust(value_w - 1), "bold"),
-                    (str(count).rjust(count_w), "dim"),
+                    (str(count).rjust(count_w), MUTED),
                 )
             )
         lines.append(Content(""))
         lines.append(
-            Content.assemble(("█", "$accent"), (" weighted  ", "dim"), ("░", "$accent 60%"), (" rest", "dim"))
+            Content.assemble(("█", "$accent"), (" weighted  ", MUTED), ("░", "$accent 60%"), (" rest", MUTED))
         )
         return Content("\n").join(lines)
 

@@ -393,6 +393,24 @@ def test_pool_list_warns_and_pool_apply_returns_idle_customers(run, js, at, team
     assert sorted(c["name"] for c in js("pool list")["pool"]) == ["Ada", "Bob"]
 
 
+def test_due_warns_the_owner_before_a_customer_returns_to_the_pool(run, js, at, team):
+    run("pool rule --days 30 --warn 7")
+    at("2026-12-10T09:00:00Z")  # 24 days idle: Ada and Cy return on 16 December
+    items = [i for i in js("due") if i["source"] == "pool"]
+    assert sorted((i["contact"], i["text"]) for i in items) == [
+        ("Ada", "returns to the pool on 2026-12-16 unless you log with them"),
+        ("Cy", "returns to the pool on 2026-12-16 unless you log with them"),
+    ]
+    assert all(i["key"].startswith("pool:") and i["key"].endswith(":2026-12-16") for i in items)
+    out, _ = run("due")
+    assert "returns to the pool on 2026-12-16 unless you log with them" in out
+    assert [i for i in js("--user ben due") if i["source"] == "pool"] == []  # only the owner is warned
+    run("log cy called")
+    assert [i["contact"] for i in js("due") if i["source"] == "pool"] == ["Ada"]
+    run("pool rule --warn 0")
+    assert [i for i in js("due") if i["source"] == "pool"] == []
+
+
 def test_contact_reassign_lists_what_moved_as_one_undo_step(run, js, team):
     run("contact edit ada --tag vip")
     run("deal add ada Website --value 10")

@@ -112,7 +112,31 @@ def collect(
     for item in items:
         if item.contact is None and item.contact_id is not None:
             item.contact = names.get(item.contact_id)
-    return items
+    return items + pool_warnings(store, now_local)
+
+
+def pool_warnings(store: Store, now_local: datetime) -> list[DueItem]:
+    """The acting user's customers the pool's rule takes within its warning days, due today.
+
+    Keyed by the day the customer would go, so `due --notify` warns once; logging with the
+    customer (or claiming it again) moves that day and the warning goes."""
+    rule = store.pool_rule()
+    if not rule or not rule.get("warn"):
+        return []
+    from .services.team import warnings
+
+    tz = now_local.tzinfo or timezone.utc
+    today = local_at(now_local.date(), tz)
+    out = []
+    for row in warnings(store, now_local=now_local, user=store.user):
+        goes = parse_utc(row["returns_at"])
+        out.append(DueItem(
+            key=f"pool:{row['id']}:{goes.astimezone(tz).date().isoformat()}",
+            id=None, contact_id=row["id"], deal_id=None,
+            text=f"returns to the pool on {format_local(goes, tz, True)} unless you log with them",
+            due=today, all_day=True, every=None, source="pool", contact=row["name"],
+        ))  # fmt: skip
+    return out
 
 
 def _key_day(key: str) -> date:

@@ -1,0 +1,91 @@
+"""Likely duplicates and merging them: one path for `tinycrm dupes`/`merge` and the TUI's Duplicates screen.
+
+`tinycrm.dedupe` scores and plans (pure); here the store is read for it, and a merge is
+re-planned inside its write so that what the user agreed to is what happens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import Conflict
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..dedupe import Group, Plan
+    from ..models import Contact
+    from ..store import Store
+
+
+def region(store: Store) -> str | None:
+    """The region national phone numbers belong to (the `region` setting, else the locale)."""
+    from ..normalize import default_region
+
+    return default_region(store.setting("region"))
+
+
+@dataclass(frozen=True)
+class Found:
+    """The duplicate groups of a book, strongest first, and every live contact by id."""
+
+    groups: list[Group]
+    contacts: dict[int, Contact]
+    min_score: int
+
+
+def find_duplicates(store: Store, *, min_score: int | None = None) -> Found:
+    """Every group of likely duplicates among the live contacts (seconds on 100,000: run it off the UI)."""
+    from ..dedupe import DEFAULT_MIN_SCORE, find_groups
+
+    records = store.list_contacts(sort="id")
+    score = DEFAULT_MIN_SCORE if min_score is None else min_score
+    groups = find_groups(records, min_score=score, region=region(store))
+    return Found(groups, {r["id"]: r for r in records}, score)
+
+
+def plan_merge(store: Store, keep: Contact, others: list[Contact]) -> Plan:
+    """What KEEP becomes when the others are folded into it (KEEP wins each clash, nothing is lost)."""
+    from ..dedupe import merge_plan
+
+    return merge_plan(keep, others, region=region(store))
+
+
+@dataclass(frozen=True)
+class Linked:
+    """How many records hang on a contact: what a merge moves."""
+
+    interactions: int
+    deals: int
+    reminders: int
+
+    def words(self) -> str:
+        """`3 interactions, 1 deal, no reminders`."""
+        parts = []
+        for count, noun in ((self.interactions, "interaction"), (self.deals, "deal"),
+                            (self.reminders, "reminder")):
+            parts.append(f"{count or 'no'} {noun}{'' if count == 1 else 's'}")
+        return ", ".join(parts)
+
+
+def linked(store: Store, contact_id: int) -> Linked:
+    """The interactions, deals and reminders (done ones too) of one contact, counted."""
+    return Linked(
+        store.count_interactions(contact_id),
+        len(store.list_deals(contact_id=contact_id)),
+        len(store.list_reminders(contact_id=contact_id, include_done=True)),
+    )
+
+
+def merge(store: Store, keep_id: int, other_ids: list[int], agreed: tuple[str, ...] | None = None) -> Contact:
+    """Fold the others into KEEP as one undo step; refused when the plan changed since it was shown.
+
+    `agreed` is the plan's steps as the user saw them (None: no question was asked). The plan
+    is made again inside the write: if someone edited the contacts meanwhile, nothing happens.
+    """
+    with store.write("merge"):
+        keep = store.get_contact(keep_id)
+        others = [store.get_contact(i) for i in other_ids]
+        plan = plan_merge(store, keep, others)
+        if agreed is not None and plan.steps != agreed:
+            raise Conflict("the contacts changed while you were asked; run merge again")
+        return store.merge_contacts(plan.keep_id, list(plan.other_ids), plan.fields)

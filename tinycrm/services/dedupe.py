@@ -89,3 +89,55 @@ def merge(store: Store, keep_id: int, other_ids: list[int], agreed: tuple[str, .
         if agreed is not None and plan.steps != agreed:
             raise Conflict("the contacts changed while you were asked; run merge again")
         return store.merge_contacts(plan.keep_id, list(plan.other_ids), plan.fields)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A contact already in the book that the one being typed is likely to be, and why."""
+
+    contact: Contact
+    why: str
+
+    def words(self) -> str:
+        """`Grace Hopper <grace@navy.mil> (#12) — same e-mail`."""
+        contact = self.contact
+        mail = f" <{contact['emails'][0]}>" if contact["emails"] else ""
+        return f"{contact['name']}{mail} (#{contact['id']}) — {self.why}"
+
+
+def likely_match(
+    store: Store, *, name: str, org: str | None, emails: list[str], phones: list[str],
+    kind: str = "person", other_than: int | None = None,
+) -> Match | None:
+    """The contact `contact add` would refuse (same e-mail or phone) or warn about (a very similar name).
+
+    The same look-ups as the refusal and the warning: the store's e-mail/phone keys, then
+    its name neighbours scored by `dedupe.similar_names`. Text half typed is no error here.
+    """
+    from ..errors import CrmError
+
+    probes = [([e], []) for e in emails if "@" in e] + [([], [p]) for p in phones]
+    for probe_emails, probe_phones in probes:
+        try:  # one half-typed phone must not hide the e-mail that matches
+            hits = store.duplicates_of(probe_emails, probe_phones, other_than=other_than)
+        except CrmError:
+            continue
+        if hits:
+            what, _value, contact_id, _name = hits[0]
+            return Match(store.get_contact(contact_id), f"same {what}")
+    name = " ".join(name.split())
+    if not name:
+        return None
+    try:
+        neighbours = [c for c in store.name_neighbours(name, org) if c["id"] != other_than]
+    except CrmError:
+        return None
+    if not neighbours:
+        return None
+    from ..dedupe import similar_names
+
+    similar = similar_names(name, org, neighbours, kind=kind, ignore_id=other_than)
+    if not similar:
+        return None
+    record, why = similar[0]
+    return Match(store.get_contact(int(record["id"])), why)

@@ -256,7 +256,7 @@ class CompareScreen(CrmScreen):
         self.records: dict[int, Contact] = {}
         self.counts: dict[int, Linked] = {}
         self.created: dict[int, str] = {}
-        self.region: str | None = None
+        self.phone_region: str | None = None
         self.merging = False
 
     def compose(self) -> ComposeResult:
@@ -307,7 +307,7 @@ class CompareScreen(CrmScreen):
 
     def _loaded(self, records: dict[int, Contact], counts: dict[int, Linked], created: dict[int, str],
                 region: str | None) -> None:
-        self.records, self.counts, self.created, self.region = records, counts, created, region
+        self.records, self.counts, self.created, self.phone_region = records, counts, created, region
         self.ids = [i for i in self.ids if i in records]
         if len(self.ids) < 2:
             self.query_one("#compare-table", Static).update(
@@ -323,7 +323,7 @@ class CompareScreen(CrmScreen):
     def _draw(self) -> None:
         a, b = (self.records[i] for i in self.pair)
         self.query_one("#compare-table", Static).update(
-            comparison(a, b, self.counts, self.keep, self.region, self.created))
+            comparison(a, b, self.counts, self.keep, self.phone_region, self.created))
         position = ""
         if len(self.ids) > 2:
             rest = [i for i in self.ids if i != self.pair[0]]
@@ -393,7 +393,8 @@ class CompareScreen(CrmScreen):
                 self._merge(keep["id"], other["id"], plan.steps)
 
         self.app.push_screen(
-            ConfirmScreen(escape(safe(f"Merge {gone} into {kept}?")), escape(safe("\n".join(lines))),
+            ConfirmScreen(escape(safe(f"Merge {gone} into {kept}?")),
+                          escape("\n".join(safe(line) for line in lines)),
                           yes="Merge", danger=True),
             answered,
         )

@@ -258,6 +258,8 @@ class CompareScreen(CrmScreen):
         self.created: dict[int, str] = {}
         self.phone_region: str | None = None
         self.merging = False
+        self.table: Table | None = None
+        """The side-by-side table as last drawn."""
 
     def compose(self) -> ComposeResult:
         """Heading (score and why), the two records, a hint, the footer."""
@@ -322,8 +324,8 @@ class CompareScreen(CrmScreen):
 
     def _draw(self) -> None:
         a, b = (self.records[i] for i in self.pair)
-        self.query_one("#compare-table", Static).update(
-            comparison(a, b, self.counts, self.keep, self.phone_region, self.created))
+        self.table = comparison(a, b, self.counts, self.keep, self.phone_region, self.created)
+        self.query_one("#compare-table", Static).update(self.table)
         position = ""
         if len(self.ids) > 2:
             rest = [i for i in self.ids if i != self.pair[0]]

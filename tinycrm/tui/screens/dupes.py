@@ -66,6 +66,7 @@ class DupesScreen(CrmScreen):
         """A status line, the groups, the footer."""
         yield Static("Looking for duplicates…", id="dupes-status")
         yield DupeList(id="dupes")
+        yield Static("", id="dupes-why")
         yield Footer(compact=True)
 
     @property
@@ -150,6 +151,10 @@ class DupesScreen(CrmScreen):
 
     def _status(self, text: str) -> None:
         self.query_one("#dupes-status", Static).update(Text(text))
+
+    def on_dupe_list_highlighted(self, event: DupeList.Highlighted) -> None:
+        """The highlighted group's reasons in full: the list cuts them at the screen's edge."""
+        self.query_one("#dupes-why", Static).update(Text(f"Why: {event.row.why}" if event.row else ""))
 
     def on_dupe_list_selected(self, event: DupeList.Selected) -> None:
         """Compare the chosen group's records."""

@@ -86,6 +86,19 @@ class DupeList(ScrollView, can_focus=True):
             """The list the group was chosen in."""
             return self.dupe_list
 
+    class Highlighted(Message):
+        """The cursor moved to another group (or the groups changed under it)."""
+
+        def __init__(self, dupe_list: DupeList, row: GroupRow | None) -> None:
+            super().__init__()
+            self.dupe_list = dupe_list
+            self.row = row
+
+        @property
+        def control(self) -> DupeList:
+            """The list whose cursor moved."""
+            return self.dupe_list
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[GroupRow] = []
@@ -114,6 +127,7 @@ class DupeList(ScrollView, can_focus=True):
         elif new * LINES + LINES > top + height:
             self.scroll_to(y=new * LINES + LINES - height, animate=False, immediate=True)
         self.refresh()
+        self.post_message(self.Highlighted(self, self.selected))
 
     def on_resize(self, event: events.Resize) -> None:
         """The width decides where lines are cut."""

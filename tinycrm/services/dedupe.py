@@ -6,6 +6,7 @@ re-planned inside its write so that what the user agreed to is what happens.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from ..errors import Conflict
@@ -37,10 +38,18 @@ def find_duplicates(store: Store, *, min_score: int | None = None) -> Found:
     """Every group of likely duplicates among the live contacts (seconds on 100,000: run it off the UI)."""
     from ..dedupe import DEFAULT_MIN_SCORE, find_groups
 
-    records = store.list_contacts(sort="id")
-    score = DEFAULT_MIN_SCORE if min_score is None else min_score
-    groups = find_groups(records, min_score=score, region=region(store))
-    return Found(groups, {r["id"]: r for r in records}, score)
+    # Hundreds of thousands of records, none cyclic: a full collection over them would hold
+    # the GIL for most of a second, a freeze the TUI's event loop would feel.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        records = store.list_contacts(sort="id")
+        score = DEFAULT_MIN_SCORE if min_score is None else min_score
+        groups = find_groups(records, min_score=score, region=region(store))
+        return Found(groups, {r["id"]: r for r in records}, score)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def plan_merge(store: Store, keep: Contact, others: list[Contact]) -> Plan:
@@ -116,7 +125,8 @@ def likely_match(
     """
     from ..errors import CrmError
 
-    probes = [([e], []) for e in emails if "@" in e] + [([], [p]) for p in phones]
+    probes: list[tuple[list[str], list[str]]] = [([e], []) for e in emails if "@" in e]
+    probes += [([], [p]) for p in phones]
     for probe_emails, probe_phones in probes:
         try:  # one half-typed phone must not hide the e-mail that matches
             hits = store.duplicates_of(probe_emails, probe_phones, other_than=other_than)

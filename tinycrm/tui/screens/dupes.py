@@ -38,7 +38,7 @@ STEPS_SHOWN = 8
 def group_row(group: Group, contacts: dict[int, Contact]) -> GroupRow:
     """A group as the list shows it: `#12 Grace Hopper · #13 Grace M. Hopper`, then its reasons."""
     who = " · ".join(f"#{i} {contacts[i]['name']}" for i in group.ids)
-    orgs = list(dict.fromkeys(contacts[i]["org"] for i in group.ids if contacts[i]["org"]))
+    orgs = list(dict.fromkeys(org for i in group.ids if (org := contacts[i]["org"])))
     if orgs:
         who += f"  ({' / '.join(orgs[:2])}{' …' if len(orgs) > 2 else ''})"
     return GroupRow(group.ids, group.score, safe(who), safe("; ".join(group.reasons)))

@@ -123,21 +123,23 @@ async def test_5_reaches_the_duplicates_screen_from_a_contact_and_the_palette_li
     assert "Keep both" in help_text
 
 
-async def test_the_groups_are_found_in_a_worker_while_the_screen_says_it_is_looking(
+async def test_the_groups_are_looked_for_off_the_event_loop_while_the_screen_says_so(
     app, planted, monkeypatch
 ) -> None:
-    import tinycrm.services.dedupe as service
+    import tinycrm.tui.screens.dupes as dupes
     from tinycrm.tui.screens.dupes import DupesScreen
 
     release = threading.Event()
-    real = service.find_duplicates
+    real = dupes.run_apart
+    ran = []
 
-    def slow(store, **kw):
+    def held(fn, *args):
         assert threading.current_thread() is not threading.main_thread()
         release.wait(10)
-        return real(store, **kw)
+        ran.append(fn.__name__)
+        return real(fn, *args)
 
-    monkeypatch.setattr(service, "find_duplicates", slow)
+    monkeypatch.setattr(dupes, "run_apart", held)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("5")
@@ -152,6 +154,15 @@ async def test_the_groups_are_found_in_a_worker_while_the_screen_says_it_is_look
         release.set()
         await settle(pilot)
         assert len(screen.groups.rows) == 2
+    assert ran == ["list_duplicates"]
+
+
+def test_the_look_up_runs_in_another_process(db) -> None:
+    import os
+
+    from tinycrm.tui.screens.dupes import run_apart
+
+    assert run_apart(os.getpid) != os.getpid()
 
 
 # --------------------------------------------------------------------------- side by side

@@ -151,3 +151,30 @@ def likely_match(
         return None
     record, why = similar[0]
     return Match(store.get_contact(int(record["id"])), why)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What a screen needs of `find_duplicates`, small enough to come back from another process."""
+
+    groups: list[Group]
+    people: dict[int, tuple[str, str | None]]
+    """Name and organisation of each contact in a group (and only those)."""
+    contacts: int
+    min_score: int
+
+
+def list_duplicates(path: str, user: str, *, min_score: int | None = None) -> Listed:
+    """`find_duplicates` on the book at `path`, for a child process to run.
+
+    On 100,000 contacts the look-up is seconds of pure Python over hundreds of megabytes of
+    records; in the TUI's own process it would hold the GIL (and the memory) the event loop
+    needs, so the TUI runs this in a child and gets back only the groups and their names.
+    """
+    from ..store import Store
+
+    with Store.open(path, user, create=False) as store:
+        found = find_duplicates(store, min_score=min_score)
+    grouped = {i for g in found.groups for i in g.ids}
+    people = {i: (found.contacts[i]["name"], found.contacts[i]["org"]) for i in grouped}
+    return Listed(found.groups, people, len(found.contacts), found.min_score)

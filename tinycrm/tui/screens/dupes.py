@@ -1,15 +1,18 @@
 """The Duplicates screen (5): the groups `tinycrm dupes` finds, two records side by side, merge.
 
 The groups come from `services.dedupe.find_duplicates`, the function behind `tinycrm dupes`,
-in a thread worker: on 100,000 contacts it takes seconds, during which the screen says it
-is looking and every key still works. A merge goes through `services.dedupe.merge`, as
-`tinycrm merge` does, so it is one change in history and `u` takes it back.
+run in a child process that a thread worker waits for: on 100,000 contacts it takes seconds
+of pure Python, which in the TUI's own process would starve the event loop of the GIL. The
+screen says it is looking meanwhile, and every key still works. A merge goes through
+`services.dedupe.merge`, as `tinycrm merge` does, so it is one change in history and `u`
+takes it back.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich import box
 from rich.table import Table
@@ -31,14 +34,50 @@ if TYPE_CHECKING:
     from ...models import Contact
     from ...services.dedupe import Linked
 
+T = TypeVar("T")
+
 STEPS_SHOWN = 8
 """Merge steps listed in the question; more are counted."""
 
 
-def group_row(group: Group, contacts: dict[int, Contact]) -> GroupRow:
+CHILD = """
+import pickle, sys
+fn, args = pickle.load(sys.stdin.buffer)
+try:
+    answer = ("ok", fn(*args))
+except Exception as exc:
+    from tinycrm.errors import CrmError
+    answer = ("error", exc if isinstance(exc, CrmError) else CrmError(f"{type(exc).__name__}: {exc}"))
+sys.stdout.buffer.write(pickle.dumps(answer))
+"""
+
+
+def run_apart(fn: Callable[..., T], *args: Any) -> T:
+    """`fn(*args)` in a child Python process, waited for; its CrmError comes back raised here.
+
+    The look-up for duplicates is seconds of pure Python: in a thread of the TUI's own
+    process it would take the GIL from the event loop for up to seconds at a time. A plain
+    subprocess with pipes (not multiprocessing, which wants a real stderr to hand on).
+    """
+    import pickle
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", CHILD], input=pickle.dumps((fn, args)),
+                          capture_output=True, check=False)
+    if done.returncode != 0 or not done.stdout:
+        last = (done.stderr.decode(errors="replace").strip().splitlines() or [f"exit {done.returncode}"])[-1]
+        raise CrmError(f"the look-up stopped: {last}")
+    status, value = pickle.loads(done.stdout)
+    if status == "error":
+        raise value
+    return value
+
+
+def group_row(group: Group, people: dict[int, tuple[str, str | None]]) -> GroupRow:
     """A group as the list shows it: `#12 Grace Hopper · #13 Grace M. Hopper`, then its reasons."""
-    who = " · ".join(f"#{i} {contacts[i]['name']}" for i in group.ids)
-    orgs = list(dict.fromkeys(org for i in group.ids if (org := contacts[i]["org"])))
+    who = " · ".join(f"#{i} {people[i][0]}" for i in group.ids)
+    orgs = list(dict.fromkeys(org for i in group.ids if (org := people[i][1])))
     if orgs:
         who += f"  ({' / '.join(orgs[:2])}{' …' if len(orgs) > 2 else ''})"
     return GroupRow(group.ids, group.score, safe(who), safe("; ".join(group.reasons)))
@@ -80,6 +119,8 @@ class DupesScreen(CrmScreen):
 
     def on_screen_resume(self) -> None:
         """Back on the screen: look again only if the book changed meanwhile."""
+        if self.scanning:  # the look running now started after whatever happened
+            return
         if self.version is None:
             self.refresh_data()
         else:
@@ -110,17 +151,16 @@ class DupesScreen(CrmScreen):
 
     def _scan(self, started: float) -> None:
         """The groups of `tinycrm dupes`, formatted for the list (worker thread)."""
-        from ...services.dedupe import find_duplicates
+        from ...services.dedupe import list_duplicates
 
         try:
             version = self.crm.file_version()
-            with self.store() as store:
-                found = find_duplicates(store)
+            listed = run_apart(list_duplicates, str(self.crm.db_path), self.crm.user)
         except CrmError as exc:
             self.app.call_from_thread(self._failed, str(exc).splitlines()[0])
             return
-        rows = [group_row(g, found.contacts) for g in found.groups]
-        self.app.call_from_thread(self._found, rows, len(found.contacts), found.min_score, version, started)
+        rows = [group_row(g, listed.people) for g in listed.groups]
+        self.app.call_from_thread(self._found, rows, listed.contacts, listed.min_score, version, started)
 
     def _found(
         self, rows: list[GroupRow], contacts: int, min_score: int, version: int, started: float

@@ -117,37 +117,38 @@ class DupesScreen(CrmScreen):
         """Keys go to the list at once, even while it is still being filled."""
         self.groups.focus()
 
-    def on_screen_resume(self) -> None:
-        """Back on the screen: look again only if the book changed meanwhile."""
-        if self.scanning:  # the look running now started after whatever happened
-            return
-        if self.version is None:
-            self.refresh_data()
-        else:
-            self._check_version()
-
     def refresh_data(self) -> None:
-        """Look for duplicates (a worker); a look asked for during one runs once it ends."""
+        """On showing the screen and on every change: look again if the book changed since the last look.
+
+        A look can take a minute on a big book, so coming back from a dialog or another
+        screen does not start one unless some connection committed meanwhile.
+        """
         if self.scanning:
-            self._again = True
+            self._again = True  # checked once the running look ends
+            return
+        self._check_version()
+
+    @work(thread=True, exclusive=True, group="dupes-version")
+    def _check_version(self) -> None:
+        """Has any connection committed since the groups were read? (worker thread)"""
+        if self.version is None or self.crm.file_version() != self.version:
+            self.app.call_from_thread(self.look)
+
+    def look(self) -> None:
+        """Look for duplicates now (a worker waiting for a child process)."""
+        if self.scanning:
             return
         self.scanning = True
         self._again = False
         if self.version is not None:
-            self._status("Looking again…" + (f"  (the list below is the last one: {self._summary()})"))
+            self._status(f"Looking again…  (below: the last look, {self._summary()})")
         started = time.perf_counter()
         self.run_worker(lambda: self._scan(started), thread=True, group="dupes-scan",
                         description="looking for duplicates")
 
     def action_look_again(self) -> None:
-        """Look again now."""
-        self.refresh_data()
-
-    @work(thread=True, exclusive=True, group="dupes-version")
-    def _check_version(self) -> None:
-        """Has any connection committed since the groups were read? (worker thread)"""
-        if self.crm.file_version() != self.version:
-            self.app.call_from_thread(self.refresh_data)
+        """Look again now, changed or not."""
+        self.look()
 
     def _scan(self, started: float) -> None:
         """The groups of `tinycrm dupes`, formatted for the list (worker thread)."""
@@ -173,13 +174,12 @@ class DupesScreen(CrmScreen):
         self.seconds = time.perf_counter() - started
         self._status(self._summary())
         if self._again:
-            self.refresh_data()
+            self._again = False
+            self._check_version()
 
     def _failed(self, message: str) -> None:
         self.scanning = False
         self._status(f"Could not look for duplicates: {message}")
-        if self._again:
-            self.refresh_data()
 
     def _summary(self) -> str:
         count = len(self.groups.rows)

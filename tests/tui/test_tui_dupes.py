@@ -157,6 +157,34 @@ async def test_the_groups_are_looked_for_off_the_event_loop_while_the_screen_say
     assert ran == ["list_duplicates"]
 
 
+async def test_coming_back_looks_again_only_after_a_change(app, planted, db, monkeypatch) -> None:
+    import tinycrm.tui.screens.dupes as dupes
+
+    looks = []
+    real = dupes.run_apart
+
+    def counted(fn, *args):
+        looks.append(fn.__name__)
+        return real(fn, *args)
+
+    monkeypatch.setattr(dupes, "run_apart", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dupes(app, pilot)
+        for keys in (["question_mark", "escape"], ["1", "5"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+        assert len(looks) == 1
+        with Store.open(db, "cli", clock=fixed_clock) as store:  # the CLI, meanwhile
+            store.edit_contact(planted["zhang_twin"], org="深圳华星科技有限公司")
+        await pilot.press("1", "5")
+        await settle(pilot)
+        assert len(looks) == 2
+        assert [r.ids for r in screen.groups.rows] == [(planted["grace"], planted["grace_twin"])]
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(looks) == 3
+
+
 def test_the_look_up_runs_in_another_process(db) -> None:
     import os
 

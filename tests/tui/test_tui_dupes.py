@@ -421,3 +421,16 @@ async def test_the_edit_form_refuses_a_duplicate_phone_too(app, planted, db, qui
     with Store.open(db, "tester", clock=fixed_clock) as store:
         assert store.get_contact(planted["ada"])["phones"] == ["(202) 555-0100"]
 
+
+
+async def test_a_contact_kept_with_a_shared_email_can_still_be_edited(app, planted, db, quick_match) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_contact(app, pilot, planted["grace_twin"])
+        await pilot.press("e")
+        await settle(pilot)
+        await type_into(pilot, "f-title", "Rear Admiral")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ContactForm)
+    with Store.open(db, "tester", clock=fixed_clock) as store:
+        assert store.get_contact(planted["grace_twin"])["title"] == "Rear Admiral"

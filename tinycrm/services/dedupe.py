@@ -157,7 +157,8 @@ def likely_match(
 class Listed:
     """What a screen needs of `find_duplicates`, small enough to come back from another process."""
 
-    groups: list[Group]
+    groups: list[tuple[tuple[int, ...], int, tuple[str, ...]]]
+    """Each group's ids, score and reasons (not its pairs: hundreds of thousands of objects to unpickle)."""
     people: dict[int, tuple[str, str | None]]
     """Name and organisation of each contact in a group (and only those)."""
     contacts: int
@@ -177,4 +178,5 @@ def list_duplicates(path: str, user: str, *, min_score: int | None = None) -> Li
         found = find_duplicates(store, min_score=min_score)
     grouped = {i for g in found.groups for i in g.ids}
     people = {i: (found.contacts[i]["name"], found.contacts[i]["org"]) for i in grouped}
-    return Listed(found.groups, people, len(found.contacts), found.min_score)
+    groups = [(g.ids, g.score, g.reasons) for g in found.groups]
+    return Listed(groups, people, len(found.contacts), found.min_score)

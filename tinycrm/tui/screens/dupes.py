@@ -30,7 +30,7 @@ from ..base import CrmScreen
 from ..widgets.dupe_list import DupeList, GroupRow
 
 if TYPE_CHECKING:
-    from ...dedupe import Group, Plan
+    from ...dedupe import Plan
     from ...models import Contact
     from ...services.dedupe import Linked
 
@@ -74,13 +74,16 @@ def run_apart(fn: Callable[..., T], *args: Any) -> T:
     return value
 
 
-def group_row(group: Group, people: dict[int, tuple[str, str | None]]) -> GroupRow:
+def group_row(
+    group: tuple[tuple[int, ...], int, tuple[str, ...]], people: dict[int, tuple[str, str | None]]
+) -> GroupRow:
     """A group as the list shows it: `#12 Grace Hopper · #13 Grace M. Hopper`, then its reasons."""
-    who = " · ".join(f"#{i} {people[i][0]}" for i in group.ids)
-    orgs = list(dict.fromkeys(org for i in group.ids if (org := people[i][1])))
+    ids, score, reasons = group
+    who = " · ".join(f"#{i} {people[i][0]}" for i in ids)
+    orgs = list(dict.fromkeys(org for i in ids if (org := people[i][1])))
     if orgs:
         who += f"  ({' / '.join(orgs[:2])}{' …' if len(orgs) > 2 else ''})"
-    return GroupRow(group.ids, group.score, safe(who), safe("; ".join(group.reasons)))
+    return GroupRow(ids, score, safe(who), safe("; ".join(reasons)))
 
 
 class DupesScreen(CrmScreen):

@@ -494,6 +494,12 @@ class ContactForm(FormScreen):
             "notes": values["notes"],
         }
         allow = self.allow_duplicate
+        if self.contact is not None:
+            # unchanged lists are not written, so not checked again: a contact that already
+            # shares an address (kept with "add anyway") can still have its name edited
+            for key in ("emails", "phones"):
+                if fields[key] == self.contact[key]:
+                    del fields[key]
         if self.contact is None:
             return store.add_contact(values["name"], allow_duplicate=allow, **fields)
         return store.edit_contact(self.contact["id"], name=values["name"], allow_duplicate=allow, **fields)

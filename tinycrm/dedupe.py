@@ -454,11 +454,11 @@ def find_groups(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE
     return groups
 
 
-def similar_name_warning(name: str, org: str | None, candidates: Iterable[Record], *, kind: str = "person",
-                         ignore_id: int | None = None) -> str | None:
-    """The warning `contact add` prints for a very similar name (same pinyin or fuzzy, same organisation)."""
+def similar_names(name: str, org: str | None, candidates: Iterable[Record], *, kind: str = "person",
+                  ignore_id: int | None = None) -> list[tuple[Record, str]]:
+    """The candidates whose name is very similar (same pinyin or fuzzy, same organisation), each with why."""
     new = _entry({"id": 0, "kind": kind, "name": name, "org": org}, None)
-    hits = []
+    hits: list[tuple[Record, str]] = []
     for record in candidates:
         if record["id"] == ignore_id or (record.get("kind") or "person") != kind:
             continue
@@ -473,6 +473,13 @@ def similar_name_warning(name: str, org: str | None, candidates: Iterable[Record
             hits.append((record, why))
         elif same_org and (why.startswith("same pinyin") or sim >= FUZZY_MIN):
             hits.append((record, why))
+    return hits
+
+
+def similar_name_warning(name: str, org: str | None, candidates: Iterable[Record], *, kind: str = "person",
+                         ignore_id: int | None = None) -> str | None:
+    """The warning `contact add` prints for a very similar name (same pinyin or fuzzy, same organisation)."""
+    hits = similar_names(name, org, candidates, kind=kind, ignore_id=ignore_id)
     if not hits:
         return None
     shown = ", ".join(

@@ -29,6 +29,16 @@ class Conflict(CrmError):
     """The data is not in a state that allows the change."""
 
 
+class DuplicateContact(Conflict):
+    """An e-mail or phone another contact already has (`--allow-duplicate` keeps both); names that one."""
+
+    def __init__(self, message: str, contact_id: int, what: str, value: str) -> None:
+        super().__init__(message)
+        self.contact_id = contact_id
+        self.what = what
+        self.value = value
+
+
 class FilterError(InvalidData):
     """A malformed filter; the message points at the bad term."""
 

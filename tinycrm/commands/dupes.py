@@ -1,7 +1,8 @@
 """`tinycrm dupes` and `merge`: likely duplicates in words, and folding them into one contact.
 
-`tinycrm.dedupe` finds the groups and plans the merge (pure); `Store.merge_contacts` moves
-the interactions, deals and reminders and deletes the others, as one undo step.
+`tinycrm.services.dedupe` finds the groups and merges (the TUI's Duplicates screen calls the
+same functions); `Store.merge_contacts` moves the interactions, deals and reminders and
+deletes the others, as one undo step.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from ..cells import safe
-from ..errors import Conflict, UsageError
+from ..errors import UsageError
 from ..output import emit_json
 from ._common import State, check_ref, confirm, echo, reads, writing
 
@@ -19,23 +20,14 @@ if TYPE_CHECKING:
     from ..store import Store
 
 
-def _region(store: Store) -> str | None:
-    """The region national phone numbers belong to (the `region` setting, else the locale)."""
-    from ..normalize import default_region
-
-    return default_region(store.setting("region"))
-
-
 @reads
 def dupes(state: State, *, min_score: int | None, as_json: bool) -> None:
     """`dupes`: groups of contacts that are likely one customer, strongest first, with why."""
-    from ..dedupe import DEFAULT_MIN_SCORE, find_groups
+    from ..services.dedupe import find_duplicates
 
-    store = state.store()
-    records = store.list_contacts(sort="id")
-    names = {r["id"]: r["name"] for r in records}
-    score = DEFAULT_MIN_SCORE if min_score is None else min_score
-    groups = find_groups(records, min_score=score, region=_region(store))
+    found = find_duplicates(state.store(), min_score=min_score)
+    groups, score = found.groups, found.min_score
+    names = {i: c["name"] for i, c in found.contacts.items()}
     if as_json:
         emit_json([{**g.to_json(), "names": [names[i] for i in g.ids]} for g in groups])
         return
@@ -53,11 +45,11 @@ def dupes(state: State, *, min_score: int | None, as_json: bool) -> None:
 
 def _plan(store: Store, keep_ref: str, other_refs: list[str]) -> Plan:
     """The merge plan of the contacts named (KEEP first); a contact named twice is refused."""
-    from ..dedupe import merge_plan
+    from ..services.dedupe import plan_merge
 
     keep = store.resolve(check_ref(keep_ref))
     others = [store.resolve(check_ref(ref)) for ref in other_refs]
-    return merge_plan(keep, others, region=_region(store))
+    return plan_merge(store, keep, others)
 
 
 def merge(state: State, *, keep: str, others: list[str], yes: bool, as_json: bool) -> None:
@@ -71,13 +63,13 @@ def merge(state: State, *, keep: str, others: list[str], yes: bool, as_json: boo
             confirm(f"Merge {len(shown.other_ids)} into #{shown.keep_id}? `tinycrm undo` takes it back.")
         else:
             raise UsageError("merge deletes the others once their records are moved: add --yes to confirm")
+    from ..services.dedupe import merge as merge_contacts
+
     with writing(store, "merge"):
-        plan = _plan(store, str(shown.keep_id), [str(i) for i in shown.other_ids])
-        if plan.steps != shown.steps:  # someone edited them while the question was open
-            raise Conflict("the contacts changed while you were asked; run merge again")
-        kept = store.merge_contacts(plan.keep_id, list(plan.other_ids), plan.fields)
+        # planned again inside the write: refused if someone edited them while the question was open
+        kept = merge_contacts(store, shown.keep_id, list(shown.other_ids), shown.steps)
         if as_json:
-            emit_json({"contact": kept, "merged": list(plan.other_ids), "steps": list(plan.steps)})
+            emit_json({"contact": kept, "merged": list(shown.other_ids), "steps": list(shown.steps)})
         else:
-            gone = ", ".join(f"#{i}" for i in plan.other_ids)
+            gone = ", ".join(f"#{i}" for i in shown.other_ids)
             echo(f"merged {gone} into #{kept['id']} {safe(kept['name'])}")

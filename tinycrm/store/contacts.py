@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from .. import normalize, textindex, validate
 from ..dates import parse_utc, utc_iso
-from ..errors import Ambiguous, Conflict, InvalidData, NotFound
+from ..errors import Ambiguous, Conflict, DuplicateContact, InvalidData, NotFound
 from ..models import CONTACT_FIELDS as MODEL_FIELDS
 from .base import like_escape
 from .records import contact_record
@@ -149,9 +149,10 @@ class ContactStore(UnitOfWork):
         hits = self.duplicates_of(emails, phones, other_than=other_than)
         if hits:
             what, value, contact_id, name = hits[0]
-            raise Conflict(
+            raise DuplicateContact(
                 f"{what} {value} already belongs to #{contact_id} {name}: use that contact, or add"
-                " --allow-duplicate to keep both"
+                " --allow-duplicate to keep both",
+                contact_id, what, value,
             )
 
     def name_neighbours(self, name: str, org: str | None, *, limit: int = 200) -> list[Contact]:

@@ -33,7 +33,7 @@ from .messages import DataChanged
 from .scope import DEFAULT_SCOPE, next_scope
 
 SCREEN_KEYS = Binding.Group("Screens", compact=True)
-"""1-4 share one footer entry: four labels do not fit an 80-column footer."""
+"""1-5 share one footer entry: five labels do not fit an 80-column footer."""
 
 THEME_SETTING = "tui.theme"
 """The setting `tui.theme:USER` remembers each user's theme across restarts."""
@@ -47,6 +47,7 @@ SCREENS: dict[str, tuple[str, str, str]] = {
     "agenda": ("agenda", "AgendaScreen", "Agenda"),
     "pipeline": ("pipeline", "PipelineScreen", "Pipeline"),
     "dashboard": ("dashboard", "DashboardScreen", "Dashboard"),
+    "dupes": ("dupes", "DupesScreen", "Duplicates"),
 }
 
 
@@ -114,6 +115,8 @@ class CrmApp(App):
         Binding(
             "4", "switch_mode('dashboard')", "Dashboard", tooltip="The headline numbers", group=SCREEN_KEYS
         ),
+        Binding("5", "switch_mode('dupes')", "Duplicates", tooltip="Likely duplicates, side by side, merge",
+                group=SCREEN_KEYS),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Keys and the filter language"),
         Binding("u", "undo", "Undo", tooltip="Take back your own last change (names it and asks first)"),
         Binding("ctrl+t", "toggle_dark", "Theme", show=False, tooltip="Dark or light"),
@@ -159,6 +162,10 @@ class CrmApp(App):
     def local_now(self) -> datetime:
         """Now in the user's time zone, from the injected clock."""
         return self.now().astimezone(self.tz)
+
+    def file_version(self) -> int:
+        """A counter that moves on every commit to the file, ours too (worker thread only)."""
+        return self._version()
 
     def show_contact(self, contact_id: int) -> None:
         """Open a contact's 360° screen on top of the current one."""

@@ -65,6 +65,7 @@ class NavigationCommands(CrmProvider):
             ("Go to agenda", "Overdue, today and upcoming follow-ups (2)", partial(go, "agenda")),
             ("Go to pipeline", "Deals by stage (3)", partial(go, "pipeline")),
             ("Go to dashboard", "Headline numbers and charts (4)", partial(go, "dashboard")),
+            ("Go to duplicates", "Likely duplicates, two side by side, merge (5)", partial(go, "dupes")),
             ("Undo my last change", "Name your own last change and take it back after asking (u)",
              app.action_undo),
             ("Redo my last undo", "Do again what your last undo took back", app.action_redo),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -22,9 +22,14 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, 
 from textual.widgets.option_list import Option
 
 from ...cells import safe
-from ...errors import CrmError, InvalidData
+from ...errors import CrmError, DuplicateContact, InvalidData
 from ...models import INTERACTION_KINDS
 from ...store import Store
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from ...services.dedupe import Match
 
 
 def _split(text: str) -> list[str]:
@@ -74,7 +79,9 @@ class FormScreen(ModalScreen[Mapping[str, Any] | None]):
             yield Static("", id="form-error", classes="form-error")
             with VerticalScroll(classes="form-fields"):
                 yield from self.fields()
+            yield from self.below_fields()
             with Horizontal(classes="form-buttons"):
+                yield from self.more_buttons()
                 yield Button(self.SAVE_LABEL, variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
@@ -93,9 +100,21 @@ class FormScreen(ModalScreen[Mapping[str, Any] | None]):
         """The form's rows; subclasses yield `self.row(...)`s."""
         yield from ()
 
+    def below_fields(self) -> ComposeResult:
+        """Lines between the fields and the error; none unless a form has some."""
+        yield from ()
+
+    def more_buttons(self) -> ComposeResult:
+        """Buttons before Save; none unless a form has some."""
+        yield from ()
+
     def values(self) -> dict[str, Any]:
         """The raw field values, read on the event loop."""
         return {}
+
+    def failed(self, error: CrmError) -> None:
+        """The store refused the write: say why under the form, which stays open."""
+        self.show_error(str(error).splitlines()[0])
 
     def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
         """The write (worker thread): parse with the CLI's parsers, call the Store method."""
@@ -142,7 +161,7 @@ class FormScreen(ModalScreen[Mapping[str, Any] | None]):
             with crm.open_store() as store:  # type: ignore[attr-defined]
                 record = self.save(store, values, crm.local_now())  # type: ignore[attr-defined]
         except CrmError as exc:
-            self.app.call_from_thread(self.show_error, str(exc).splitlines()[0])
+            self.app.call_from_thread(self.failed, exc)
             return
         self.app.call_from_thread(self._saved, record)
 
@@ -373,9 +392,30 @@ class ReminderForm(FormScreen):
 
 
 class ContactForm(FormScreen):
-    """Edit a contact's fields and tags, or add a new contact when given none."""
+    """Edit a contact's fields and tags, or add a new contact when given none.
+
+    As the name, e-mails or phones are typed, the contact already in the book that this one
+    is likely to be is shown under the fields (looked up in a worker once typing pauses);
+    ctrl+o opens it. An e-mail or phone another contact has is refused as `contact add`
+    refuses it, and "Add anyway" (ctrl+b) keeps both, as `--allow-duplicate` does.
+    """
 
     TITLE_TEXT = "Edit"
+    MATCH_DELAY: ClassVar[float] = 0.3
+    """Seconds of quiet typing before the look-up for a likely match runs."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "open_match", "Open match", tooltip="Open the contact already here"),
+        Binding("ctrl+b", "keep_both", "Keep both", tooltip="Save although another has the e-mail or phone"),
+    ]
+
+    def __init__(self, contact: dict | None = None) -> None:
+        super().__init__(contact)
+        self.allow_duplicate = False
+        self.match: Match | None = None
+        """The likely existing contact shown under the fields."""
+        self.refused_by: int | None = None
+        """The contact whose e-mail or phone made the store refuse the last save."""
+        self._match_timer: Timer | None = None
 
     FIELDS: ClassVar[list[tuple[str, str, str]]] = [
         # id, label, placeholder
@@ -415,6 +455,15 @@ class ContactForm(FormScreen):
             TextArea(contact.get("notes") or "", id="f-notes", compact=True, show_line_numbers=False),
         )
 
+    def below_fields(self) -> ComposeResult:
+        """The likely match, while typing."""
+        yield Static("", id="form-match", classes="form-match")
+
+    def more_buttons(self) -> ComposeResult:
+        """Add anyway: shown only when the store refused a duplicate e-mail or phone."""
+        label = "Add anyway" if self.contact is None else "Save anyway"
+        yield Button(f"{label} (ctrl+b)", variant="warning", id="anyway", compact=True)
+
     def on_mount(self) -> None:
         """Start in the name."""
         self.query_one("#f-name", Input).focus()
@@ -426,6 +475,81 @@ class ContactForm(FormScreen):
         out["kind"] = str(self.query_one("#f-kind", Select).value)
         out["tier"] = self.text("f-tier")
         return out
+
+    # ------------------------------------------------------------ the likely match
+
+    @on(Input.Changed, "#f-name, #f-org, #f-emails, #f-phones")
+    def _typed(self, event: Input.Changed) -> None:
+        """Look for a likely match once typing pauses (debounced: one look-up, not one per key)."""
+        if self._match_timer is not None:
+            self._match_timer.stop()
+        self._match_timer = self.set_timer(self.MATCH_DELAY, self._look_up)
+        if event.input.id in ("f-emails", "f-phones") and self.refused_by is not None:
+            self._refusal_gone()
+
+    def _look_up(self) -> None:
+        self._match_timer = None
+        values = self.values()
+        self._find_match(values["name"], values["org"], _split(values["emails"]), _split(values["phones"]))
+
+    @work(thread=True, exclusive=True, group="form-match")
+    def _find_match(self, name: str, org: str, emails: list[str], phones: list[str]) -> None:
+        """The store's duplicate and neighbour look-ups, as `contact add` makes them (worker thread)."""
+        from ...services.dedupe import likely_match
+
+        contact = self.contact
+        try:
+            with self.app.open_store() as store:  # type: ignore[attr-defined]
+                match = likely_match(
+                    store, name=name, org=org.strip() or None, emails=emails, phones=phones,
+                    kind=(contact or {}).get("kind") or "person",
+                    other_than=contact["id"] if contact else None,
+                )
+        except CrmError:
+            match = None
+        self.app.call_from_thread(self._show_match, match)
+
+    def _show_match(self, match: Match | None) -> None:
+        self.match = match
+        line = self.query_one("#form-match", Static)
+        text = f"Already here: {match.words()}  ·  ctrl+o opens it" if match else ""
+        line.update(Content(safe(text)))
+        line.set_class(bool(match), "-visible")
+
+    def action_open_match(self) -> None:
+        """Leave the form for the contact already here (or the one that has the e-mail or phone)."""
+        contact_id = self.refused_by or (self.match.contact["id"] if self.match else None)
+        if contact_id is None:
+            return
+        self.dismiss(None)
+        self.app.show_contact(contact_id)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------ refusal and "add anyway"
+
+    def failed(self, error: CrmError) -> None:
+        """A duplicate e-mail or phone: say whose it is and offer to keep both."""
+        if not isinstance(error, DuplicateContact):
+            super().failed(error)
+            return
+        self.refused_by = error.contact_id
+        message = str(error).split(": use that contact", 1)[0]
+        verb = "add" if self.contact is None else "save"
+        self.show_error(f"{message}. ctrl+o opens it; ctrl+b: {verb} anyway, keeping both")
+        self.query_one("#anyway", Button).add_class("-visible")
+
+    def _refusal_gone(self) -> None:
+        """The e-mail or phone was changed: the old refusal no longer applies."""
+        self.refused_by = None
+        self.query_one("#anyway", Button).remove_class("-visible")
+        self.show_error("")
+
+    @on(Button.Pressed, "#anyway")
+    def action_keep_both(self) -> None:
+        """Save with allow_duplicate (`--allow-duplicate`), only after the store refused once."""
+        if self.refused_by is None or self.saving:
+            return
+        self.allow_duplicate = True
+        self.action_submit()
 
     def save(self, store: Store, values: dict[str, Any], now: datetime) -> Mapping[str, Any]:
         """Store.edit_contact (or add_contact): the store validates e-mails, phones, dates."""
@@ -441,9 +565,16 @@ class ContactForm(FormScreen):
             "kind": values["kind"],
             "tier": values["tier"].strip() or None,
         }
+        allow = self.allow_duplicate
+        if self.contact is not None:
+            # unchanged lists are not written, so not checked again: a contact that already
+            # shares an address (kept with "add anyway") can still have its name edited
+            for key in ("emails", "phones"):
+                if fields[key] == self.contact[key]:
+                    del fields[key]
         if self.contact is None:
-            return store.add_contact(values["name"], **fields)
-        return store.edit_contact(self.contact["id"], name=values["name"], **fields)
+            return store.add_contact(values["name"], allow_duplicate=allow, **fields)
+        return store.edit_contact(self.contact["id"], name=values["name"], allow_duplicate=allow, **fields)
 
 
 class SaveFilterForm(FormScreen):

@@ -51,7 +51,11 @@ SCREEN_CLASSES = [
     ("Agenda (2)", "tinycrm.tui.screens.agenda", "AgendaScreen"),
     ("Pipeline (3)", "tinycrm.tui.screens.pipeline", "PipelineScreen"),
     ("Dashboard (4)", "tinycrm.tui.screens.dashboard", "DashboardScreen"),
+    ("Duplicates: the groups", "tinycrm.tui.widgets.dupe_list", "DupeList"),
+    ("Duplicates (5)", "tinycrm.tui.screens.dupes", "DupesScreen"),
+    ("Duplicates: two side by side", "tinycrm.tui.screens.dupes", "CompareScreen"),
     ("Forms", "tinycrm.tui.screens.forms", "FormScreen"),
+    ("Contact form (a, e)", "tinycrm.tui.screens.forms", "ContactForm"),
 ]
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tinycrm.store import Store
+from tinycrm.store.schema import SCHEMA_VERSION
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "v1_book.db"
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
@@ -20,7 +21,7 @@ def test_a_version_1_book_opens_migrated_with_a_backup_beside_it(tmp_path: Path)
     shutil.copy(FIXTURE, book)
     digest = hashlib.sha256(book.read_bytes()).hexdigest()
     with Store.open(book, "alice", clock=lambda: NOW) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == SCHEMA_VERSION
         assert store.check() == []
         assert store.resolve("ada@example.com")["tags"] == ["vip"]
         assert store.resolve("zw")["name"] == "张伟"

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, is_dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from heapq import nsmallest
 
 from .dates import local_at, utc_iso
 from .errors import UsageError
 from .money import minor_units
 from .store import Store
 from .store import reports as sql
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing and dataclasses cost ~25 ms of start-up to every `report` (inspect, ast)
+    from typing import Any
 
 
 def _major(minor: int, currency: str) -> Decimal:
@@ -160,7 +163,9 @@ def jsonable(value: Any) -> Any:
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
-    if is_dataclass(value) and not isinstance(value, type):
+    if hasattr(type(value), "__dataclass_fields__"):  # a dataclass instance (dataclasses.is_dataclass)
+        from dataclasses import asdict
+
         return jsonable(asdict(value))
     return value
 
@@ -725,44 +730,66 @@ def rfm(
     until = until or now
     since = since or until - timedelta(days=RFM_DAYS)
     _check_window(since, until)
-    rows = sql.rfm_rows(store, since=since, until=until, previous=since - (until - since))
-    customers: dict[int, dict[str, Any]] = {}
-    changes_of: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    # per customer: name, owner, days since its last won deal, won deals, value per currency;
+    # plain dicts keyed by id, the customer's record made once, when its scores are known
+    names: dict[int, str] = {}
+    owners: dict[int, str | None] = {}
+    recency: dict[int, int] = {}
+    frequency: dict[int, int] = {}
+    lifetime: dict[int, dict[str, Decimal]] = {}
     money: dict[str, dict[int, int]] = defaultdict(dict)
-    for cid, name, owner, cur, wins, value, days, now_value, before_value in rows:
-        c = customers.get(cid)
-        if c is None:
-            c = customers[cid] = {"id": cid, "name": name, "owner": owner, "recency_days": days,
-                                  "frequency": 0, "lifetime_value": {}}  # fmt: skip
-        c["recency_days"] = min(c["recency_days"], days)
-        c["frequency"] += wins
-        c["lifetime_value"][cur] = _major(value, cur)  # currencies in order: the rows come so
+    changes_of: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    places: dict[str, int] = {}
+    for cid, name, owner, cur, wins, value, days, now_value, before_value in sql.rfm_rows(
+        store, since=since, until=until, previous=since - (until - since)
+    ):
+        if cid in names:
+            recency[cid] = min(recency[cid], days)
+            frequency[cid] += wins
+        else:
+            names[cid], owners[cid], recency[cid], frequency[cid], lifetime[cid] = name, owner, days, wins, {}
+        if cur not in places:
+            places[cur] = -minor_units(cur)
+        lifetime[cid][cur] = Decimal(value).scaleb(places[cur])  # currencies in order: the rows come so
         if now_value != before_value:
             changes_of[cid].append((cur, before_value, now_value))
         money[cur][cid] = value
-    r_score = quintiles({cid: -c["recency_days"] for cid, c in customers.items()})
-    f_score = quintiles({cid: c["frequency"] for cid, c in customers.items()})
-    m_score: dict[int, int] = defaultdict(int)
+    r_score = quintiles({cid: -days for cid, days in recency.items()})
+    f_score = quintiles(frequency)
+    m_score = dict.fromkeys(names, 0)
     for values in money.values():
         for cid, score in quintiles(values).items():
             m_score[cid] = max(m_score[cid], score)
-    for cid, c in customers.items():
+    total = {cid: r_score[cid] + f_score[cid] + m_score[cid] for cid in names}
+    # best first, then by name, then id: two stable sorts on C-level keys (ids are in order)
+    order = sorted(names, key=names.__getitem__)
+    order.sort(key=total.__getitem__, reverse=True)
+    ranked = []
+    for cid in order:
         r, f, m = r_score[cid], f_score[cid], m_score[cid]
-        c.update(r=r, f=f, m=m, score=f"{r}{f}{m}", segment=_SEGMENT_OF[r, f])
-    ranked = sorted(customers.values(), key=lambda c: (-(c["r"] + c["f"] + c["m"]), c["name"], c["id"]))
+        ranked.append({"id": cid, "name": names[cid], "owner": owners[cid], "recency_days": recency[cid],
+                       "frequency": frequency[cid], "lifetime_value": lifetime[cid], "r": r, "f": f, "m": m,
+                       "score": f"{r}{f}{m}", "segment": _SEGMENT_OF[r, f]})  # fmt: skip
 
     def body(part: Sequence[tuple]) -> dict[str, Any]:
         members: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in RFM_SEGMENTS}
-        moves: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
+        # (−rise or fall, name, id, before, after): the `top` smallest are the biggest changes
+        ups: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
+        downs: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
         for _, c in part:
             members[c["segment"]].append(c)
             for cur, before, after in changes_of.get(c["id"], ()):
-                moves[cur].append((after - before, c["name"], c["id"], before, after))
-        changes = {}
-        for cur in sorted(moves):
-            up = sorted((m for m in moves[cur] if m[0] > 0), key=lambda m: (-m[0], m[1], m[2]))[:top]
-            down = sorted((m for m in moves[cur] if m[0] < 0), key=lambda m: (m[0], m[1], m[2]))[:top]
-            changes[cur] = {"up": [_move(m, cur) for m in up], "down": [_move(m, cur) for m in down]}
+                if after > before:
+                    ups[cur].append((before - after, c["name"], c["id"], before, after))
+                else:
+                    downs[cur].append((after - before, c["name"], c["id"], before, after))
+        changes = {
+            cur: {
+                "up": [_move(m, cur) for m in nsmallest(top, ups.get(cur, ()))],
+                "down": [_move(m, cur) for m in nsmallest(top, downs.get(cur, ()))],
+            }
+            for cur in sorted(ups.keys() | downs.keys())
+        }
         segments = [{"segment": name, "count": len(m), "customers": m} for name, m in members.items()]
         return {"customers": len(part), "segments": segments, "changes": changes}
 
@@ -772,13 +799,13 @@ def rfm(
 
 def _move(move: tuple[int, str, int, int, int], cur: str) -> dict[str, Any]:
     """A customer whose won value changed, as the report lists it (exact money only here)."""
-    change, name, cid, before, after = move
+    _, name, cid, before, after = move
     return {
         "id": cid,
         "name": name,
         "previous": _major(before, cur),
         "current": _major(after, cur),
-        "change": _major(change, cur),
+        "change": _major(after - before, cur),
     }
 
 

@@ -56,28 +56,59 @@ def month_start(year: int, month: int, now: datetime) -> datetime:
 
 
 def headline(store: Store, now: datetime) -> dict[str, Any]:
-    """The dashboard's five figures: open pipeline, forecast, won this month, overdue, stale."""
-    open_rows = sql.open_by_currency(store)
-    this_month = month_start(now.year, now.month, now)
-    next_month = month_start(now.year, now.month + 1, now)
-    won_rows = sql.closed_since(store, "won", this_month, next_month)
+    """The dashboard's five figures: open pipeline, forecast, won this month, overdue, stale.
+
+    Taken from the report functions (`pipeline`'s open totals, `forecast`'s won this month),
+    so that a headline figure is always the one `report pipeline` or `report forecast` shows.
+    """
+    return _headline(store, now, pipeline(store, now), forecast(store, now, back=0, ahead=0))
+
+
+def _headline(store: Store, now: datetime, pipe: dict[str, Any], won: dict[str, Any]) -> dict[str, Any]:
+    """The headline of a `pipeline` report and a `forecast` report ending with this month."""
+    this_month = won["periods"][-1]
+    opened = pipe["open"]
     return {
         "as_of": utc_iso(now),
         "currency": main_currency(store),
-        "open_pipeline": {
-            "count": sum(r[1] for r in open_rows),
-            "totals": {cur: _major(total, cur) for cur, _, total, _ in open_rows},
-        },
-        "weighted_forecast": {
-            "totals": {cur: _weighted(weighted, cur) for cur, _, _, weighted in open_rows},
-        },
+        "open_pipeline": {"count": opened["count"], "totals": opened["totals"]},
+        "weighted_forecast": {"totals": opened["weighted"]},
         "won_this_month": {
-            "month": f"{now.year:04d}-{now.month:02d}",
-            "count": sum(r[1] for r in won_rows),
-            "totals": {cur: _major(total, cur) for cur, _, total in won_rows},
+            "month": this_month["period"],
+            "count": this_month["won"]["count"],
+            "totals": this_month["won"]["totals"],
         },
-        "overdue_followups": sql.open_reminders_due_before(store, start_of_day(now)),
-        "stale_contacts": sql.stale_contacts(store, now),
+        "overdue_followups": overdue_followups(store, now),
+        "stale_contacts": stale_contacts(store, now),
+    }
+
+
+def overdue_followups(store: Store, now: datetime) -> int:
+    """Open reminders and follow-ups (stored ones, of live contacts or none) due before today."""
+    return sql.open_reminders_due_before(store, start_of_day(now))
+
+
+def stale_contacts(store: Store, now: datetime) -> int:
+    """Live contacts past their keep-in-touch cadence: what `contact list is:stale` lists."""
+    return sql.stale_contacts(store, now)
+
+
+def dashboard(store: Store, now: datetime, *, months: int = 12, weeks: int = 12) -> dict[str, Any]:
+    """Every figure of the TUI dashboard, from the report functions themselves.
+
+    `headline` (see there); `stages`, the stages of `pipeline(store, now)`; `won_by_month`,
+    the periods of `forecast(store, now, back=months - 1, ahead=0)` (this month last); and
+    `activity`, the periods of `activity(store, now, period="week", periods=weeks)`. So
+    `report pipeline`, `report forecast --back 11 --ahead 0` and `report activity --period
+    week --periods 12` (`--json`) show the very numbers the dashboard draws.
+    """
+    pipe = pipeline(store, now)
+    won = forecast(store, now, back=max(months, 1) - 1, ahead=0)
+    return {
+        "headline": _headline(store, now, pipe, won),
+        "stages": pipe["stages"],
+        "won_by_month": won["periods"][-months:] if months > 0 else [],
+        "activity": activity(store, now, period="week", periods=weeks)["periods"] if weeks > 0 else [],
     }
 
 
@@ -85,10 +116,9 @@ def pipeline_by_stage(store: Store, *, closed_since: datetime | None = None) -> 
     """Every stage in order with its deals' count, total and weighted value, per currency.
 
     Open stages count open deals; `won` and `lost` count the deals closed since
-    `closed_since` (all of them when None). The same rows as `pipeline`'s stages.
+    `closed_since` (all of them when None): `pipeline`'s stages.
     """
-    rows = sql.pipeline_rows(store, store.now(), since=closed_since)
-    return _pipeline_stages(rows, store.stages())
+    return pipeline(store, store.now(), since=closed_since)["stages"]
 
 
 def open_totals(by_stage: list[dict[str, Any]]) -> dict[str, Any]:
@@ -114,24 +144,26 @@ def open_totals(by_stage: list[dict[str, Any]]) -> dict[str, Any]:
 def won_by_month(
     store: Store, now: datetime, months: int = 12, currency: str | None = None
 ) -> list[tuple[str, Decimal]]:
-    """(`YYYY-MM`, total won) for the last `months` local months, this one last, in one currency."""
+    """(`YYYY-MM`, total won) for the last `months` local months, this one last, in one currency.
+
+    The won periods of `forecast(store, now, back=months - 1, ahead=0)`.
+    """
+    if months < 1:
+        return []
     currency = currency or main_currency(store)
-    first = now.month - months + 1
-    bounds = [month_start(now.year, first + i, now) for i in range(months + 1)]
-    totals = dict.fromkeys(range(months), Decimal(0))
-    for _, bucket, cur, _, total in sql.won_rows_in_buckets(store, bounds):
-        if cur == currency:
-            totals[bucket] = _major(total, cur)
-    return [(f"{b.year:04d}-{b.month:02d}", totals[i]) for i, b in enumerate(bounds[:-1])]
+    periods = forecast(store, now, back=months - 1, ahead=0)["periods"]
+    return [(p["period"], p["won"]["totals"].get(currency, Decimal(0))) for p in periods]
 
 
 def activity_by_week(store: Store, now: datetime, weeks: int = 12) -> list[dict[str, Any]]:
-    """Interactions per local week (Monday first) for the last `weeks` weeks, this one last."""
-    monday = now.date() - timedelta(days=now.weekday())
-    days = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks + 1)]
-    bounds = [local_at(day, now.tzinfo) for day in days]
-    counts = dict(sql.interactions_in_buckets(store, bounds))
-    return [{"week": days[i].isoformat(), "count": counts.get(i, 0)} for i in range(weeks)]
+    """Interactions per local week (Monday first) for the last `weeks` weeks, this one last.
+
+    The periods of `activity(store, now, period="week", periods=weeks)`: this week's up to now.
+    """
+    if weeks < 1:
+        return []
+    periods = activity(store, now, period="week", periods=weeks)["periods"]
+    return [{"week": p["start"], "count": p["total"]} for p in periods]
 
 
 def format_money(amount: Decimal, currency: str | None = None, *, places: int = 2) -> str:

@@ -1,7 +1,7 @@
 """Each report command in the process, on the generated book, next to a floor.
 
     python bench/report_bench.py [bench/out/big.db] [--runs 10] [--without-cover-index]
-    python bench/report_bench.py BOOK --whole-process VENV/bin/tinycrm [--runs 10]
+    python bench/report_bench.py BOOK --whole-process VENV/bin/tinycrm [--runs 10] [--before OLD/bin/tinycrm OLD_BOOK]
 
 Times `tinycrm.reports.NAME(store, now)` and `NAME(store, now, by="owner")` for every
 report (the figures the CLI and the TUI show), the bulk health computation of every
@@ -75,37 +75,43 @@ def cell(times: tuple[float, float, float], places: int = 0) -> str:
     return " / ".join(f"{t:.{places}f}" for t in times) + flag
 
 
-def whole_process(book: Path, tinycrm: Path, runs: int) -> None:
-    """Each `report NAME` (and `--by owner`) as a whole process, next to F of the same venv."""
-    python = tinycrm.parent / "python"
+def whole_process(programs: list[tuple[str, Path, Path]], runs: int) -> None:
+    """Each `report NAME` (and `--by owner`) as a whole process, next to F of the same venv.
+
+    `programs` are (label, console script, book): another installation (`--before`) is
+    timed in the same rounds on its own book, next to its own F.
+    """
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "TINYCRM_DEBUG")}
     env.update(TINYCRM_NOW=NOW.strftime("%Y-%m-%dT%H:%M:%SZ"), TZ="UTC", TINYCRM_USER="bench")
-    commands = {"F": [str(python), "-c", "import sqlite3"]}
-    for name in NAMES:
-        commands[name] = [str(tinycrm), "--db", str(book), "report", name]
-        commands[f"{name} --by owner"] = [*commands[name], "--by", "owner"]
-    wall: dict[str, list[float]] = {name: [] for name in commands}
-    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    commands: dict[tuple[str, str], list[str]] = {}
+    for label, tinycrm, book in programs:
+        commands[label, "F"] = [str(tinycrm.parent / "python"), "-c", "import sqlite3"]
+        commands[label, "deal show 1 (start-up, for reference)"] = [str(tinycrm), "--db", str(book), "deal", "show", "1"]
+        for name in NAMES:
+            commands[label, f"report {name}"] = [str(tinycrm), "--db", str(book), "report", name]
+            commands[label, f"report {name} --by owner"] = [*commands[label, f"report {name}"], "--by", "owner"]
+    wall: dict[tuple[str, str], list[float]] = {key: [] for key in commands}
+    cpu: dict[tuple[str, str], list[float]] = {key: [] for key in commands}
     for round_ in range(runs + 1):  # the first round warms the page cache
-        for name, cmd in commands.items():
+        for key, cmd in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=True)
             elapsed = (time.perf_counter() - start) * 1000
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if round_:
-                wall[name].append(elapsed)
-                cpu[name].append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
-    f = statistics.median(wall["F"])
-    f_cpu = statistics.median(cpu["F"])
-    print(f"whole process, {runs} interleaved rounds; F = {f:.1f} ms wall, {f_cpu:.1f} ms CPU")
-    print("| command | median / least wall / CPU ms | × F (wall) | × F (CPU) |\n|---|---:|---:|---:|")
-    for name in commands:
-        if name == "F":
-            continue
-        med, least, c = statistics.median(wall[name]), min(wall[name]), statistics.median(cpu[name])
-        flag = " ⚠" if med > WHOLE_TARGET_F * f else ""
-        print(f"| report {name} | {med:.0f} / {least:.0f} / {c:.0f} | {med / f:.2f}{flag} | {c / f_cpu:.2f} |")
+                wall[key].append(elapsed)
+                cpu[key].append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
+    print(f"whole process, {runs} interleaved rounds; median / least wall / CPU (ms), and medians ÷ F's")
+    print("| program | command | ms | × F (wall) | × F (CPU) |\n|---|---|---:|---:|---:|")
+    for label, _, _ in programs:
+        f, f_cpu = statistics.median(wall[label, "F"]), statistics.median(cpu[label, "F"])
+        for (who, name), times in wall.items():
+            if who != label:
+                continue
+            med, least, c = statistics.median(times), min(times), statistics.median(cpu[who, name])
+            flag = " ⚠" if name != "F" and med > WHOLE_TARGET_F * f else ""
+            print(f"| {label} | {name} | {med:.0f} / {least:.0f} / {c:.0f} | {med / f:.2f}{flag} | {c / f_cpu:.2f} |")
 
 
 def main() -> None:
@@ -115,11 +121,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--without-cover-index", action="store_true")
     parser.add_argument("--whole-process", type=Path, metavar="TINYCRM")
+    parser.add_argument("--before", type=Path, nargs=2, metavar=("TINYCRM", "BOOK"))
     args = parser.parse_args()
     if not args.path.exists():
         sys.exit(f"no book at {args.path}: python bench/generate.py {args.path}")
     if args.whole_process:
-        whole_process(args.path, args.whole_process, args.runs)
+        programs = [("after", args.whole_process, args.path)]
+        if args.before:
+            programs.insert(0, ("before", *args.before))
+        whole_process(programs, args.runs)
         return
     store = Store.open(args.path, "bench", clock=lambda: NOW)
     if args.without_cover_index:

@@ -720,9 +720,8 @@ def quintiles(values: dict[int, Any]) -> dict[int, int]:
     """A 1–5 score per key: its value's rank among all (higher is better; ties share a score)."""
     ordered = sorted(values.values())
     n = len(ordered)
-    first: dict[Any, int] = {}
-    for i, value in enumerate(ordered):
-        first.setdefault(value, i)
+    # the first index of each value: built backwards, the lowest index of a tie is written last
+    first: dict[Any, int] = dict(zip(reversed(ordered), range(n - 1, -1, -1)))
     return {key: 1 + 5 * first[value] // n for key, value in values.items()}
 
 

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 _TRASHED = "SELECT id FROM contact WHERE deleted_at IS NOT NULL"
 # an IN over the (few) trashed contacts, built once per query from a partial index, costs
 # far less than joining every deal or interaction to its contact
-_LIVE_DEAL = f"FROM deal d WHERE d.contact_id NOT IN ({_TRASHED})"
 # reports that read most deals read them from the covering index deal_report (currency,
 # status, stage, owner, close_date, …; migration 3): no table row is read, and a GROUP BY over
 # its leading columns, in any order, is done as the index is read instead of by sorting every
@@ -36,15 +35,6 @@ _LIVE_DEAL = f"FROM deal d WHERE d.contact_id NOT IN ({_TRASHED})"
 # that must group by something else groups first by the index's columns, then the few rows left.
 _ALL_LIVE_DEALS = f"FROM deal d INDEXED BY deal_report WHERE d.contact_id NOT IN ({_TRASHED})"
 _INDEX_GROUPS = "d.currency, d.status, d.stage, d.owner"  # deal_report's leading columns
-
-def open_by_currency(store: Store) -> list[tuple[str, int, int, int]]:
-    """(currency, count, Σ value_minor, Σ value_minor × probability) of open deals."""
-    rows = store.conn.execute(
-        "SELECT d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
-        f" COALESCE(sum(d.value_minor * d.probability), 0) {_LIVE_DEAL} AND d.status = 'open'"
-        " GROUP BY d.currency ORDER BY d.currency"
-    )
-    return [tuple(r) for r in rows]
 
 
 def most_used_currency(store: Store) -> str | None:
@@ -57,47 +47,10 @@ def most_used_currency(store: Store) -> str | None:
     return row[0] if row else None
 
 
-def closed_since(store: Store, status: str, start: datetime, end: datetime) -> list[tuple[str, int, int]]:
-    """(currency, count, Σ value_minor) of deals closed as `status` in [start, end)."""
-    rows = store.conn.execute(
-        f"SELECT d.currency, count(*), COALESCE(sum(d.value_minor), 0) {_LIVE_DEAL}"
-        " AND d.status = ? AND d.closed_at >= ? AND d.closed_at < ?"
-        " GROUP BY d.currency ORDER BY d.currency",
-        (status, utc_iso(start), utc_iso(end)),
-    )
-    return [tuple(r) for r in rows]
-
-
 def _bucket_case(column: str, bounds: Sequence[datetime]) -> tuple[str, list[str]]:
     """A CASE giving the index of the [bounds[i], bounds[i+1]) interval `column` falls in."""
     whens = " ".join(f"WHEN {column} < ? THEN {i}" for i in range(len(bounds) - 1))
     return f"CASE {whens} END", [utc_iso(b) for b in bounds[1:]]
-
-
-def interactions_in_buckets(store: Store, bounds: Sequence[datetime]) -> list[tuple[int, int]]:
-    """(bucket, count) of interactions with live contacts, bucketed by their time.
-
-    One range count per bucket on the `at` index alone (a covering scan: a CASE over every
-    row costs several times more at a million rows), then the few interactions of trashed
-    contacts are taken off.
-    """
-    if len(bounds) < 2:
-        return []
-    stamps = [utc_iso(b) for b in bounds]
-    counts = [
-        store.conn.execute(
-            "SELECT count(*) FROM interaction WHERE at >= ? AND at < ?", (start, end)
-        ).fetchone()[0]
-        for start, end in zip(stamps, stamps[1:])
-    ]
-    case, params = _bucket_case("i.at", bounds)
-    for bucket, count in store.conn.execute(
-        f"SELECT {case} AS b, count(*) FROM interaction i WHERE i.contact_id IN ({_TRASHED})"
-        " AND i.at >= ? AND i.at < ? GROUP BY b",
-        (*params, stamps[0], stamps[-1]),
-    ):
-        counts[bucket] -= count
-    return list(enumerate(counts))
 
 
 def open_reminders_due_before(store: Store, moment: datetime) -> int:

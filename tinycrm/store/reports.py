@@ -187,7 +187,8 @@ def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> 
 
     Open deals by the month of their expected close date; a close date before `today`
     (a local `YYYY-MM-DD`) is 'overdue', none is 'undated'. Grouped first by close date in
-    the index's order, then by month.
+    the index's order, then by month. (`+d.status`: as an equality SQLite would drop the
+    status from the index's order and sort the 33,000 open deals instead.)
     """
     grp = "d.owner" if by_owner else "NULL"
     month = (
@@ -198,7 +199,7 @@ def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> 
         "SELECT grp, month, currency, sum(n), sum(total), sum(weighted)"
         f" FROM (SELECT {grp} AS grp, {month} AS month, d.currency AS currency, count(*) AS n,"
         " sum(d.value_minor) AS total, sum(d.value_minor * d.probability) AS weighted"
-        f" {_ALL_LIVE_DEALS} AND d.status = 'open' GROUP BY {_INDEX_GROUPS}, d.close_date)"
+        f" {_ALL_LIVE_DEALS} AND +d.status = 'open' GROUP BY {_INDEX_GROUPS}, d.close_date)"
         f"{_keys(by_owner, 'grp', 'month', 'currency')}",
         (today,),
     )

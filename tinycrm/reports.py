@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, is_dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from heapq import nsmallest
 
 from .dates import local_at, utc_iso
 from .errors import UsageError
 from .money import minor_units
 from .store import Store
 from .store import reports as sql
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing and dataclasses cost ~25 ms of start-up to every `report` (inspect, ast)
+    from typing import Any
 
 
 def _major(minor: int, currency: str) -> Decimal:
@@ -53,30 +56,60 @@ def month_start(year: int, month: int, now: datetime) -> datetime:
 
 
 def headline(store: Store, now: datetime) -> dict[str, Any]:
-    """The dashboard's five figures: open pipeline, forecast, won this month, overdue, stale."""
-    open_rows = sql.open_by_currency(store)
-    this_month = month_start(now.year, now.month, now)
-    next_month = month_start(now.year, now.month + 1, now)
-    won_rows = sql.closed_since(store, "won", this_month, next_month)
+    """The dashboard's five figures: open pipeline, forecast, won this month, overdue, stale.
+
+    Taken from the report functions (`pipeline`'s open totals, `forecast`'s won this month),
+    so that a headline figure is always the one `report pipeline` or `report forecast` shows.
+    """
+    return _headline(store, now, pipeline(store, now), forecast(store, now, back=0, ahead=0))
+
+
+def _headline(store: Store, now: datetime, pipe: dict[str, Any], won: dict[str, Any]) -> dict[str, Any]:
+    """The headline of a `pipeline` report and a `forecast` report ending with this month."""
+    this_month = won["periods"][-1]
+    opened = pipe["open"]
     return {
         "as_of": utc_iso(now),
         "currency": main_currency(store),
-        "open_pipeline": {
-            "count": sum(r[1] for r in open_rows),
-            "counts": {cur: count for cur, count, _, _ in open_rows},
-            "totals": {cur: _major(total, cur) for cur, _, total, _ in open_rows},
-        },
-        "weighted_forecast": {
-            "totals": {cur: _weighted(weighted, cur) for cur, _, _, weighted in open_rows},
-        },
+        "open_pipeline": {"count": opened["count"], "counts": opened["counts"], "totals": opened["totals"]},
+        "weighted_forecast": {"totals": opened["weighted"]},
         "won_this_month": {
-            "month": f"{now.year:04d}-{now.month:02d}",
-            "count": sum(r[1] for r in won_rows),
-            "counts": {cur: count for cur, count, _ in won_rows},
-            "totals": {cur: _major(total, cur) for cur, _, total in won_rows},
+            "month": this_month["period"],
+            "count": this_month["won"]["count"],
+            "counts": this_month["won"]["counts"],
+            "totals": this_month["won"]["totals"],
         },
-        "overdue_followups": sql.open_reminders_due_before(store, start_of_day(now)),
-        "stale_contacts": sql.stale_contacts(store, now),
+        "overdue_followups": overdue_followups(store, now),
+        "stale_contacts": stale_contacts(store, now),
+    }
+
+
+def overdue_followups(store: Store, now: datetime) -> int:
+    """Open reminders and follow-ups (stored ones, of live contacts or none) due before today."""
+    return sql.open_reminders_due_before(store, start_of_day(now))
+
+
+def stale_contacts(store: Store, now: datetime) -> int:
+    """Live contacts past their keep-in-touch cadence: what `contact list is:stale` lists."""
+    return sql.stale_contacts(store, now)
+
+
+def dashboard(store: Store, now: datetime, *, months: int = 12, weeks: int = 12) -> dict[str, Any]:
+    """Every figure of the TUI dashboard, from the report functions themselves.
+
+    `headline` (see there); `stages`, the stages of `pipeline(store, now)`; `won_by_month`,
+    the periods of `forecast(store, now, back=months - 1, ahead=0)` (this month last); and
+    `activity`, the periods of `activity(store, now, period="week", periods=weeks)`. So
+    `report pipeline`, `report forecast --back 11 --ahead 0` and `report activity --period
+    week --periods 12` (`--json`) show the very numbers the dashboard draws.
+    """
+    pipe = pipeline(store, now)
+    won = forecast(store, now, back=max(months, 1) - 1, ahead=0)
+    return {
+        "headline": _headline(store, now, pipe, won),
+        "stages": pipe["stages"],
+        "won_by_month": won["periods"][-months:] if months > 0 else [],
+        "activity": activity(store, now, period="week", periods=weeks)["periods"] if weeks > 0 else [],
     }
 
 
@@ -86,9 +119,11 @@ def pipeline_by_stage(
     """Every stage in order with its deals' count, total and weighted value, per currency.
 
     Open stages count open deals; `won` and `lost` count the deals closed since
-    `closed_since` (all of them when None). The same rows as `pipeline`'s stages.
-    `owner` keeps one person's deals, `pool` the deals of customers in the pool (the TUI's switch).
+    `closed_since` (all of them when None): `pipeline`'s stages. `owner` keeps one person's
+    deals, `pool` the deals of customers in the pool (the TUI's switch).
     """
+    if owner is None and not pool:
+        return pipeline(store, store.now(), since=closed_since)["stages"]
     rows = sql.pipeline_rows(store, store.now(), since=closed_since, owner=owner, pool=pool)
     return _pipeline_stages(rows, store.stages())
 
@@ -96,18 +131,22 @@ def pipeline_by_stage(
 def open_totals(by_stage: list[dict[str, Any]]) -> dict[str, Any]:
     """The open pipeline summed from `pipeline_by_stage` rows: `headline`'s figures, no query."""
     count = 0
+    counts: dict[str, int] = defaultdict(int)
     totals: dict[str, Decimal] = defaultdict(Decimal)
     weighted: dict[str, Decimal] = defaultdict(Decimal)
     for row in by_stage:
         if row["stage"] in ("won", "lost"):
             continue
         count += row["count"]
+        for cur, n in row["counts"].items():
+            counts[cur] += n
         for cur, value in row["totals"].items():
             totals[cur] += value
         for cur, value in row["weighted"].items():
             weighted[cur] += value
     return {
         "count": count,
+        "counts": dict(sorted(counts.items())),
         "totals": dict(sorted(totals.items())),
         "weighted": dict(sorted(weighted.items())),
     }
@@ -116,24 +155,26 @@ def open_totals(by_stage: list[dict[str, Any]]) -> dict[str, Any]:
 def won_by_month(
     store: Store, now: datetime, months: int = 12, currency: str | None = None
 ) -> list[tuple[str, Decimal]]:
-    """(`YYYY-MM`, total won) for the last `months` local months, this one last, in one currency."""
+    """(`YYYY-MM`, total won) for the last `months` local months, this one last, in one currency.
+
+    The won periods of `forecast(store, now, back=months - 1, ahead=0)`.
+    """
+    if months < 1:
+        return []
     currency = currency or main_currency(store)
-    first = now.month - months + 1
-    bounds = [month_start(now.year, first + i, now) for i in range(months + 1)]
-    totals = dict.fromkeys(range(months), Decimal(0))
-    for _, bucket, cur, _, total in sql.won_rows_in_buckets(store, bounds):
-        if cur == currency:
-            totals[bucket] = _major(total, cur)
-    return [(f"{b.year:04d}-{b.month:02d}", totals[i]) for i, b in enumerate(bounds[:-1])]
+    periods = forecast(store, now, back=months - 1, ahead=0)["periods"]
+    return [(p["period"], p["won"]["totals"].get(currency, Decimal(0))) for p in periods]
 
 
 def activity_by_week(store: Store, now: datetime, weeks: int = 12) -> list[dict[str, Any]]:
-    """Interactions per local week (Monday first) for the last `weeks` weeks, this one last."""
-    monday = now.date() - timedelta(days=now.weekday())
-    days = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks + 1)]
-    bounds = [local_at(day, now.tzinfo) for day in days]
-    counts = dict(sql.interactions_in_buckets(store, bounds))
-    return [{"week": days[i].isoformat(), "count": counts.get(i, 0)} for i in range(weeks)]
+    """Interactions per local week (Monday first) for the last `weeks` weeks, this one last.
+
+    The periods of `activity(store, now, period="week", periods=weeks)`: this week's up to now.
+    """
+    if weeks < 1:
+        return []
+    periods = activity(store, now, period="week", periods=weeks)["periods"]
+    return [{"week": p["start"], "count": p["total"]} for p in periods]
 
 
 def format_money(amount: Decimal, currency: str | None = None, *, places: int = 2) -> str:
@@ -165,7 +206,9 @@ def jsonable(value: Any) -> Any:
         return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
-    if is_dataclass(value) and not isinstance(value, type):
+    if hasattr(type(value), "__dataclass_fields__"):  # a dataclass instance (dataclasses.is_dataclass)
+        from dataclasses import asdict
+
         return jsonable(asdict(value))
     return value
 
@@ -405,7 +448,7 @@ def forecast(
     def body(part: Sequence[tuple]) -> dict[str, Any]:
         periods: dict[str, dict[str, Any]] = {
             label: {"period": label, "start": day.isoformat(), "past": day < current,
-                    "won": {"count": 0, "totals": {}},
+                    "won": {"count": 0, "counts": {}, "totals": {}},
                     "expected": {"count": 0, "totals": {}, "weighted": {}}}
             for label, day in zip(labels, days)
         }  # fmt: skip
@@ -416,6 +459,7 @@ def forecast(
             if kind == "won":
                 cell = periods[labels[bucket]]["won"]
                 cell["count"] += count
+                cell["counts"][cur] = cell["counts"].get(cur, 0) + count
                 _add(cell["totals"], cur, _major(total, cur))
                 continue
             key = where(bucket)
@@ -688,9 +732,8 @@ def quintiles(values: dict[int, Any]) -> dict[int, int]:
     """A 1–5 score per key: its value's rank among all (higher is better; ties share a score)."""
     ordered = sorted(values.values())
     n = len(ordered)
-    first: dict[Any, int] = {}
-    for i, value in enumerate(ordered):
-        first.setdefault(value, i)
+    # the first index of each value: built backwards, the lowest index of a tie is written last
+    first: dict[Any, int] = dict(zip(reversed(ordered), range(n - 1, -1, -1)))
     return {key: 1 + 5 * first[value] // n for key, value in values.items()}
 
 
@@ -730,44 +773,66 @@ def rfm(
     until = until or now
     since = since or until - timedelta(days=RFM_DAYS)
     _check_window(since, until)
-    rows = sql.rfm_rows(store, since=since, until=until, previous=since - (until - since))
-    customers: dict[int, dict[str, Any]] = {}
-    changes_of: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    # per customer: name, owner, days since its last won deal, won deals, value per currency;
+    # plain dicts keyed by id, the customer's record made once, when its scores are known
+    names: dict[int, str] = {}
+    owners: dict[int, str | None] = {}
+    recency: dict[int, int] = {}
+    frequency: dict[int, int] = {}
+    lifetime: dict[int, dict[str, Decimal]] = {}
     money: dict[str, dict[int, int]] = defaultdict(dict)
-    for cid, name, owner, cur, wins, value, days, now_value, before_value in rows:
-        c = customers.get(cid)
-        if c is None:
-            c = customers[cid] = {"id": cid, "name": name, "owner": owner, "recency_days": days,
-                                  "frequency": 0, "lifetime_value": {}}  # fmt: skip
-        c["recency_days"] = min(c["recency_days"], days)
-        c["frequency"] += wins
-        c["lifetime_value"][cur] = _major(value, cur)  # currencies in order: the rows come so
+    changes_of: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    places: dict[str, int] = {}
+    for cid, name, owner, cur, wins, value, days, now_value, before_value in sql.rfm_rows(
+        store, since=since, until=until, previous=since - (until - since)
+    ):
+        if cid in names:
+            recency[cid] = min(recency[cid], days)
+            frequency[cid] += wins
+        else:
+            names[cid], owners[cid], recency[cid], frequency[cid], lifetime[cid] = name, owner, days, wins, {}
+        if cur not in places:
+            places[cur] = -minor_units(cur)
+        lifetime[cid][cur] = Decimal(value).scaleb(places[cur])  # currencies in order: the rows come so
         if now_value != before_value:
             changes_of[cid].append((cur, before_value, now_value))
         money[cur][cid] = value
-    r_score = quintiles({cid: -c["recency_days"] for cid, c in customers.items()})
-    f_score = quintiles({cid: c["frequency"] for cid, c in customers.items()})
-    m_score: dict[int, int] = defaultdict(int)
+    r_score = quintiles({cid: -days for cid, days in recency.items()})
+    f_score = quintiles(frequency)
+    m_score = dict.fromkeys(names, 0)
     for values in money.values():
         for cid, score in quintiles(values).items():
             m_score[cid] = max(m_score[cid], score)
-    for cid, c in customers.items():
+    total = {cid: r_score[cid] + f_score[cid] + m_score[cid] for cid in names}
+    # best first, then by name, then id: two stable sorts on C-level keys (ids are in order)
+    order = sorted(names, key=names.__getitem__)
+    order.sort(key=total.__getitem__, reverse=True)
+    ranked = []
+    for cid in order:
         r, f, m = r_score[cid], f_score[cid], m_score[cid]
-        c.update(r=r, f=f, m=m, score=f"{r}{f}{m}", segment=_SEGMENT_OF[r, f])
-    ranked = sorted(customers.values(), key=lambda c: (-(c["r"] + c["f"] + c["m"]), c["name"], c["id"]))
+        ranked.append({"id": cid, "name": names[cid], "owner": owners[cid], "recency_days": recency[cid],
+                       "frequency": frequency[cid], "lifetime_value": lifetime[cid], "r": r, "f": f, "m": m,
+                       "score": f"{r}{f}{m}", "segment": _SEGMENT_OF[r, f]})  # fmt: skip
 
     def body(part: Sequence[tuple]) -> dict[str, Any]:
         members: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in RFM_SEGMENTS}
-        moves: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
+        # (−rise or fall, name, id, before, after): the `top` smallest are the biggest changes
+        ups: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
+        downs: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
         for _, c in part:
             members[c["segment"]].append(c)
             for cur, before, after in changes_of.get(c["id"], ()):
-                moves[cur].append((after - before, c["name"], c["id"], before, after))
-        changes = {}
-        for cur in sorted(moves):
-            up = sorted((m for m in moves[cur] if m[0] > 0), key=lambda m: (-m[0], m[1], m[2]))[:top]
-            down = sorted((m for m in moves[cur] if m[0] < 0), key=lambda m: (m[0], m[1], m[2]))[:top]
-            changes[cur] = {"up": [_move(m, cur) for m in up], "down": [_move(m, cur) for m in down]}
+                if after > before:
+                    ups[cur].append((before - after, c["name"], c["id"], before, after))
+                else:
+                    downs[cur].append((after - before, c["name"], c["id"], before, after))
+        changes = {
+            cur: {
+                "up": [_move(m, cur) for m in nsmallest(top, ups.get(cur, ()))],
+                "down": [_move(m, cur) for m in nsmallest(top, downs.get(cur, ()))],
+            }
+            for cur in sorted(ups.keys() | downs.keys())
+        }
         segments = [{"segment": name, "count": len(m), "customers": m} for name, m in members.items()]
         return {"customers": len(part), "segments": segments, "changes": changes}
 
@@ -777,13 +842,13 @@ def rfm(
 
 def _move(move: tuple[int, str, int, int, int], cur: str) -> dict[str, Any]:
     """A customer whose won value changed, as the report lists it (exact money only here)."""
-    change, name, cid, before, after = move
+    _, name, cid, before, after = move
     return {
         "id": cid,
         "name": name,
         "previous": _major(before, cur),
         "current": _major(after, cur),
-        "change": _major(change, cur),
+        "change": _major(after - before, cur),
     }
 
 

@@ -8,7 +8,6 @@ lines, and the charts of `tinycrm.charts` under them (one per currency). `--json
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -64,7 +63,11 @@ def _heading(text: str) -> str:
 
 
 def _chart_width() -> int:
-    return shutil.get_terminal_size((80, 24)).columns if is_terminal() else 80
+    if not is_terminal():
+        return 80
+    import shutil  # its archive modules (bz2, lzma) are not worth importing for a pipe
+
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def _by_rows(report: dict, rows_of: Callable[[dict], Rows]) -> tuple[Rows, bool]:

@@ -8,6 +8,7 @@ contacts in the trash are left out, as `Store.list_deals` leaves them out.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -27,39 +28,23 @@ if TYPE_CHECKING:
 _TRASHED = "SELECT id FROM contact WHERE deleted_at IS NOT NULL"
 # an IN over the (few) trashed contacts, built once per query from a partial index, costs
 # far less than joining every deal or interaction to its contact
-_LIVE_DEAL = f"FROM deal d WHERE d.contact_id NOT IN ({_TRASHED})"
-# reports that read most deals read them in table order: through an index (status,
-# contact) every row is a random page read, two to three times slower at 50,000 deals
-_ALL_LIVE_DEALS = f"FROM deal d NOT INDEXED WHERE d.contact_id NOT IN ({_TRASHED})"
-
-
-def open_by_currency(store: Store) -> list[tuple[str, int, int, int]]:
-    """(currency, count, Σ value_minor, Σ value_minor × probability) of open deals."""
-    rows = store.conn.execute(
-        "SELECT d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
-        f" COALESCE(sum(d.value_minor * d.probability), 0) {_LIVE_DEAL} AND d.status = 'open'"
-        " GROUP BY d.currency ORDER BY d.currency"
-    )
-    return [tuple(r) for r in rows]
+# reports that read most deals read them from the covering index deal_report (currency,
+# status, stage, owner, close_date, …; migration 3): no table row is read, and a GROUP BY over
+# its leading columns, in any order, is done as the index is read instead of by sorting every
+# deal (a sort of 50,000 rows costs more than reading them: 60 ms against 5 ms here). A query
+# that must group by something else groups first by the index's columns, then the few rows left.
+_ALL_LIVE_DEALS = f"FROM deal d INDEXED BY deal_report WHERE d.contact_id NOT IN ({_TRASHED})"
+_INDEX_GROUPS = "d.currency, d.status, d.stage, d.owner"  # deal_report's leading columns
 
 
 def most_used_currency(store: Store) -> str | None:
     """The currency most deals are in (ties: alphabetical), or None without deals."""
-    row = store.conn.execute(
-        "SELECT currency FROM deal GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1"
+    row = store.conn.execute(  # counted from deal_report in its order, then per currency
+        "SELECT currency FROM (SELECT d.currency AS currency, count(*) AS n"
+        f" FROM deal d INDEXED BY deal_report GROUP BY {_INDEX_GROUPS})"
+        " GROUP BY currency ORDER BY sum(n) DESC, currency LIMIT 1"
     ).fetchone()
     return row[0] if row else None
-
-
-def closed_since(store: Store, status: str, start: datetime, end: datetime) -> list[tuple[str, int, int]]:
-    """(currency, count, Σ value_minor) of deals closed as `status` in [start, end)."""
-    rows = store.conn.execute(
-        f"SELECT d.currency, count(*), COALESCE(sum(d.value_minor), 0) {_LIVE_DEAL}"
-        " AND d.status = ? AND d.closed_at >= ? AND d.closed_at < ?"
-        " GROUP BY d.currency ORDER BY d.currency",
-        (status, utc_iso(start), utc_iso(end)),
-    )
-    return [tuple(r) for r in rows]
 
 
 def _bucket_case(column: str, bounds: Sequence[datetime]) -> tuple[str, list[str]]:
@@ -68,48 +53,32 @@ def _bucket_case(column: str, bounds: Sequence[datetime]) -> tuple[str, list[str
     return f"CASE {whens} END", [utc_iso(b) for b in bounds[1:]]
 
 
-def interactions_in_buckets(store: Store, bounds: Sequence[datetime]) -> list[tuple[int, int]]:
-    """(bucket, count) of interactions with live contacts, bucketed by their time.
-
-    One range count per bucket on the `at` index alone (a covering scan: a CASE over every
-    row costs several times more at a million rows), then the few interactions of trashed
-    contacts are taken off.
-    """
-    if len(bounds) < 2:
-        return []
-    stamps = [utc_iso(b) for b in bounds]
-    counts = [
-        store.conn.execute(
-            "SELECT count(*) FROM interaction WHERE at >= ? AND at < ?", (start, end)
-        ).fetchone()[0]
-        for start, end in zip(stamps, stamps[1:])
-    ]
-    case, params = _bucket_case("i.at", bounds)
-    for bucket, count in store.conn.execute(
-        f"SELECT {case} AS b, count(*) FROM interaction i WHERE i.contact_id IN ({_TRASHED})"
-        " AND i.at >= ? AND i.at < ? GROUP BY b",
-        (*params, stamps[0], stamps[-1]),
-    ):
-        counts[bucket] -= count
-    return list(enumerate(counts))
-
-
 def open_reminders_due_before(store: Store, moment: datetime) -> int:
-    """How many open stored reminders (of live contacts, or of none) are due before `moment`."""
+    """How many open stored reminders (of live contacts, or of none) are due before `moment`.
+
+    All of them from the index of open reminders alone, less the few of trashed contacts.
+    """
+    when = utc_iso(moment)
     count: int = store.conn.execute(
-        "SELECT count(*) FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id"
-        " WHERE r.done_at IS NULL AND r.due < ? AND (c.id IS NULL OR c.deleted_at IS NULL)",
-        (utc_iso(moment),),
+        "SELECT (SELECT count(*) FROM reminder WHERE done_at IS NULL AND due < ?)"
+        " - (SELECT count(*) FROM reminder r WHERE r.done_at IS NULL AND r.due < ?"
+        f"  AND r.contact_id IN ({_TRASHED}))",
+        (when, when),
     ).fetchone()[0]
     return count
 
 
 def stale_contacts(store: Store, now: datetime) -> int:
-    """How many live contacts are past their keep-in-touch cadence (the `is:stale` filter)."""
+    """How many live contacts are past their keep-in-touch cadence (the `is:stale` filter).
+
+    All of them from the index of next touches alone, less the few trashed ones.
+    """
+    when = utc_iso(now)
     count: int = store.conn.execute(
-        "SELECT count(*) FROM contact c WHERE c.deleted_at IS NULL"
-        " AND c.next_touch_at IS NOT NULL AND c.next_touch_at <= ?",
-        (utc_iso(now),),
+        "SELECT (SELECT count(*) FROM contact WHERE next_touch_at <= ?)"
+        " - (SELECT count(*) FROM contact INDEXED BY contact_deleted WHERE deleted_at IS NOT NULL"
+        "  AND next_touch_at <= ?)",
+        (when, when),
     ).fetchone()[0]
     return count
 
@@ -174,8 +143,23 @@ def board_deals(
 
 
 def _epoch(column: str) -> str:
-    """Seconds since 1970 of a stored UTC text column, as an integer."""
+    """Seconds since 1970 of a stored UTC text column, as an integer (NULL for NULL)."""
+    if sqlite3.sqlite_version_info >= (3, 38, 0):
+        return f"unixepoch({column})"  # the same integer, without making and reading back a text
     return f"CAST(strftime('%s', {column}) AS INTEGER)"
+
+
+def _keys(by_owner: bool, owner: str, *columns: str, order: bool = True) -> str:
+    """` GROUP BY … ORDER BY …` over `columns`, the owner column first when grouping by owner.
+
+    Without an owner the constant NULL in its place is left out of the keys: SQLite keeps a
+    constant in a GROUP BY, and grouping 20,000 interactions by (NULL, kind) costs twice as
+    much as by kind. No keys at all: no GROUP BY (one row, of zeros when nothing matched).
+    """
+    keys = ", ".join([owner, *columns] if by_owner else columns)
+    if not keys:
+        return ""
+    return f" GROUP BY {keys}" + (f" ORDER BY {keys}" if order else "")
 
 
 def _window(column: str, since: datetime | None, until: datetime | None) -> tuple[str, list[str]]:
@@ -209,11 +193,12 @@ def pipeline_rows(
     closed, params = _window("d.closed_at", since, until)
     whose, whose_params = _whose(owner, pool)
     rows = store.conn.execute(
-        f"SELECT {grp}, d.stage, d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
-        " COALESCE(sum(d.value_minor * d.probability), 0),"
-        f" COALESCE(sum(CASE WHEN d.status = 'open' THEN ? - {_epoch('d.stage_entered_at')} END), 0)"
-        f" {_ALL_LIVE_DEALS} AND (d.status = 'open' OR (d.status != 'open'{closed})){whose}"
-        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        "SELECT grp, stage, currency, sum(n), sum(total), sum(weighted), COALESCE(sum(seconds), 0)"
+        f" FROM (SELECT {grp} AS grp, d.stage AS stage, d.currency AS currency, count(*) AS n,"
+        " sum(d.value_minor) AS total, sum(d.value_minor * d.probability) AS weighted,"
+        f" sum(CASE WHEN d.status = 'open' THEN ? - {_epoch('d.stage_entered_at')} END)"
+        f" AS seconds {_ALL_LIVE_DEALS} AND (d.status = 'open' OR (d.status != 'open'{closed})){whose}"
+        f" GROUP BY {_INDEX_GROUPS}){_keys(by_owner, 'grp', 'stage', 'currency')}",
         (int(now.timestamp()), *params, *whose_params),
     )
     return rows.fetchall()
@@ -223,7 +208,9 @@ def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> 
     """(grp, month `YYYY-MM` | 'overdue' | 'undated', currency, count, Σ value, Σ value × probability).
 
     Open deals by the month of their expected close date; a close date before `today`
-    (a local `YYYY-MM-DD`) is 'overdue', none is 'undated'.
+    (a local `YYYY-MM-DD`) is 'overdue', none is 'undated'. Grouped first by close date in
+    the index's order, then by month. (`+d.status`: as an equality SQLite would drop the
+    status from the index's order and sort the 33,000 open deals instead.)
     """
     grp = "d.owner" if by_owner else "NULL"
     month = (
@@ -231,9 +218,11 @@ def open_by_close_month(store: Store, today: str, *, by_owner: bool = False) -> 
         " ELSE substr(d.close_date, 1, 7) END"
     )
     rows = store.conn.execute(
-        f"SELECT {grp}, {month}, d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
-        f" COALESCE(sum(d.value_minor * d.probability), 0) {_ALL_LIVE_DEALS} AND d.status = 'open'"
-        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        "SELECT grp, month, currency, sum(n), sum(total), sum(weighted)"
+        f" FROM (SELECT {grp} AS grp, {month} AS month, d.currency AS currency, count(*) AS n,"
+        " sum(d.value_minor) AS total, sum(d.value_minor * d.probability) AS weighted"
+        f" {_ALL_LIVE_DEALS} AND +d.status = 'open' GROUP BY {_INDEX_GROUPS}, d.close_date)"
+        f"{_keys(by_owner, 'grp', 'month', 'currency')}",
         (today,),
     )
     return rows.fetchall()
@@ -246,9 +235,9 @@ def won_rows_in_buckets(store: Store, bounds: Sequence[datetime], *, by_owner: b
     grp = "d.owner" if by_owner else "NULL"
     case, params = _bucket_case("d.closed_at", bounds)
     rows = store.conn.execute(
-        f"SELECT {grp}, {case} AS b, d.currency, count(*), COALESCE(sum(d.value_minor), 0) {_LIVE_DEAL}"
+        f"SELECT {grp}, {case} AS b, d.currency, count(*), COALESCE(sum(d.value_minor), 0) {_ALL_LIVE_DEALS}"
         " AND d.status = 'won' AND d.closed_at >= ? AND d.closed_at < ?"
-        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        f"{_keys(by_owner, 'd.owner', 'b', 'd.currency')}",
         (*params, utc_iso(bounds[0]), utc_iso(bounds[-1])),
     )
     return rows.fetchall()
@@ -268,10 +257,12 @@ def funnel_rows(
     grp = "d.owner" if by_owner else "NULL"
     created, params = _window("d.created_at", since, until)
     rows = store.conn.execute(
-        f"SELECT {grp}, d.status, d.currency, count(*), COALESCE(sum(d.value_minor), 0),"
-        " COALESCE(sum(CASE WHEN d.status = 'won'"
-        f" THEN {_epoch('d.closed_at')} - {_epoch('d.created_at')} END), 0)"
-        f" {_ALL_LIVE_DEALS}{created} GROUP BY 1, 2, 3",
+        "SELECT grp, status, currency, sum(n), sum(total), COALESCE(sum(cycle), 0)"
+        f" FROM (SELECT {grp} AS grp, d.status AS status, d.currency AS currency, count(*) AS n,"
+        " sum(d.value_minor) AS total, sum(CASE WHEN d.status = 'won'"
+        f" THEN {_epoch('d.closed_at')} - {_epoch('d.created_at')} END) AS cycle"
+        f" {_ALL_LIVE_DEALS}{created} GROUP BY {_INDEX_GROUPS})"
+        f"{_keys(by_owner, 'grp', 'status', 'currency')}",
         params,
     )
     return rows.fetchall()
@@ -287,18 +278,20 @@ def furthest_rows(
     """(grp, furthest open stage position or None, count) of open and lost deals created in the window.
 
     The furthest stage is the highest position of an open stage in the deal's
-    `deal_stage` history. The history is read once in table order, the deals wanted
-    given as an IN list and the positions as a CASE: no look-up per history row.
+    `deal_stage` history (deals without history are left out). The deals are read in id
+    order and each one's history from the covering index deal_stage_cover, so both are
+    walked forwards and the per-deal maximum is taken as it goes (no IN list of 40,000
+    ids, no sort); the positions are a CASE, no look-up per history row.
     """
     created, params = _window("d.created_at", since, until)
     stages = [(s["name"], s["position"]) for s in store.stages() if s["name"] not in ("won", "lost")]
     position = "CASE h.stage " + " ".join("WHEN ? THEN ?" for _ in stages) + " END" if stages else "NULL"
-    grp = "(SELECT d.owner FROM deal d WHERE d.id = h.deal_id)" if by_owner else "NULL"
-    wanted = f"SELECT d.id {_ALL_LIVE_DEALS} AND d.status != 'won'{created}"
+    grp = "d.owner" if by_owner else "NULL"
     rows = store.conn.execute(
         f"SELECT grp, far, count(*) FROM (SELECT {grp} AS grp, max({position}) AS far"
-        f" FROM deal_stage h NOT INDEXED WHERE h.deal_id IN ({wanted}) GROUP BY h.deal_id)"
-        " GROUP BY 1, 2",
+        " FROM deal d NOT INDEXED JOIN deal_stage h INDEXED BY deal_stage_cover ON h.deal_id = d.id"
+        f" WHERE d.status != 'won' AND d.contact_id NOT IN ({_TRASHED}){created} GROUP BY d.id)"
+        f"{_keys(by_owner, 'grp', 'far')}",
         [*(v for pair in stages for v in pair), *params],
     )
     return rows.fetchall()
@@ -316,37 +309,71 @@ def lost_rows(
     created, params = _window("d.created_at", since, until)
     rows = store.conn.execute(
         f"SELECT {grp}, (SELECT h.stage FROM deal_stage h WHERE h.deal_id = d.id"
-        "  AND h.stage != 'lost' ORDER BY h.id DESC LIMIT 1), COALESCE(d.lost_reason, ''), count(*)"
-        f" {_LIVE_DEAL} AND d.status = 'lost'{created} GROUP BY 1, 2, 3",
+        "  AND h.stage != 'lost' ORDER BY h.id DESC LIMIT 1) AS lost_from,"
+        " COALESCE(d.lost_reason, '') AS reason, count(*)"
+        f" {_ALL_LIVE_DEALS} AND d.status = 'lost'{created}"
+        f"{_keys(by_owner, 'd.owner', 'lost_from', 'reason')}",
         params,
     )
     return rows.fetchall()
 
 
 def interaction_rows(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[Row]:
-    """(grp, bucket, kind, count) of interactions with live contacts, by who logged them."""
-    if len(bounds) < 2:
-        return []
+    """(grp, bucket, kind, count) of interactions with live contacts, by who logged them.
+
+    One grouped range read of the covering index interaction_at_cover per bucket: a CASE
+    naming the bucket of each of 80,000 rows, and a sort of them all, cost three times more.
+    Rows come bucket by bucket, by grp and kind within one.
+    """
     grp = "i.user" if by_owner else "NULL"
-    case, params = _bucket_case("i.at", bounds)
-    rows = store.conn.execute(
-        f"SELECT {grp}, {case} AS b, i.kind, count(*) FROM interaction i"
+    sql = (
+        f"SELECT {grp}, i.kind, count(*) FROM interaction i INDEXED BY interaction_at_cover"
         f" WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED})"
-        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-        (*params, utc_iso(bounds[0]), utc_iso(bounds[-1])),
+        f"{_keys(by_owner, 'i.user', 'i.kind')}"
     )
-    return rows.fetchall()
+    stamps = [utc_iso(b) for b in bounds]
+    out: list[Row] = []
+    for bucket, (start, end) in enumerate(zip(stamps, stamps[1:])):
+        out += [(who, bucket, kind, count) for who, kind, count in store.conn.execute(sql, (start, end))]
+    return out
+
+
+# a contact's stored last_contacted_at is the time of its latest interaction (kept so by every
+# write, and by `check`): past this many contacts contacted after a window, counting the
+# window's distinct contacts directly costs less than asking each whether it was in the window
+_LATER_CONTACTS_MAX = 5000
 
 
 def contacts_touched(
     store: Store, since: datetime, until: datetime, *, by_owner: bool = False
 ) -> list[Row]:
-    """(grp, distinct live contacts with an interaction in [since, until))."""
+    """(grp, distinct live contacts with an interaction in [since, until)).
+
+    For the whole book it is read from the contacts' stored last-contacted time: those
+    last contacted in the window were touched in it, those last contacted before it were
+    not, and the few last contacted after it (none when the window ends now) are asked
+    one by one — instead of a distinct count over every interaction in the window.
+    """
+    s, u = utc_iso(since), utc_iso(until)
+    conn = store.conn
+    if not by_owner:
+        later = conn.execute("SELECT count(*) FROM contact WHERE last_contacted_at >= ?", (u,)).fetchone()[0]
+        if later <= _LATER_CONTACTS_MAX:
+            count = conn.execute(
+                "SELECT (SELECT count(*) FROM contact WHERE last_contacted_at >= ? AND last_contacted_at < ?)"
+                " - (SELECT count(*) FROM contact INDEXED BY contact_deleted WHERE deleted_at IS NOT NULL"
+                "  AND last_contacted_at >= ? AND last_contacted_at < ?)"
+                " + (SELECT count(*) FROM contact c WHERE c.last_contacted_at >= ? AND c.deleted_at IS NULL"
+                "  AND EXISTS (SELECT 1 FROM interaction i WHERE i.contact_id = c.id"
+                "   AND i.at >= ? AND i.at < ?))",
+                (s, u, s, u, u, s, u),
+            ).fetchone()[0]
+            return [(None, count)]
     grp = "i.user" if by_owner else "NULL"
-    rows = store.conn.execute(
+    rows = conn.execute(
         f"SELECT {grp}, count(DISTINCT i.contact_id) FROM interaction i"
-        f" WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED}) GROUP BY 1 ORDER BY 1",
-        (utc_iso(since), utc_iso(until)),
+        f" WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED}){_keys(by_owner, 'i.user')}",
+        (s, u),
     )
     return rows.fetchall()
 
@@ -368,7 +395,7 @@ def followup_rows(
         f" COALESCE(sum(r.done_at IS NULL AND {deadline} > ?), 0)"
         " FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id"
         " WHERE r.source = 'follow-up' AND r.due >= ? AND r.due < ?"
-        " AND (c.id IS NULL OR c.deleted_at IS NULL) GROUP BY 1 ORDER BY 1",
+        f" AND (c.id IS NULL OR c.deleted_at IS NULL){_keys(by_owner, 'r.owner')}",
         (utc_iso(now), utc_iso(now), utc_iso(since), utc_iso(until)),
     )
     return rows.fetchall()
@@ -384,7 +411,7 @@ def stage_move_rows(store: Store, since: datetime, until: datetime, *, by_owner:
         " WHERE h.entered_at >= ? AND h.entered_at < ?"
         " AND (h.entered_at > d.created_at"
         "  OR h.id > (SELECT min(f.id) FROM deal_stage f WHERE f.deal_id = h.deal_id))"
-        f" AND d.contact_id NOT IN ({_TRASHED}) GROUP BY 1, 2 ORDER BY 1, 2",
+        f" AND d.contact_id NOT IN ({_TRASHED}){_keys(by_owner, 'h.user', 'h.stage')}",
         (utc_iso(since), utc_iso(until)),
     )
     return rows.fetchall()
@@ -406,28 +433,41 @@ def lifecycle_rows(
     order (see `reports.lifecycle`): churned (no interaction and no deal change since
     `churned_before`), at_risk (past its cadence at `now`, or no interaction since
     `at_risk_before`), new (first won deal in [since, until)), repeat (two or more won),
-    active. The row of stage 'contacts' counts every live contact (leads are the rest).
-    Won deals are read in one scan of the table (the contact index would make it a
-    random walk, three times slower), their contacts by primary key.
+    active. The rows of stage 'contacts' count every live contact (leads are the rest):
+    all contacts less the trashed ones, each count read from an index alone. Won deals are
+    read from the covering index deal_report, their contacts by primary key.
     """
     grp = "c.owner" if by_owner else "NULL"
     s = utc_iso(since)
     churn = utc_iso(churned_before)
+    if by_owner:  # per owner from contact_owner (read in owner order), less the trashed
+        contacts = (
+            " SELECT owner, 'contacts', sum(n), 0, 0 FROM (SELECT c.owner AS owner, count(*) AS n"
+            "  FROM contact c INDEXED BY contact_owner GROUP BY c.owner UNION ALL SELECT t.owner, -count(*)"
+            "  FROM contact t INDEXED BY contact_deleted WHERE t.deleted_at IS NOT NULL GROUP BY t.owner)"
+            " GROUP BY owner HAVING sum(n) > 0"
+        )
+    else:
+        contacts = (
+            " SELECT NULL, 'contacts', (SELECT count(*) FROM contact)"
+            " - (SELECT count(*) FROM contact INDEXED BY contact_deleted WHERE deleted_at IS NOT NULL), 0, 0"
+        )
     rows = store.conn.execute(
-        "WITH w AS (SELECT contact_id, count(*) AS wins, min(closed_at) AS first_won"
-        "  FROM deal NOT INDEXED WHERE status = 'won' AND closed_at < ? GROUP BY contact_id)"
-        f" SELECT {grp}, CASE"
+        "WITH w AS (SELECT d.contact_id, count(*) AS wins, min(d.closed_at) AS first_won"
+        "  FROM deal d INDEXED BY deal_report WHERE d.status = 'won' AND d.closed_at < ?"
+        "  GROUP BY d.contact_id),"
+        f" staged AS (SELECT {grp} AS grp, CASE"
         "  WHEN COALESCE(c.last_contacted_at, '') < ? AND COALESCE((SELECT max(t.updated_at)"
         "   FROM deal t WHERE t.contact_id = c.id), '') < ? THEN 'churned'"
         "  WHEN c.next_touch_at <= ? OR COALESCE(c.last_contacted_at, '') < ? THEN 'at_risk'"
         "  WHEN w.first_won >= ? THEN 'new'"
         "  WHEN w.wins >= 2 THEN 'repeat'"
-        "  ELSE 'active' END AS stage,"
-        " count(*), COALESCE(sum(w.first_won >= ?), 0), COALESCE(sum(w.wins >= 2), 0)"
-        " FROM w JOIN contact c ON c.id = w.contact_id"
-        " WHERE c.deleted_at IS NULL GROUP BY 1, 2"
-        f" UNION ALL SELECT {grp}, 'contacts', count(*), 0, 0 FROM contact c"
-        " WHERE c.deleted_at IS NULL GROUP BY 1 ORDER BY 1, 2",
+        "  ELSE 'active' END AS stage, w.first_won >= ? AS is_new, w.wins >= 2 AS two_plus"
+        # LIMIT keeps `staged` a subquery: flattened, its CASE would run twice per customer
+        "  FROM w JOIN contact c ON c.id = w.contact_id WHERE c.deleted_at IS NULL LIMIT -1)"
+        " SELECT grp, stage, count(*), sum(is_new), sum(two_plus) FROM staged"
+        f"{_keys(by_owner, 'grp', 'stage', order=False)}"
+        f" UNION ALL{contacts} ORDER BY 1, 2",
         (utc_iso(until), churn, churn, utc_iso(now), utc_iso(at_risk_before), s, s),
     )
     return rows.fetchall()
@@ -436,17 +476,20 @@ def lifecycle_rows(
 def rfm_rows(store: Store, *, since: datetime, until: datetime, previous: datetime) -> list[Row]:
     """(contact id, name, owner, currency, wins, Σ value, days since the last won, Σ in period, Σ before).
 
-    One row per live contact and currency with a deal won before `until`; the period is
-    [since, until), the one before [previous, since).
+    One row per live contact and currency with a deal won before `until`, ordered by
+    contact and currency; the period is [since, until), the one before [previous, since).
+    The won deals are grouped from the covering index deal_report first, so each
+    customer's name is read once.
     """
     rows = store.conn.execute(
-        "SELECT c.id, c.name, c.owner, d.currency, count(*), sum(d.value_minor),"
-        f" (? - max({_epoch('d.closed_at')})) / 86400,"
-        " COALESCE(sum(CASE WHEN d.closed_at >= ? THEN d.value_minor END), 0),"
-        " COALESCE(sum(CASE WHEN d.closed_at >= ? AND d.closed_at < ? THEN d.value_minor END), 0)"
-        " FROM deal d JOIN contact c ON c.id = d.contact_id"
-        " WHERE d.status = 'won' AND d.closed_at < ? AND c.deleted_at IS NULL"
-        " GROUP BY c.id, d.currency ORDER BY c.id, d.currency",
+        "SELECT p.cid, c.name, c.owner, p.cur, p.wins, p.value, p.days, p.now_value, p.before_value"
+        " FROM (SELECT d.contact_id AS cid, d.currency AS cur, count(*) AS wins, sum(d.value_minor) AS value,"
+        f"  (? - max({_epoch('d.closed_at')})) / 86400 AS days,"
+        "  COALESCE(sum(CASE WHEN d.closed_at >= ? THEN d.value_minor END), 0) AS now_value,"
+        "  COALESCE(sum(CASE WHEN d.closed_at >= ? AND d.closed_at < ? THEN d.value_minor END), 0)"
+        f"  AS before_value {_ALL_LIVE_DEALS} AND d.status = 'won' AND d.closed_at < ?"
+        "  GROUP BY d.contact_id, d.currency) p"
+        " JOIN contact c ON c.id = p.cid ORDER BY p.cid, p.cur",
         (int(until.timestamp()), utc_iso(since), utc_iso(previous), utc_iso(since), utc_iso(until)),
     )
     return rows.fetchall()

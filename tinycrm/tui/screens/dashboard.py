@@ -1,8 +1,9 @@
 """The dashboard: the headline numbers and charts of the book, from `tinycrm.reports`.
 
-Every figure comes from the reports module (the same functions the report commands
-use), read in a thread worker; this screen only lays them out. It reloads on DataChanged,
-so a deal won on the board or in a shell shows here at once.
+Every figure comes from `reports.dashboard`, which calls the report functions themselves
+(`pipeline`, `forecast`, `activity`), read in a thread worker; this screen only lays them
+out, so a number here is the one `report … --json` prints. It reloads on DataChanged, so a
+deal won on the board or in a shell shows here at once.
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ class DashboardScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload", tooltip="Read the figures again"),
     ]
+    won_drawn: tuple[tuple[str, Decimal], ...] = ()
+    """The months and exact totals the won-by-month bars stand for (the bars are floats)."""
 
     class Loaded(Message):
         """A reload's figures, from the worker."""
@@ -146,14 +149,20 @@ class DashboardScreen(CrmScreen):
         """Read every figure from the reports module (worker thread)."""
         local = self.crm.local_now()
         with self.store() as store:
-            data = DashboardData(
-                headline=reports.headline(store, local),
-                by_stage=reports.pipeline_by_stage(store),
-                won_by_month=reports.won_by_month(store, local, MONTHS),
-                activity=reports.activity_by_week(store, local, WEEKS),
-                targets=team.attainment(store, f"{local:%Y-%m}", now_local=local),
-                **_returning(store, local),
-            )
+            figures = reports.dashboard(store, local, months=MONTHS, weeks=WEEKS)
+            targets = team.attainment(store, f"{local:%Y-%m}", now_local=local)
+            returning = _returning(store, local)
+        main = figures["headline"]["currency"]
+        data = DashboardData(
+            headline=figures["headline"],
+            by_stage=figures["stages"],
+            won_by_month=[
+                (p["period"], p["won"]["totals"].get(main, Decimal(0))) for p in figures["won_by_month"]
+            ],
+            activity=[{"week": p["start"], "count": p["total"]} for p in figures["activity"]],
+            targets=targets,
+            **returning,
+        )
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(data))
 
@@ -245,6 +254,7 @@ class DashboardScreen(CrmScreen):
 
     def _draw_won(self, months: list[tuple[str, Decimal]], currency: str) -> None:
         """A bar per month in a readable unit (a picture: the exact figures are in the report)."""
+        self.won_drawn = tuple(months)
         chart = self.query_one("#won-chart", PlotextPlot)
         plt = chart.plt
         plt.clear_data()

@@ -47,6 +47,9 @@ def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: 
         conn.execute("DROP INDEX reminder_done_due")
         conn.execute("DROP INDEX contact_next_touch_long")
         conn.execute("DROP INDEX interaction_message")
+        conn.execute("DROP INDEX deal_report")
+        conn.execute("DROP INDEX deal_stage_cover")
+        conn.execute("CREATE INDEX deal_stage_deal ON deal_stage(deal_id)")
         conn.execute("ALTER TABLE interaction DROP COLUMN message_id")
         conn.execute("PRAGMA user_version = 2")
     with Store.open(book, "alice", clock=lambda: NOW) as store:

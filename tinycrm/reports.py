@@ -71,12 +71,14 @@ def _headline(store: Store, now: datetime, pipe: dict[str, Any], won: dict[str, 
     return {
         "as_of": utc_iso(now),
         "currency": main_currency(store),
-        "open_pipeline": {"count": opened["count"], "counts": opened["counts"], "totals": opened["totals"]},
+        "open_pipeline": {"count": opened["count"], "counts": _counts(pipe["stages"], closed=False),
+                          "totals": opened["totals"]},
         "weighted_forecast": {"totals": opened["weighted"]},
         "won_this_month": {
             "month": this_month["period"],
             "count": this_month["won"]["count"],
-            "counts": this_month["won"]["counts"],
+            "counts": _counts(pipeline(store, now, since=month_start(now.year, now.month, now))["stages"],
+                              closed=True),
             "totals": this_month["won"]["totals"],
         },
         "overdue_followups": overdue_followups(store, now),
@@ -92,6 +94,16 @@ def overdue_followups(store: Store, now: datetime) -> int:
 def stale_contacts(store: Store, now: datetime) -> int:
     """Live contacts past their keep-in-touch cadence: what `contact list is:stale` lists."""
     return sql.stale_contacts(store, now)
+
+
+def _counts(stages: list[dict[str, Any]], *, closed: bool) -> dict[str, int]:
+    """Deals per currency: of the open stages, or (`closed`) of the `won` stage."""
+    out: dict[str, int] = defaultdict(int)
+    for row in stages:
+        if (row["stage"] == "won") if closed else row["stage"] not in ("won", "lost"):
+            for cur, n in row["counts"].items():
+                out[cur] += n
+    return dict(sorted(out.items()))
 
 
 def dashboard(store: Store, now: datetime, *, months: int = 12, weeks: int = 12) -> dict[str, Any]:
@@ -131,22 +143,18 @@ def pipeline_by_stage(
 def open_totals(by_stage: list[dict[str, Any]]) -> dict[str, Any]:
     """The open pipeline summed from `pipeline_by_stage` rows: `headline`'s figures, no query."""
     count = 0
-    counts: dict[str, int] = defaultdict(int)
     totals: dict[str, Decimal] = defaultdict(Decimal)
     weighted: dict[str, Decimal] = defaultdict(Decimal)
     for row in by_stage:
         if row["stage"] in ("won", "lost"):
             continue
         count += row["count"]
-        for cur, n in row["counts"].items():
-            counts[cur] += n
         for cur, value in row["totals"].items():
             totals[cur] += value
         for cur, value in row["weighted"].items():
             weighted[cur] += value
     return {
         "count": count,
-        "counts": dict(sorted(counts.items())),
         "totals": dict(sorted(totals.items())),
         "weighted": dict(sorted(weighted.items())),
     }
@@ -448,7 +456,7 @@ def forecast(
     def body(part: Sequence[tuple]) -> dict[str, Any]:
         periods: dict[str, dict[str, Any]] = {
             label: {"period": label, "start": day.isoformat(), "past": day < current,
-                    "won": {"count": 0, "counts": {}, "totals": {}},
+                    "won": {"count": 0, "totals": {}},
                     "expected": {"count": 0, "totals": {}, "weighted": {}}}
             for label, day in zip(labels, days)
         }  # fmt: skip
@@ -459,7 +467,6 @@ def forecast(
             if kind == "won":
                 cell = periods[labels[bucket]]["won"]
                 cell["count"] += count
-                cell["counts"][cur] = cell["counts"].get(cur, 0) + count
                 _add(cell["totals"], cur, _major(total, cur))
                 continue
             key = where(bucket)

@@ -124,7 +124,15 @@ async def test_every_dashboard_figure_is_the_report_commands_figure(db: Path, cl
         compact, fmt = reports.format_compact, reports.format_money
         opened = pipeline["open"]
         usd = money(opened["totals"]["USD"])
-        assert lines(tile["open"]) == [compact(usd), f"{opened['count']} deals", fmt(usd, places=0)]
+        counts: dict[str, int] = {}
+        for stage in pipeline["stages"]:
+            if stage["stage"] not in ("won", "lost"):
+                for cur, n in stage["counts"].items():
+                    counts[cur] = counts.get(cur, 0) + n
+        assert sum(counts.values()) == opened["count"]
+        apart = " ".join(f"+{n} {cur}" for cur, n in sorted(counts.items()) if cur != "USD")
+        shown = f"{counts['USD']} deals" + (f" ({apart})" if apart else "")
+        assert lines(tile["open"]) == [compact(usd), shown, fmt(usd, places=0)]
         assert tile["open"].tooltip == f"{fmt(usd, 'USD')} + {others(opened['totals'], 'USD')}"
         weighted = money(opened["weighted"]["USD"])
         assert lines(tile["forecast"])[::2] == [compact(weighted), fmt(weighted, places=0)]

@@ -3,6 +3,7 @@ contact form's live match, refusal and "add anyway"."""
 
 from __future__ import annotations
 
+import io
 import threading
 from pathlib import Path
 
@@ -117,7 +118,11 @@ async def test_5_reaches_the_duplicates_screen_from_a_contact_and_the_palette_li
         assert app.current_mode == "dupes"
         names = [name for name, _, _ in NavigationCommands(app.screen)._commands()]
         assert "Go to duplicates" in names
-    help_text = keys_text().plain
+    from rich.console import Console
+
+    console = Console(width=160, record=True, file=io.StringIO())
+    console.print(keys_text())
+    help_text = console.export_text()
     assert "Duplicates (5)" in help_text
     assert "Merge the other into the kept one" in help_text
     assert "Keep both" in help_text

@@ -16,6 +16,7 @@ from pilot_helpers import fixed_clock as clock
 from textual.app import App
 
 from tinycrm.store import Store
+from tinycrm.tui.app import CrmApp
 from tinycrm.tui.base import CrmScreen
 from tinycrm.tui.messages import DataChanged
 
@@ -32,14 +33,7 @@ class ScreenApp(App):
         self.contacts_shown: list[int] = []
         self.scope = "everyone"
 
-    def cycle_scope(self) -> str:
-        from tinycrm.tui.scope import next_scope
-
-        self.scope = next_scope(self.scope)
-        for screen in self.screen_stack:
-            if isinstance(screen, CrmScreen):
-                screen.scope_changed()
-        return self.scope
+    cycle_scope = CrmApp.cycle_scope  # the app's own switch, on this harness's screens
 
     def open_store(self) -> Store:
         return Store.open(self.db_path, self.user, clock=self.clock)

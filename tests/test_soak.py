@@ -29,6 +29,8 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tinycrm.store import Store
 
 WRITERS = 3
@@ -137,8 +139,16 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line]
 
 
-def test_cron_tui_and_cli_writers_at_once_lose_nothing_lock_nobody_and_notify_once(tmp_path: Path) -> None:
+def test_cron_tui_and_cli_writers_at_once_lose_nothing_lock_nobody_and_notify_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = str(tmp_path / "crm.db")
+    # the children set their own environment; this process's is put back after the test
+    # (left set, NO_COLOR made every later Textual snapshot in this worker monochrome)
+    for name in ("TINYCRM_DB", "TINYCRM_NOW", "TINYCRM_USER", "TZ", "NO_COLOR", "DISPLAY",
+                 "WAYLAND_DISPLAY", "TINYCRM_DEBUG"):
+        monkeypatch.setenv(name, "")  # remembers what was there (or that nothing was)
+        monkeypatch.delenv(name)
     _environment(db, "setup")
     assert cli(["contact", "add", "Shared Customer", "--email", SHARED])[0] == 0
     assert cli(["remind", "add", "shared", "today", "standing reminder"])[0] == 0

@@ -92,7 +92,7 @@ async def measure(db: Path, size: tuple[int, int]) -> dict:
                 error = app.screen.query_one("#filter-error")
                 return error.has_class("-visible") and app.screen.query_one("#filter").value == text
             shown = table().shown
-            return shown is not None and shown.filter == text and not table().busy
+            return shown is not None and shown.filter == text.strip() and not table().busy
 
         keystrokes: list[float] = []
         per_text: dict[str, list[float]] = {}

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import pytest
 import typer.main
+from clients import KHARD_CONFIG
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -370,31 +371,6 @@ def test_export_vdir_files_are_0600_and_a_second_run_changes_nothing(run, book, 
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     assert "0 written, 3 unchanged" in run(f"export vcard --vdir {tmp_path / 'cards'}").out
 
-
-KHARD_CONFIG = """[addressbooks]
-[[book]]
-path = {path}
-[general]
-debug = no
-default_action = list
-editor = /bin/true
-merge_editor = /bin/true
-[contact table]
-display = formatted_name
-group_by_addressbook = no
-reverse = no
-show_nicknames = no
-show_uids = yes
-sort = last_name
-localize_dates = no
-preferred_phone_number_type = pref, cell, home
-preferred_email_address_type = pref, work, home
-[vcard]
-private_objects = Jabber,
-preferred_version = 3.0
-search_in_source_files = no
-skip_unparsable = no
-"""
 
 
 @pytest.mark.parametrize("version", ["3.0", "4.0"])

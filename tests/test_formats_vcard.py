@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from formats_strategies import records, same_contact
+from clients import KHARD_CONFIG
+from formats_strategies import CONTACT_KEYS, records, same_contact
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -235,25 +236,7 @@ RECORD = {
     "created_at": "2026-01-01T00:00:00Z",
     "updated_at": "2026-01-02T03:04:05Z",
 }
-KEYS = (
-    "name",
-    "kind",
-    "org",
-    "title",
-    "emails",
-    "phones",
-    "addresses",
-    "tags",
-    "birthday",
-    "birthday_lunar",
-    "anniversaries",
-    "every",
-    "notes",
-    "owner",
-    "tier",
-    "fields",
-    "aliases",
-)
+KEYS = CONTACT_KEYS  # every field a vCard carries back
 
 
 @pytest.mark.parametrize("version", ["4.0", "3.0"])
@@ -362,31 +345,6 @@ def test_vobject_reads_the_export() -> None:
         assert parsed.uid.value == uid_of(RECORD)
         assert parsed.note.value == RECORD["notes"]
 
-
-KHARD_CONFIG = """[addressbooks]
-[[book]]
-path = {path}
-[general]
-debug = no
-default_action = list
-editor = /bin/true
-merge_editor = /bin/true
-[contact table]
-display = formatted_name
-group_by_addressbook = no
-reverse = no
-show_nicknames = no
-show_uids = yes
-sort = last_name
-localize_dates = no
-preferred_phone_number_type = pref, cell, home
-preferred_email_address_type = pref, work, home
-[vcard]
-private_objects = Jabber,
-preferred_version = 3.0
-search_in_source_files = no
-skip_unparsable = no
-"""
 
 
 @pytest.mark.parametrize("version", ["4.0", "3.0"])

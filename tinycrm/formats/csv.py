@@ -221,6 +221,26 @@ def _split_multi(value: str) -> list[str]:
     return [v for v in (p.strip() for p in value.split(":::")) if v] if ":::" in value else [value]
 
 
+def _listed(
+    i: int, attr: str, ok: Callable[[str], object], more: Callable[[Draft, str, str | None], None],
+    label: str | None,
+) -> Handler:
+    """The reader of an e-mail or phone column: one plain value fast, the rest (several values
+    in a cell, a value that is not one) by `more`, which keeps what it cannot use aside."""
+
+    def read(d: Draft, row: list[str]) -> None:
+        v = row[i]
+        if v:
+            if not getattr(d, attr) and ok(v):
+                setattr(d, attr, [v])
+                if label:
+                    d.set_label(v, label)
+            else:
+                more(d, v, label)
+
+    return read
+
+
 def _emails(draft: Draft, value: str, label: str | None) -> None:
     if not draft.emails and ":::" not in value and EMAIL_RE.match(value):
         draft.emails = [value]
@@ -395,32 +415,12 @@ class _Plan:
             )
             label = None if label in ("primary", "1") else label
 
-            def email(d: Draft, row: list[str]) -> None:
-                v = row[i]
-                if v:
-                    if not d.emails and email_ok(v):
-                        d.emails = [v]
-                        if label:
-                            d.set_label(v, label)
-                    else:
-                        _emails(d, v, label)
-
-            add(email)
+            add(_listed(i, "emails", email_ok, _emails, label))
         elif fld == "phone":
             phone_ok = PHONE_RE.fullmatch
             label = None if h in _GENERIC else _PHONE_WORDS.sub(" ", h).strip() or _MOBILE.get(h)
 
-            def phone(d: Draft, row: list[str]) -> None:
-                v = row[i]
-                if v:
-                    if not d.phones and phone_ok(v):
-                        d.phones = [v]
-                        if label:
-                            d.set_label(v, label)
-                    else:
-                        _phones(d, v, label)
-
-            add(phone)
+            add(_listed(i, "phones", phone_ok, _phones, label))
         elif fld == "address":
 
             def address(d: Draft, row: list[str]) -> None:

@@ -15,7 +15,16 @@ from .store import Store
 def clock() -> datetime:
     """The real clock, or `$TINYCRM_NOW` (UTC, `YYYY-MM-DDTHH:MM:SSZ`) for tests and demos."""
     fixed = os.environ.get("TINYCRM_NOW")
-    return parse_utc(fixed) if fixed else utc_now()
+    if not fixed:
+        return utc_now()
+    try:
+        return parse_utc(fixed)
+    except ValueError:
+        from .errors import UsageError
+
+        raise UsageError(
+            f"TINYCRM_NOW={fixed!r} is not a UTC time like 2026-11-30T10:00:00Z"
+        ) from None
 
 
 class State:

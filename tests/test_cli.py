@@ -901,3 +901,13 @@ def test_redo_after_undo(ok, run):
     assert ok("undo") == "undid 'log Ada Lovelace' by alice (1 change)\n"
     assert ok("redo") == "redid 'log Ada Lovelace' (1 change)\n"
     assert run("redo").err == "error: nothing to redo (of yours, alice)\n"
+
+
+@pytest.mark.parametrize("value", ["2026-11-30T10:00", "tomorrow", "2026-13-01T00:00:00Z"])
+def test_a_bad_tinycrm_now_is_one_usage_line(run, monkeypatch, value):
+    run("contact add Ada")
+    monkeypatch.setenv("TINYCRM_NOW", value)
+    result = run("due")
+    assert result.code == 2
+    assert result.err.startswith("error: TINYCRM_NOW=") and result.err.count("\n") == 1
+    assert "ValueError" not in result.err

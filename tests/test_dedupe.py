@@ -449,3 +449,59 @@ def test_find_groups_is_order_independent_on_any_book(rows, rnd):
     shuffled = list(records)
     rnd.shuffle(shuffled)
     assert find_groups(shuffled, region="US") == find_groups(records, region="US")
+
+
+def _every_candidate(records, region):
+    """The blocking before names were judged per pair of distinct names: every pair in a block."""
+    from collections import defaultdict
+
+    blocks = defaultdict(list)
+    for i, record in enumerate(records):
+        for key in dict.fromkeys(dedupe._blocks(record, region)):
+            blocks[key].append(i)
+    pairs = set()
+    for key, members in blocks.items():
+        if len(members) > dedupe.BLOCK_MAX:
+            if key[0] in ("e", "p"):
+                pairs.update((members[0], j) for j in members[1:])
+                continue
+            same = defaultdict(list)
+            for i in members:
+                same[dedupe._name_parts(records[i].get("name") or "")[1]].append(i)
+            groups = [m for m in same.values() if 1 < len(m) <= dedupe.BLOCK_MAX]
+        else:
+            groups = [members]
+        for group in groups:
+            pairs.update((i, j) for x, i in enumerate(group) for j in group[x + 1:])
+    return pairs
+
+
+_NAMES = ["Ada Lovelace", "Ada Lovelcae", "Ada Lee", "Ada Long", "Ada Lovelace-King", "Ada Byron", "Alan Turing", "Alan Turnig",
+          "张伟", "張偉", "章伟", "Zhang Wei", "Grace Hopper", "Grace H."]
+_ORGS = [None, "Acme", "ACME Inc.", "Navy"]
+_MAILS = ["ada@x.org", "ADA@x.org", "alan@y.org", "g@navy.mil"]
+_PHONES = ["+1 202 555 0100", "(202) 555-0100", "+86 138 0000 0000", "2025550199"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_NAMES), st.sampled_from(_ORGS),
+                          st.lists(st.sampled_from(_MAILS), max_size=2),
+                          st.lists(st.sampled_from(_PHONES), max_size=2)), min_size=2, max_size=40),
+       st.sampled_from([3, 300]))
+def test_dupes_pairs_equal_scoring_every_candidate(rows, block_max):
+    """Judging names once per pair of distinct names finds exactly what scoring every pair did."""
+    records = [person(i + 1, name, org, emails=mails, phones=phones)
+               for i, (name, org, mails, phones) in enumerate(rows)]
+    saved = dedupe.BLOCK_MAX
+    dedupe.BLOCK_MAX = block_max  # small blocks too: the oversized e-mail and phone stars
+    try:
+        found = dedupe.find_pairs(records, region="US")
+        expected = []
+        for i, j in _every_candidate(records, "US"):
+            a, b = dedupe._entry(records[i], "US"), dedupe._entry(records[j], "US")
+            score, reasons = dedupe._score_pair(a, b)
+            if score >= dedupe.DEFAULT_MIN_SCORE:
+                expected.append(dedupe.Pair(a.id, b.id, score, reasons))
+    finally:
+        dedupe.BLOCK_MAX = saved
+    assert found == sorted(expected, key=lambda p: (p.a, p.b))

@@ -293,30 +293,39 @@ def record_keys(record: Record, region: str | None = None) -> list[tuple[str, st
 
 def _name_match(a: _Entry, b: _Entry) -> tuple[int, str]:
     """How alike two names are (0–100) and the words for it."""
-    if a.kind == "org":
-        if a.org and a.org == b.org:
-            same = fold(a.name) == fold(b.name)
+    return _names_alike(a.kind, a.name, b.name)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _names_alike(kind: str, a_name: str, b_name: str) -> tuple[int, str]:
+    """`_name_match` of two names: a book holds far fewer distinct name pairs than candidate pairs."""
+    if kind == "org":
+        a_org, b_org = org_key(a_name), org_key(b_name)
+        if a_org and a_org == b_org:
+            same = fold(a_name) == fold(b_name)
             return 100, "same name" if same else "same organisation name without legal suffix or place"
         from rapidfuzz import fuzz
 
-        sim = round(fuzz.ratio(a.org, b.org))
+        sim = round(fuzz.ratio(a_org, b_org))
         return sim, f"similar organisation name ({sim})"
-    if a.key and a.key == b.key:
-        if a.cjk and a.folded != b.folded:
+    a_folded, a_key, a_cjk, a_pinyin, a_spelled, _ = _name_parts(a_name)
+    b_folded, b_key, b_cjk, b_pinyin, b_spelled, _ = _name_parts(b_name)
+    if a_key and a_key == b_key:
+        if a_cjk and a_folded != b_folded:
             return 100, "same name in traditional and simplified characters"
         return 100, "same name"
-    if a.cjk or b.cjk:
-        if a.spelled and a.spelled == b.spelled:
-            return 90, f"same pinyin ({a.pinyin or b.pinyin})"
-        if a.cjk and b.cjk:
+    if a_cjk or b_cjk:
+        if a_spelled and a_spelled == b_spelled:
+            return 90, f"same pinyin ({a_pinyin or b_pinyin})"
+        if a_cjk and b_cjk:
             from rapidfuzz import fuzz
 
-            sim = round(fuzz.ratio(a.key, b.key))
+            sim = round(fuzz.ratio(a_key, b_key))
             return sim, f"similar name ({sim})"
         return 0, ""
     from rapidfuzz import fuzz
 
-    sim = round(fuzz.token_sort_ratio(a.key, b.key))
+    sim = round(fuzz.token_sort_ratio(a_key, b_key))
     return sim, f"similar name ({sim})"
 
 
@@ -326,19 +335,32 @@ def _score_pair(a: _Entry, b: _Entry) -> tuple[int, tuple[str, ...]]:
         return 0, ()
     if a.id > b.id:
         a, b = b, a
-    sim, why = _name_match(a, b)
+    emails, phones = a.emails & b.emails, a.phones & b.phones
+    facts = (a.kind, a.name, b.name, bool(a.org) and a.org == b.org, bool(a.org or b.org),
+             bool(a.emails and b.emails), bool(a.phones and b.phones))
+    if not emails and not phones:
+        return _judged_by_names(*facts)  # most pairs: the same few names over and over
+    return _judge(*facts, tuple(sorted(emails)), tuple(sorted(phones)))
+
+
+def _judge(kind: str, a_name: str, b_name: str, same_org: bool, any_org: bool, both_emails: bool,
+           both_phones: bool, emails: tuple[str, ...] = (), phones: tuple[str, ...] = ()
+           ) -> tuple[int, tuple[str, ...]]:
+    """The score and reasons of a pair from what it shares: names, organisation, e-mails, phones."""
+    sim, why = _names_alike(kind, a_name, b_name)
+    if not emails and not phones and sim < min(FUZZY_MIN, 90):
+        return 0, ()  # only names can speak, and these are not alike enough (most candidate pairs)
     found: list[tuple[int, str]] = []
-    for k in sorted(a.emails & b.emails):
+    for k in emails:
         found.append((98 if sim >= 80 else 88 if sim >= 50 else 75, f"same e-mail {k}"))
-    for k in sorted(a.phones & b.phones):
+    for k in phones:
         if sim >= 90:
             found.append((95, f"same phone {k}"))
         elif sim >= 80:
             found.append((80, f"same phone {k}"))
         else:  # one line shared by a family or a switchboard: a hint, not a duplicate
             found.append((40, f"same phone {k} but different names"))
-    same_org = bool(a.org) and a.org == b.org
-    if a.kind == "org":
+    if kind == "org":
         if sim >= 92:
             found.append((92 if sim == 100 else sim - 5, why))
     elif same_org:
@@ -349,24 +371,26 @@ def _score_pair(a: _Entry, b: _Entry) -> tuple[int, tuple[str, ...]]:
             found.append((85, f"{why} {at}"))
         elif sim >= FUZZY_MIN:
             found.append((sim - 10, f"{why} {at}"))
-    elif not a.org and not b.org and sim >= 90 and (sim == 100 or why.startswith("same pinyin")):
+    elif not any_org and sim >= 90 and (sim == 100 or why.startswith("same pinyin")):
         found.append((70 if sim == 100 else 65, f"{why}, no organisation to tell them apart"))
     if not found:
         return 0, ()
     scores = sorted((s for s, _ in found), reverse=True)
     strong = sum(1 for s in scores[1:] if s >= DEFAULT_MIN_SCORE)
     total = min(100, scores[0] + 3 * strong)
-    if not (a.emails & b.emails or a.phones & b.phones):
+    if not (emails or phones):
         # Only the names agree: e-mails or phones that both have and that all differ speak
         # against one person (two people at one firm with like names), one kind at a time.
-        against = [what for what, x, y in (("e-mails", a.emails, b.emails), ("phones", a.phones, b.phones))
-                   if x and y]
+        against = [what for what, both in (("e-mails", both_emails), ("phones", both_phones)) if both]
         if against:
             total -= CONFLICT_PENALTY * len(against)
             found.append((0, f"but different {' and '.join(against)}"))
     if sim >= 80 and not any(r.startswith(why) for _, r in found):
         found.append((0, why))  # how alike the names are, beside an e-mail or a phone
     return total, tuple(r for _, r in found)
+
+
+_judged_by_names = functools.lru_cache(maxsize=1 << 16)(_judge)
 
 
 def _candidate_pairs(records: Sequence[Record], region: str | None) -> set[tuple[int, int]]:
@@ -382,21 +406,45 @@ def _candidate_pairs(records: Sequence[Record], region: str | None) -> set[tuple
                     shared[key] = [j, i]
                 elif members[-1] != i:
                     members.append(i)
+    # A pair that shares an e-mail or a phone comes from that block, unless the block is too
+    # big to pair in full (then only a star): its members stay paired through the name blocks.
+    crowded = {i for key, members in shared.items()
+               if key[0] in ("e", "p") and len(members) > BLOCK_MAX for i in members}
+    weak = min(FUZZY_MIN, 90)
     pairs: set[tuple[int, int]] = set()
     for key, members in shared.items():
-        if len(members) > BLOCK_MAX:
-            if key[0] in ("e", "p"):  # one shared address: a star joins them all
+        if key[0] in ("e", "p"):
+            if len(members) > BLOCK_MAX:  # one shared address: a star joins them all
                 pairs.update((members[0], j) for j in members[1:])
-                continue
+            else:
+                for x, i in enumerate(members):
+                    pairs.update((i, j) for j in members[x + 1:])
+            continue
+        if len(members) > BLOCK_MAX:
             same: dict[str, list[int]] = defaultdict(list)
             for i in members:
                 same[_name_parts(records[i].get("name") or "")[1]].append(i)
-            groups = [m for m in same.values() if 1 < len(m) <= BLOCK_MAX]
-        else:
-            groups = [members]
-        for group in groups:
-            for x, i in enumerate(group):
-                pairs.update((i, j) for j in group[x + 1:])
+            for group in same.values():
+                if 1 < len(group) <= BLOCK_MAX:
+                    for x, i in enumerate(group):
+                        pairs.update((i, j) for j in group[x + 1:])
+            continue
+        # A name block: one firm and one word of the name. Pairs of names that are not alike
+        # can only score through an e-mail or a phone, and those blocks pair them already, so
+        # each pair of distinct names is judged once instead of each pair of records.
+        by_name: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            by_name[records[i].get("name") or ""].append(i)
+        kind = "org" if key[0] == "o" else "person"
+        names = list(by_name)
+        for x, u in enumerate(names):
+            for v in names[x:]:
+                alike = _names_alike(kind, u, v)[0] >= weak
+                mu, mv = by_name[u], by_name[v]
+                for y, i in enumerate(mu):
+                    for j in mu[y + 1:] if u == v else mv:
+                        if alike or i in crowded or j in crowded:
+                            pairs.add((i, j) if i < j else (j, i))
     return pairs
 
 
@@ -413,8 +461,15 @@ def find_pairs(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE,
         # Only the records in some pair (a few percent) are worked out in full.
         entries = {i: _entry(ordered[i], region) for i in {i for pair in candidates for i in pair}}
         found = []
+        alike, weak = _names_alike, min(FUZZY_MIN, 90)
         for i, j in candidates:  # i < j, and ids ascend with the index
-            score, reasons = _score_pair(entries[i], entries[j])
+            a, b = entries[i], entries[j]
+            # _score_pair's own first test, inlined: most candidate pairs (a block of one firm
+            # and one first name) share no e-mail or phone and their names are not alike.
+            if (a.kind != b.kind or alike(a.kind, a.name, b.name)[0] < weak) and \
+                    a.emails.isdisjoint(b.emails) and a.phones.isdisjoint(b.phones):
+                continue
+            score, reasons = _score_pair(a, b)
             if score >= min_score:
                 found.append(Pair(entries[i].id, entries[j].id, score, reasons))
     finally:

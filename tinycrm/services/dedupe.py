@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import Conflict
 
@@ -30,7 +31,8 @@ class Found:
     """The duplicate groups of a book, strongest first, and every live contact by id."""
 
     groups: list[Group]
-    contacts: dict[int, Contact]
+    contacts: dict[int, dict[str, Any]]
+    """id, kind, name, org, emails and phones of each live contact (`Store.dedupe_records`)."""
     min_score: int
 
 
@@ -43,7 +45,7 @@ def find_duplicates(store: Store, *, min_score: int | None = None) -> Found:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        records = store.list_contacts(sort="id")
+        records = store.dedupe_records()
         score = DEFAULT_MIN_SCORE if min_score is None else min_score
         groups = find_groups(records, min_score=score, region=region(store))
         return Found(groups, {r["id"]: r for r in records}, score)

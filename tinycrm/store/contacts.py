@@ -647,6 +647,21 @@ class ContactStore(UnitOfWork):
         cols = [d[0] for d in cur.description]
         return [contact_record(dict(zip(cols, row))) for row in cur]
 
+    def dedupe_records(self) -> list[dict[str, Any]]:
+        """What duplicate finding reads of every live contact, by id: six columns, not the whole record.
+
+        `id`, `kind`, `name`, `org`, `emails`, `phones`: on 100,000 contacts, building full
+        records (seven JSON columns each) took longer than scoring them.
+        """
+        loads = json.loads
+        return [
+            {"id": i, "kind": kind, "name": name, "org": org,
+             "emails": loads(emails) if emails else [], "phones": loads(phones) if phones else []}
+            for i, kind, name, org, emails, phones in self.conn.execute(
+                "SELECT id, kind, name, org, emails, phones FROM contact WHERE deleted_at IS NULL ORDER BY id"
+            )
+        ]
+
     def match_index(self) -> dict[str, dict[str, int]]:
         """Every look-up key of every contact (trash included) → its id: what an import matches on.
 

@@ -503,10 +503,8 @@ def funnel(
     _check_window(since, until)
     stages = [s for s in store.stages() if s["name"] not in OPEN_ENDED]
     position = {s["name"]: i for i, s in enumerate(stages)}
-    index_of = {s["position"]: i for i, s in enumerate(stages)}
     window: dict[str, Any] = {"since": since, "until": until, "by_owner": grouped}
     rows = [(grp, "deal", *r) for grp, *r in sql.funnel_rows(store, **window)]
-    rows += [(grp, "far", *r) for grp, *r in sql.furthest_rows(store, **window)]
     rows += [(grp, "lost", *r) for grp, *r in sql.lost_rows(store, **window)]
 
     def body(part: Sequence[tuple]) -> dict[str, Any]:
@@ -522,20 +520,18 @@ def funnel(
                 reasons[reason or "(no reason)"] += count
                 lost_at[lost_from if lost_from in position else "unknown"] += count
                 continue
-            if kind == "far":  # open or lost deals that got this far (None: no open stage known)
-                furthest, count = row
-                far = index_of.get(furthest, 0)
-                for name, pos in position.items():
-                    if pos <= far:
-                        reached[name] += count
-                continue
-            st, cur, count, value, seconds = row
+            st, furthest, cur, count, value, seconds = row
             status[st] += count
             _add(totals[st], cur, _major(value, cur))
             if st == "won":  # a won deal went through every stage
                 for name in reached:
                     reached[name] += count
                 cycle += seconds
+                continue
+            far = position.get(furthest, 0)  # open or lost: this far (None, unknown: the first)
+            for name, pos in position.items():
+                if pos <= far:
+                    reached[name] += count
         names = [*position, "won"]
         return {
             "deals": sum(status.values()),

@@ -250,49 +250,25 @@ def funnel_rows(
     until: datetime | None = None,
     by_owner: bool = False,
 ) -> list[Row]:
-    """(grp, status, currency, count, Σ value, Σ cycle seconds) of deals created in [since, until).
+    """(grp, status, furthest open stage reached, currency, count, Σ value, Σ cycle seconds).
 
-    The cycle sum is of won deals' created → closed seconds.
+    Of the deals created in [since, until). The furthest stage is the one stored per deal
+    (`deal.reached`, NULL when its history names no open stage; None for won deals, which
+    went through them all); the cycle sum is of won deals' created → closed seconds. One
+    read of the covering index deal_funnel, grouped in its order, then the few groups.
     """
     grp = "d.owner" if by_owner else "NULL"
     created, params = _window("d.created_at", since, until)
     rows = store.conn.execute(
-        "SELECT grp, status, currency, sum(n), sum(total), COALESCE(sum(cycle), 0)"
-        f" FROM (SELECT {grp} AS grp, d.status AS status, d.currency AS currency, count(*) AS n,"
-        " sum(d.value_minor) AS total, sum(CASE WHEN d.status = 'won'"
+        "SELECT grp, status, reached, currency, sum(n), sum(total), COALESCE(sum(cycle), 0)"
+        f" FROM (SELECT {grp} AS grp, d.status AS status,"
+        " CASE WHEN d.status = 'won' THEN NULL ELSE d.reached END AS reached, d.currency AS currency,"
+        " count(*) AS n, sum(d.value_minor) AS total, sum(CASE WHEN d.status = 'won'"
         f" THEN {_epoch('d.closed_at')} - {_epoch('d.created_at')} END) AS cycle"
-        f" {_ALL_LIVE_DEALS}{created} GROUP BY {_INDEX_GROUPS})"
-        f"{_keys(by_owner, 'grp', 'status', 'currency')}",
+        f" FROM deal d INDEXED BY deal_funnel WHERE d.contact_id NOT IN ({_TRASHED}){created}"
+        " GROUP BY d.status, d.reached, d.owner, d.currency)"
+        f"{_keys(by_owner, 'grp', 'status', 'reached', 'currency')}",
         params,
-    )
-    return rows.fetchall()
-
-
-def furthest_rows(
-    store: Store,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    by_owner: bool = False,
-) -> list[Row]:
-    """(grp, furthest open stage position or None, count) of open and lost deals created in the window.
-
-    The furthest stage is the highest position of an open stage in the deal's
-    `deal_stage` history (deals without history are left out). The deals are read in id
-    order and each one's history from the covering index deal_stage_cover, so both are
-    walked forwards and the per-deal maximum is taken as it goes (no IN list of 40,000
-    ids, no sort); the positions are a CASE, no look-up per history row.
-    """
-    created, params = _window("d.created_at", since, until)
-    stages = [(s["name"], s["position"]) for s in store.stages() if s["name"] not in ("won", "lost")]
-    position = "CASE h.stage " + " ".join("WHEN ? THEN ?" for _ in stages) + " END" if stages else "NULL"
-    grp = "d.owner" if by_owner else "NULL"
-    rows = store.conn.execute(
-        f"SELECT grp, far, count(*) FROM (SELECT {grp} AS grp, max({position}) AS far"
-        " FROM deal d NOT INDEXED JOIN deal_stage h INDEXED BY deal_stage_cover ON h.deal_id = d.id"
-        f" WHERE d.status != 'won' AND d.contact_id NOT IN ({_TRASHED}){created} GROUP BY d.id)"
-        f"{_keys(by_owner, 'grp', 'far')}",
-        [*(v for pair in stages for v in pair), *params],
     )
     return rows.fetchall()
 
@@ -304,14 +280,19 @@ def lost_rows(
     until: datetime | None = None,
     by_owner: bool = False,
 ) -> list[Row]:
-    """(grp, stage it was lost from, reason or '', count) of lost deals created in [since, until)."""
+    """(grp, stage it was lost from, reason or '', count) of lost deals created in [since, until).
+
+    The lost deals alone are read, from deal_funnel (led by the status); each one's stage
+    before `lost` from the end of its history in deal_stage_cover.
+    """
     grp = "d.owner" if by_owner else "NULL"
     created, params = _window("d.created_at", since, until)
     rows = store.conn.execute(
-        f"SELECT {grp}, (SELECT h.stage FROM deal_stage h WHERE h.deal_id = d.id"
+        f"SELECT {grp}, (SELECT h.stage FROM deal_stage h INDEXED BY deal_stage_cover WHERE h.deal_id = d.id"
         "  AND h.stage != 'lost' ORDER BY h.id DESC LIMIT 1) AS lost_from,"
         " COALESCE(d.lost_reason, '') AS reason, count(*)"
-        f" {_ALL_LIVE_DEALS} AND d.status = 'lost'{created}"
+        f" FROM deal d INDEXED BY deal_funnel WHERE d.status = 'lost'"
+        f" AND d.contact_id NOT IN ({_TRASHED}){created}"
         f"{_keys(by_owner, 'd.owner', 'lost_from', 'reason')}",
         params,
     )

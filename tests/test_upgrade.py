@@ -62,3 +62,24 @@ def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: 
         assert store.conn.execute("SELECT message_id FROM interaction").fetchall() == [(None,)]
         assert store.check() == []
     assert (tmp_path / "crm.db.v2.bak").exists()
+
+
+def test_a_version_3_book_gets_each_deals_furthest_stage_from_its_history(tmp_path: Path) -> None:
+    book = tmp_path / "crm.db"
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        ada = store.add_contact("Ada Lovelace")["id"]
+        moved = store.add_deal(ada, "engine")["id"]
+        for stage in ("negotiation", "qualified", "lost"):
+            store.move_deal(moved, stage)
+        store.add_deal(ada, "loom", stage="proposal")
+    with sqlite3.connect(book) as conn:  # as schema 3 left it
+        conn.execute("DROP INDEX deal_funnel")
+        conn.execute("ALTER TABLE deal DROP COLUMN reached")
+        conn.execute("PRAGMA user_version = 3")
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.conn.execute("SELECT reached FROM deal ORDER BY id").fetchall() == [
+            ("negotiation",), ("proposal",),
+        ]  # fmt: skip
+        assert store.check() == []
+    assert (tmp_path / "crm.db.v3.bak").exists()

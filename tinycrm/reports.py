@@ -760,6 +760,7 @@ def rfm(
     until: datetime | None = None,
     by: str | None = None,
     top: int = 10,
+    listed: int | None = None,
 ) -> dict[str, Any]:
     """Customers scored by recency, frequency and money of their won deals, in segments.
 
@@ -769,78 +770,123 @@ def rfm(
     no currencies are mixed). Segments follow the usual R×F grid (`RFM_SEGMENTS`).
     `lifetime_value` is everything a customer has won, per currency. `changes` lists per
     currency the `top` customers whose won value rose or fell most between the period
-    [since, until) (default the last 90 days) and the one as long before it.
+    [since, until) (default the last 90 days) and the one as long before it. Each
+    segment lists its customers best first (score, then name); `listed` keeps the first
+    `listed` of them (its `count` is still all), None lists every one (as `--json` does).
     """
     grouped = _check_by(by)
     _check_window(since, until)
     until = until or now
     since = since or until - timedelta(days=RFM_DAYS)
     _check_window(since, until)
-    # per customer: name, owner, days since its last won deal, won deals, value per currency;
-    # plain dicts keyed by id, the customer's record made once, when its scores are known
-    names: dict[int, str] = {}
-    owners: dict[int, str | None] = {}
+    # per customer: days since its last won deal, won deals, value per currency, from one
+    # row per customer and currency; the names and owners only of the customers listed,
+    # unless every customer is listed or grouped by owner (then with the rows)
+    with_contacts = grouped or listed is None
+    who: dict[int, tuple[str, str | None]] = {}
     recency: dict[int, int] = {}
     frequency: dict[int, int] = {}
-    lifetime: dict[int, dict[str, Decimal]] = {}
     money: dict[str, dict[int, int]] = defaultdict(dict)
-    changes_of: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
-    places: dict[str, int] = {}
+    changed: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # cur: (id, before, after)
     for cid, name, owner, cur, wins, value, days, now_value, before_value in sql.rfm_rows(
-        store, since=since, until=until, previous=since - (until - since)
+        store, since=since, until=until, previous=since - (until - since), contacts=with_contacts
     ):
-        if cid in names:
-            recency[cid] = min(recency[cid], days)
+        if cid in frequency:
             frequency[cid] += wins
+            if days < recency[cid]:
+                recency[cid] = days
         else:
-            names[cid], owners[cid], recency[cid], frequency[cid], lifetime[cid] = name, owner, days, wins, {}
-        if cur not in places:
-            places[cur] = -minor_units(cur)
-        lifetime[cid][cur] = Decimal(value).scaleb(places[cur])  # currencies in order: the rows come so
-        if now_value != before_value:
-            changes_of[cid].append((cur, before_value, now_value))
+            frequency[cid], recency[cid] = wins, days
+            if with_contacts:
+                who[cid] = (name, owner)
         money[cur][cid] = value
+        if now_value != before_value:
+            changed[cur].append((cid, before_value, now_value))
     r_score = quintiles({cid: -days for cid, days in recency.items()})
     f_score = quintiles(frequency)
-    m_score = dict.fromkeys(names, 0)
+    m_score = dict.fromkeys(frequency, 0)
     for values in money.values():
         for cid, score in quintiles(values).items():
-            m_score[cid] = max(m_score[cid], score)
-    total = {cid: r_score[cid] + f_score[cid] + m_score[cid] for cid in names}
-    # best first, then by name, then id: two stable sorts on C-level keys (ids are in order)
-    order = sorted(names, key=names.__getitem__)
-    order.sort(key=total.__getitem__, reverse=True)
-    ranked = []
-    for cid in order:
-        r, f, m = r_score[cid], f_score[cid], m_score[cid]
-        ranked.append({"id": cid, "name": names[cid], "owner": owners[cid], "recency_days": recency[cid],
-                       "frequency": frequency[cid], "lifetime_value": lifetime[cid], "r": r, "f": f, "m": m,
-                       "score": f"{r}{f}{m}", "segment": _SEGMENT_OF[r, f]})  # fmt: skip
+            if score > m_score[cid]:
+                m_score[cid] = score
+    segment_of = {cid: _SEGMENT_OF[r_score[cid], f_score[cid]] for cid in frequency}
+    rank = {cid: -(r_score[cid] + f_score[cid] + m_score[cid]) for cid in frequency}  # best first
+    currencies = sorted(money)
 
-    def body(part: Sequence[tuple]) -> dict[str, Any]:
-        members: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in RFM_SEGMENTS}
-        # (−rise or fall, name, id, before, after): the `top` smallest are the biggest changes
-        ups: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
-        downs: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
-        for _, c in part:
-            members[c["segment"]].append(c)
-            for cur, before, after in changes_of.get(c["id"], ()):
-                if after > before:
-                    ups[cur].append((before - after, c["name"], c["id"], before, after))
-                else:
-                    downs[cur].append((after - before, c["name"], c["id"], before, after))
+    def firsts(ids: list[int], key: Any, count: int | None) -> list[int]:
+        """The ids whose key is among the `count` smallest, ties at the edge included."""
+        if count is None or len(ids) <= count:
+            return ids
+        edge = nsmallest(count, map(key, ids))[-1]
+        return [cid for cid in ids if key(cid) <= edge]
+
+    Moves = dict[str, dict[str, list[tuple[int, int, int]]]]  # cur → up/down → (id, before, after)
+
+    def candidates(ids: list[int]) -> tuple[dict[str, list[int]], dict[str, int], Moves]:
+        """A part's segment members and risers and fallers that may be listed (names decide ties)."""
+        members: dict[str, list[int]] = {name: [] for name, _, _ in RFM_SEGMENTS}
+        for cid in ids:
+            members[segment_of[cid]].append(cid)
+        mine = set(ids) if len(ids) != len(frequency) else None
+        moves: Moves = {}
+        for cur in currencies:
+            part = [c for c in changed.get(cur, ()) if mine is None or c[0] in mine]
+            if part:
+                ups = [c for c in part if c[2] > c[1]]
+                downs = [c for c in part if c[2] < c[1]]
+                moves[cur] = {"up": firsts(ups, lambda c: c[1] - c[2], top),
+                              "down": firsts(downs, lambda c: c[2] - c[1], top)}  # fmt: skip
+        chosen = {name: firsts(m, rank.__getitem__, listed) for name, m in members.items()}
+        return chosen, {name: len(m) for name, m in members.items()}, moves
+
+    parts: list[tuple[Any, list[int]]] = [(None, list(frequency))]
+    if grouped:
+        owned: dict[str | None, list[int]] = defaultdict(list)
+        for cid in frequency:
+            owned[who[cid][1]].append(cid)
+        parts += [(owner, owned[owner]) for owner in sorted(owned, key=lambda o: (o is None, o or ""))]
+    picked = [(owner, ids, *candidates(ids)) for owner, ids in parts]
+    if not with_contacts:
+        wanted = {cid for _, _, chosen, _, _ in picked for ids in chosen.values() for cid in ids}
+        wanted |= {c[0] for *_, moves in picked for ways in moves.values()
+                   for way in ways.values() for c in way}  # fmt: skip
+        who = sql.customer_names(store, sorted(wanted))
+    records: dict[int, dict[str, Any]] = {}
+
+    def record(cid: int) -> dict[str, Any]:
+        """A customer as the report lists it, made once however many lists it is in."""
+        if cid not in records:
+            r, f, m = r_score[cid], f_score[cid], m_score[cid]
+            records[cid] = {
+                "id": cid, "name": who[cid][0], "owner": who[cid][1], "recency_days": recency[cid],
+                "frequency": frequency[cid], "lifetime_value": {
+                    cur: _major(money[cur][cid], cur) for cur in currencies if cid in money[cur]},
+                "r": r, "f": f, "m": m, "score": f"{r}{f}{m}", "segment": segment_of[cid],
+            }  # fmt: skip
+        return records[cid]
+
+    def body(
+        ids: list[int], chosen: dict[str, list[int]], counts: dict[str, int], moves: Moves
+    ) -> dict[str, Any]:
+        segments = [
+            {"segment": name, "count": counts[name],
+             "customers": [record(c) for c in sorted(m, key=lambda c: (rank[c], who[c][0], c))[:listed]]}
+            for name, m in chosen.items()
+        ]  # fmt: skip
         changes = {
             cur: {
-                "up": [_move(m, cur) for m in nsmallest(top, ups.get(cur, ()))],
-                "down": [_move(m, cur) for m in nsmallest(top, downs.get(cur, ()))],
+                way: [_move((0, who[c][0], c, before, after), cur) for c, before, after
+                      in sorted(found, key=lambda m: (-abs(m[2] - m[1]), who[m[0]][0], m[0]))[:top]]
+                for way, found in ways.items()
             }
-            for cur in sorted(ups.keys() | downs.keys())
-        }
-        segments = [{"segment": name, "count": len(m), "customers": m} for name, m in members.items()]
-        return {"customers": len(part), "segments": segments, "changes": changes}
+            for cur, ways in moves.items()
+        }  # fmt: skip
+        return {"customers": len(ids), "segments": segments, "changes": changes}
 
-    rows_by_owner = [(c["owner"], c) for c in ranked]
-    return {**_envelope("rfm", now, since, until, by), **_grouped(rows_by_owner, body, grouped)}
+    (_, everyone, *lists), *groups = picked
+    out = body(everyone, *lists)
+    out["groups"] = [{"owner": owner, **body(ids, *rest)} for owner, ids, *rest in groups]
+    return {**_envelope("rfm", now, since, until, by), **out}
 
 
 def _move(move: tuple[int, str, int, int, int], cur: str) -> dict[str, Any]:

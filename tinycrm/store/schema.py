@@ -317,12 +317,17 @@ MIGRATIONS: list[Migration] = [
     ],
     # 4: each deal's furthest open stage reached, kept by the store wherever a stage changes
     # (store/deals.py), so `report funnel` is one grouped read of deal_funnel instead of a walk
-    # through every deal's stage history; lost deals are read by status from the same index
+    # through every deal's stage history; lost deals are read by status from the same index;
+    # and won deals by customer for `report rfm`
     [
         "ALTER TABLE deal ADD COLUMN reached TEXT",
         f"UPDATE deal SET reached = {REACHED_SQL.format(deal='deal.id')}",
         "CREATE INDEX deal_funnel ON deal(status, reached, owner, currency, created_at, closed_at,"
         " value_minor, contact_id, lost_reason)",
+        # `report rfm`: won deals per customer and currency in the order it groups them, no sort
+        # (the status is a column too, or the index would not cover the query)
+        "CREATE INDEX deal_won ON deal(contact_id, currency, status, closed_at, value_minor)"
+        " WHERE status = 'won'",
     ],
 ]
 

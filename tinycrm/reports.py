@@ -590,8 +590,10 @@ def activity(
     days = period_days(since, until, unit)
     bounds = _bounds(days, since, until)
     labels = [(period_label(d, unit), d) for d in days]
-    rows = [(grp, "i", *r) for grp, *r in sql.interaction_rows(store, bounds, by_owner=grouped)]
-    rows += [(grp, "t", *r) for grp, *r in sql.contacts_touched(store, since, until, by_owner=grouped)]
+    users = sql.interaction_users(store, since, until) if grouped else None
+    who: dict[str, Any] = {"by_owner": grouped, "users": users}
+    rows = [(grp, "i", *r) for grp, *r in sql.interaction_rows(store, bounds, **who)]
+    rows += [(grp, "t", *r) for grp, *r in sql.contacts_touched(store, since, until, **who)]
     rows += [(grp, "f", *r) for grp, *r in sql.followup_rows(store, since, until, now, by_owner=grouped)]
     rows += [(grp, "m", *r) for grp, *r in sql.stage_move_rows(store, since, until, by_owner=grouped)]
     touched_all = sum(n for _, n in sql.contacts_touched(store, since, until)) if grouped else None

@@ -299,23 +299,47 @@ def lost_rows(
     return rows.fetchall()
 
 
-def interaction_rows(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[Row]:
+def interaction_users(store: Store, since: datetime, until: datetime) -> list[str | None]:
+    """Who logged the interactions in [since, until) (with any contact): one pass of interaction_at_cover."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT i.user FROM interaction i INDEXED BY interaction_at_cover"
+        " WHERE i.at >= ? AND i.at < ?",
+        (utc_iso(since), utc_iso(until)),
+    )
+    return [user for (user,) in rows]
+
+
+def interaction_rows(
+    store: Store,
+    bounds: Sequence[datetime],
+    *,
+    by_owner: bool = False,
+    users: Sequence[str | None] | None = None,
+) -> list[Row]:
     """(grp, bucket, kind, count) of interactions with live contacts, by who logged them.
 
     One grouped range read of the covering index interaction_at_cover per bucket: a CASE
     naming the bucket of each of 80,000 rows, and a sort of them all, cost three times more.
-    Rows come bucket by bucket, by grp and kind within one.
+    Rows come bucket by bucket, by grp and kind within one. When `users` (everyone who
+    logged one in the window, `interaction_users`) is one person, grouping by kind alone
+    says the same; else the rows are grouped by kind, then user (a cheaper sort than user
+    first, with few kinds) and put in order here.
     """
-    grp = "i.user" if by_owner else "NULL"
+    sole = by_owner and users is not None and len(users) == 1
+    grouped = by_owner and not sole
     sql = (
-        f"SELECT {grp}, i.kind, count(*) FROM interaction i INDEXED BY interaction_at_cover"
-        f" WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED})"
-        f"{_keys(by_owner, 'i.user', 'i.kind')}"
+        f"SELECT {'i.user' if grouped else 'NULL'}, i.kind, count(*) FROM interaction i"
+        f" INDEXED BY interaction_at_cover WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED})"
+        f"{' GROUP BY i.kind, i.user' if grouped else _keys(False, '', 'i.kind')}"
     )
     stamps = [utc_iso(b) for b in bounds]
     out: list[Row] = []
     for bucket, (start, end) in enumerate(zip(stamps, stamps[1:])):
-        out += [(who, bucket, kind, count) for who, kind, count in store.conn.execute(sql, (start, end))]
+        rows = store.conn.execute(sql, (start, end)).fetchall()
+        if grouped:  # SQLite's order: NULL first, then by text
+            rows.sort(key=lambda r: (r[0] is not None, r[0] or "", r[1]))
+        who = users[0] if sole and users else None
+        out += [(who if sole else grp, bucket, kind, count) for grp, kind, count in rows]
     return out
 
 
@@ -326,17 +350,27 @@ _LATER_CONTACTS_MAX = 5000
 
 
 def contacts_touched(
-    store: Store, since: datetime, until: datetime, *, by_owner: bool = False
+    store: Store,
+    since: datetime,
+    until: datetime,
+    *,
+    by_owner: bool = False,
+    users: Sequence[str | None] | None = None,
 ) -> list[Row]:
     """(grp, distinct live contacts with an interaction in [since, until)).
 
     For the whole book it is read from the contacts' stored last-contacted time: those
     last contacted in the window were touched in it, those last contacted before it were
     not, and the few last contacted after it (none when the window ends now) are asked
-    one by one — instead of a distinct count over every interaction in the window.
+    one by one — instead of a distinct count over every interaction in the window. By
+    owner, when `users` (everyone who logged one in the window) is one person, that
+    person touched them all.
     """
     s, u = utc_iso(since), utc_iso(until)
     conn = store.conn
+    if by_owner and users is not None and len(users) == 1:
+        touched = contacts_touched(store, since, until)
+        return [(users[0], n) for _, n in touched if n]
     if not by_owner:
         later = conn.execute("SELECT count(*) FROM contact WHERE last_contacted_at >= ?", (u,)).fetchone()[0]
         if later <= _LATER_CONTACTS_MAX:

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from heapq import nsmallest
 
 from .dates import local_at, utc_iso
 from .errors import UsageError
@@ -789,7 +788,9 @@ def rfm(
     recency: dict[int, int] = {}
     frequency: dict[int, int] = {}
     money: dict[str, dict[int, int]] = defaultdict(dict)
-    changed: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # cur: (id, before, after)
+    # per currency and way ("up", "down"): (−size of the change, id, before, after)
+    Moves = dict[str, dict[str, list[tuple[int, int, int, int]]]]
+    changed: Moves = defaultdict(lambda: {"up": [], "down": []})
     for cid, name, owner, cur, wins, value, days, now_value, before_value in sql.rfm_rows(
         store, since=since, until=until, previous=since - (until - since), contacts=with_contacts
     ):
@@ -802,8 +803,10 @@ def rfm(
             if with_contacts:
                 who[cid] = (name, owner)
         money[cur][cid] = value
-        if now_value != before_value:
-            changed[cur].append((cid, before_value, now_value))
+        if now_value > before_value:
+            changed[cur]["up"].append((before_value - now_value, cid, before_value, now_value))
+        elif now_value < before_value:
+            changed[cur]["down"].append((now_value - before_value, cid, before_value, now_value))
     r_score = quintiles({cid: -days for cid, days in recency.items()})
     f_score = quintiles(frequency)
     m_score = dict.fromkeys(frequency, 0)
@@ -815,14 +818,13 @@ def rfm(
     rank = {cid: -(r_score[cid] + f_score[cid] + m_score[cid]) for cid in frequency}  # best first
     currencies = sorted(money)
 
-    def firsts(ids: list[int], key: Any, count: int | None) -> list[int]:
-        """The ids whose key is among the `count` smallest, ties at the edge included."""
-        if count is None or len(ids) <= count:
-            return ids
-        edge = nsmallest(count, map(key, ids))[-1]
-        return [cid for cid in ids if key(cid) <= edge]
+    def firsts(items: list[Any], keys: list[int], count: int | None) -> list[Any]:
+        """The items whose key is among the `count` smallest, ties at the edge included."""
+        if count is None or len(items) <= count:
+            return items
+        edge = sorted(keys)[count - 1]
+        return [item for item, key in zip(items, keys) if key <= edge]
 
-    Moves = dict[str, dict[str, list[tuple[int, int, int]]]]  # cur → up/down → (id, before, after)
 
     def candidates(ids: list[int]) -> tuple[dict[str, list[int]], dict[str, int], Moves]:
         """A part's segment members and risers and fallers that may be listed (names decide ties)."""
@@ -832,13 +834,11 @@ def rfm(
         mine = set(ids) if len(ids) != len(frequency) else None
         moves: Moves = {}
         for cur in currencies:
-            part = [c for c in changed.get(cur, ()) if mine is None or c[0] in mine]
-            if part:
-                ups = [c for c in part if c[2] > c[1]]
-                downs = [c for c in part if c[2] < c[1]]
-                moves[cur] = {"up": firsts(ups, lambda c: c[1] - c[2], top),
-                              "down": firsts(downs, lambda c: c[2] - c[1], top)}  # fmt: skip
-        chosen = {name: firsts(m, rank.__getitem__, listed) for name, m in members.items()}
+            ways = {way: [c for c in found if mine is None or c[1] in mine]
+                    for way, found in changed.get(cur, {}).items()}  # fmt: skip
+            if any(ways.values()):
+                moves[cur] = {way: firsts(found, [c[0] for c in found], top) for way, found in ways.items()}
+        chosen = {name: firsts(m, list(map(rank.__getitem__, m)), listed) for name, m in members.items()}
         return chosen, {name: len(m) for name, m in members.items()}, moves
 
     parts: list[tuple[Any, list[int]]] = [(None, list(frequency))]
@@ -850,7 +850,7 @@ def rfm(
     picked = [(owner, ids, *candidates(ids)) for owner, ids in parts]
     if not with_contacts:
         wanted = {cid for _, _, chosen, _, _ in picked for ids in chosen.values() for cid in ids}
-        wanted |= {c[0] for *_, moves in picked for ways in moves.values()
+        wanted |= {c[1] for *_, moves in picked for ways in moves.values()
                    for way in ways.values() for c in way}  # fmt: skip
         who = sql.customer_names(store, sorted(wanted))
     records: dict[int, dict[str, Any]] = {}
@@ -877,8 +877,8 @@ def rfm(
         ]  # fmt: skip
         changes = {
             cur: {
-                way: [_move((0, who[c][0], c, before, after), cur) for c, before, after
-                      in sorted(found, key=lambda m: (-abs(m[2] - m[1]), who[m[0]][0], m[0]))[:top]]
+                way: [_move((0, who[c][0], c, before, after), cur) for _, c, before, after
+                      in sorted(found, key=lambda m: (m[0], who[m[1]][0], m[1]))[:top]]
                 for way, found in ways.items()
             }
             for cur, ways in moves.items()

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from .dates import local_at, utc_iso
 from .errors import UsageError
@@ -818,16 +819,24 @@ def rfm(
     rank = {cid: -(r_score[cid] + f_score[cid] + m_score[cid]) for cid in frequency}  # best first
     currencies = sorted(money)
 
-    def firsts(items: list[Any], keys: list[int], count: int | None) -> list[Any]:
-        """The items whose key is among the `count` smallest, ties at the edge included."""
+    def firsts(items: list[Any], keys: list[int], count: int | None, id_of: Any) -> list[Any]:
+        """The items with the `count` smallest keys; of those tied at the edge, the first by name.
+
+        Without the names at hand, SQLite sorts the tied ones by name (there may be a
+        thousand), so that Python makes the strings of the listed customers only.
+        """
         if count is None or len(items) <= count:
             return items
         edge = sorted(keys)[count - 1]
-        return [item for item, key in zip(items, keys) if key <= edge]
-
+        sure = [item for item, key in zip(items, keys) if key < edge]
+        tied = {id_of(item): item for item, key in zip(items, keys) if key == edge}
+        need = count - len(sure)
+        if with_contacts:
+            return sure + sorted(tied.values(), key=lambda item: (who[id_of(item)][0], id_of(item)))[:need]
+        return sure + [tied[cid] for cid in sql.first_by_name(store, list(tied), need)]
 
     def candidates(ids: list[int]) -> tuple[dict[str, list[int]], dict[str, int], Moves]:
-        """A part's segment members and risers and fallers that may be listed (names decide ties)."""
+        """A part's segment members and risers and fallers to list (all of them, or the first few)."""
         members: dict[str, list[int]] = {name: [] for name, _, _ in RFM_SEGMENTS}
         for cid in ids:
             members[segment_of[cid]].append(cid)
@@ -837,8 +846,9 @@ def rfm(
             ways = {way: [c for c in found if mine is None or c[1] in mine]
                     for way, found in changed.get(cur, {}).items()}  # fmt: skip
             if any(ways.values()):
-                moves[cur] = {way: firsts(found, [c[0] for c in found], top) for way, found in ways.items()}
-        chosen = {name: firsts(m, list(map(rank.__getitem__, m)), listed) for name, m in members.items()}
+                moves[cur] = {way: firsts(found, [c[0] for c in found], top, itemgetter(1))
+                              for way, found in ways.items()}  # fmt: skip
+        chosen = {name: firsts(m, list(map(rank.__getitem__, m)), listed, int) for name, m in members.items()}
         return chosen, {name: len(m) for name, m in members.items()}, moves
 
     parts: list[tuple[Any, list[int]]] = [(None, list(frequency))]

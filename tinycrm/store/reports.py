@@ -517,6 +517,18 @@ def rfm_rows(
     return rows.fetchall()
 
 
+def first_by_name(store: Store, contact_ids: Sequence[int], count: int) -> list[int]:
+    """The `count` of these contacts first by name (then id), in that order."""
+    found: list[tuple[str, int]] = []
+    for chunk in chunks(contact_ids):
+        found += store.conn.execute(
+            f"SELECT name, id FROM contact WHERE id IN ({','.join('?' * len(chunk))})"
+            " ORDER BY name, id LIMIT ?",
+            (*chunk, count),
+        ).fetchall()
+    return [cid for _, cid in sorted(found)[:count]]
+
+
 def customer_names(store: Store, contact_ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
     """(name, owner) of each of these contacts, by id."""
     out: dict[int, tuple[str, str | None]] = {}

@@ -784,8 +784,8 @@ def rfm(
     # per customer: days since its last won deal, won deals, value per currency, from one
     # row per customer and currency; the names and owners only of the customers listed,
     # unless every customer is listed or grouped by owner (then with the rows)
-    with_contacts = grouped or listed is None
-    who: dict[int, tuple[str, str | None]] = {}
+    every_name = listed is None  # else only the listed customers' names are read, at the end
+    who: dict[int, tuple[str, str | None]] = {}  # id: (name, owner)
     recency: dict[int, int] = {}
     frequency: dict[int, int] = {}
     money: dict[str, dict[int, int]] = defaultdict(dict)
@@ -793,7 +793,7 @@ def rfm(
     Moves = dict[str, dict[str, list[tuple[int, int, int, int]]]]
     changed: Moves = defaultdict(lambda: {"up": [], "down": []})
     for cid, name, owner, cur, wins, value, days, now_value, before_value in sql.rfm_rows(
-        store, since=since, until=until, previous=since - (until - since), contacts=with_contacts
+        store, since=since, until=until, previous=since - (until - since), names=every_name, owners=grouped
     ):
         if cid in frequency:
             frequency[cid] += wins
@@ -801,7 +801,7 @@ def rfm(
                 recency[cid] = days
         else:
             frequency[cid], recency[cid] = wins, days
-            if with_contacts:
+            if every_name or grouped:
                 who[cid] = (name, owner)
         money[cur][cid] = value
         if now_value > before_value:
@@ -831,7 +831,7 @@ def rfm(
         sure = [item for item, key in zip(items, keys) if key < edge]
         tied = {id_of(item): item for item, key in zip(items, keys) if key == edge}
         need = count - len(sure)
-        if with_contacts:
+        if every_name:
             return sure + sorted(tied.values(), key=lambda item: (who[id_of(item)][0], id_of(item)))[:need]
         return sure + [tied[cid] for cid in sql.first_by_name(store, list(tied), need)]
 
@@ -857,8 +857,11 @@ def rfm(
         for cid in frequency:
             owned[who[cid][1]].append(cid)
         parts += [(owner, owned[owner]) for owner in sorted(owned, key=lambda o: (o is None, o or ""))]
-    picked = [(owner, ids, *candidates(ids)) for owner, ids in parts]
-    if not with_contacts:
+    picked: list[tuple[Any, ...]] = []
+    for owner, ids in parts:  # one owner holding every customer has the whole book's lists
+        whole = bool(picked) and len(ids) == len(frequency)
+        picked.append((owner, ids, *(picked[0][2:] if whole else candidates(ids))))
+    if not every_name:
         wanted = {cid for _, _, chosen, _, _ in picked for ids in chosen.values() for cid in ids}
         wanted |= {c[1] for *_, moves in picked for ways in moves.values()
                    for way in ways.values() for c in way}  # fmt: skip

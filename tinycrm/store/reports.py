@@ -489,20 +489,26 @@ def lifecycle_rows(
 
 
 def rfm_rows(
-    store: Store, *, since: datetime, until: datetime, previous: datetime, contacts: bool = True
+    store: Store,
+    *,
+    since: datetime,
+    until: datetime,
+    previous: datetime,
+    names: bool = True,
+    owners: bool = True,
 ) -> list[Row]:
     """(contact id, name, owner, currency, wins, Σ value, days since the last won, Σ in period, Σ before).
 
     One row per live contact and currency with a deal won before `until`, ordered by
     contact and currency; the period is [since, until), the one before [previous, since).
     The won deals are read from the partial index deal_won, already in that order, so
-    they are grouped as they are read (no sort). Without `contacts` the name and owner
-    are None: reading 8,000 customers' rows costs more than everything else here, and a
-    caller that lists a few of them asks `customer_names` for those.
+    they are grouped as they are read (no sort). The name and owner are None unless
+    asked for: reading 8,000 customers' rows costs more than everything else here, and a
+    caller that lists a few of them reads those (`first_by_name`, `customer_names`).
     """
-    if contacts:
-        who, join = "c.name, c.owner", " JOIN contact c ON c.id = d.contact_id"
-        live = " AND c.deleted_at IS NULL"
+    if names or owners:
+        who = f"{'c.name' if names else 'NULL'}, {'c.owner' if owners else 'NULL'}"
+        join, live = " JOIN contact c ON c.id = d.contact_id", " AND c.deleted_at IS NULL"
     else:
         who, join, live = "NULL, NULL", "", f" AND d.contact_id NOT IN ({_TRASHED})"
     rows = store.conn.execute(

@@ -792,9 +792,11 @@ def rfm(
     # per currency and way ("up", "down"): (−size of the change, id, before, after)
     Moves = dict[str, dict[str, list[tuple[int, int, int, int]]]]
     changed: Moves = defaultdict(lambda: {"up": [], "down": []})
-    for cid, name, owner, cur, wins, value, days, now_value, before_value in sql.rfm_rows(
-        store, since=since, until=until, previous=since - (until - since), names=every_name, owners=grouped
-    ):
+    rows = sql.rfm_rows(
+        store, since=since, until=until, previous=since - (until - since),
+        names=every_name, owners=every_name or grouped,
+    )  # fmt: skip
+    for cid, name, owner, cur, wins, value, days, now_value, before_value in rows:
         if cid in frequency:
             frequency[cid] += wins
             if days < recency[cid]:

@@ -223,7 +223,8 @@ class DealStore(UnitOfWork):
         position = {s["name"]: s["position"] for s in self.stages()}
         if reached in position and position[reached] >= entered["position"]:
             return reached
-        return entered["name"]
+        name: str = entered["name"]
+        return name
 
     def _restage(self, deal_ids: Iterable[int]) -> None:
         """Recompute `deal.reached` from the stage history (after an undo, a redo, an import).

@@ -129,6 +129,7 @@ def test_restoring_a_schema_3_backup_fills_the_stage_reached(store: Store, tmp_p
     with sqlite3.connect(old) as conn:  # as schema 3 left it
         conn.execute("DROP INDEX deal_funnel")
         conn.execute("DROP INDEX deal_won")
+        conn.execute("DROP INDEX interaction_kind_at")
         conn.execute("ALTER TABLE deal DROP COLUMN reached")
         conn.execute("PRAGMA user_version = 3")
     shutil.copy(old, tmp_path / "kept.db")

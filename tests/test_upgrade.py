@@ -45,6 +45,7 @@ def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: 
     with sqlite3.connect(book) as conn:  # as schema 2 left it
         conn.execute("DROP INDEX deal_funnel")
         conn.execute("DROP INDEX deal_won")
+        conn.execute("DROP INDEX interaction_kind_at")
         conn.execute("ALTER TABLE deal DROP COLUMN reached")
         conn.execute("DROP INDEX deal_list_order")
         conn.execute("DROP INDEX reminder_done_due")
@@ -76,6 +77,7 @@ def test_a_version_3_book_gets_each_deals_furthest_stage_from_its_history(tmp_pa
     with sqlite3.connect(book) as conn:  # as schema 3 left it
         conn.execute("DROP INDEX deal_funnel")
         conn.execute("DROP INDEX deal_won")
+        conn.execute("DROP INDEX interaction_kind_at")
         conn.execute("ALTER TABLE deal DROP COLUMN reached")
         conn.execute("PRAGMA user_version = 3")
     with Store.open(book, "alice", clock=lambda: NOW) as store:

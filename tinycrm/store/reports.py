@@ -300,13 +300,29 @@ def lost_rows(
 
 
 def interaction_users(store: Store, since: datetime, until: datetime) -> list[str | None]:
-    """Who logged the interactions in [since, until) (with any contact): one pass of interaction_at_cover."""
-    rows = store.conn.execute(
-        "SELECT DISTINCT i.user FROM interaction i INDEXED BY interaction_at_cover"
-        " WHERE i.at >= ? AND i.at < ?",
-        (utc_iso(since), utc_iso(until)),
-    )
-    return [user for (user,) in rows]
+    """Who logged the interactions in [since, until) (with any contact): the one person, or two of several.
+
+    Two look-ups that stop at the first row they want, instead of a distinct over 80,000.
+    """
+    where = " FROM interaction i INDEXED BY interaction_at_cover WHERE i.at >= ? AND i.at < ?"
+    window = (utc_iso(since), utc_iso(until))
+    first = store.conn.execute(f"SELECT i.user{where} LIMIT 1", window).fetchone()
+    if first is None:
+        return []
+    other = store.conn.execute(
+        f"SELECT i.user{where} AND i.user IS NOT ? LIMIT 1", (*window, first[0])
+    ).fetchone()
+    return [first[0]] if other is None else [first[0], other[0]]
+
+
+def _kinds(store: Store) -> list[str]:
+    """The kinds the book's interactions have, in order: one seek each in interaction_kind_at."""
+    kinds: list[str] = []
+    row = store.conn.execute("SELECT min(kind) FROM interaction").fetchone()
+    while row[0] is not None:
+        kinds.append(row[0])
+        row = store.conn.execute("SELECT min(kind) FROM interaction WHERE kind > ?", (row[0],)).fetchone()
+    return kinds
 
 
 def interaction_rows(
@@ -318,28 +334,37 @@ def interaction_rows(
 ) -> list[Row]:
     """(grp, bucket, kind, count) of interactions with live contacts, by who logged them.
 
-    One grouped range read of the covering index interaction_at_cover per bucket: a CASE
-    naming the bucket of each of 80,000 rows, and a sort of them all, cost three times more.
-    Rows come bucket by bucket, by grp and kind within one. When `users` (everyone who
-    logged one in the window, `interaction_users`) is one person, grouping by kind alone
-    says the same; else the rows are grouped by kind, then user (a cheaper sort than user
-    first, with few kinds) and put in order here.
+    Rows come bucket by bucket, by grp and kind within one. Per bucket and kind one range
+    of the index interaction_kind_at, counted as it is read: grouping a bucket's 20,000
+    rows by kind sorted them, at three times the cost. By owner, when `users` (who logged
+    the window's interactions, `interaction_users`) is one person, that person has them
+    all; else the rows are grouped by kind, then user (a cheaper sort than user first)
+    and put in order here.
     """
-    sole = by_owner and users is not None and len(users) == 1
-    grouped = by_owner and not sole
-    sql = (
-        f"SELECT {'i.user' if grouped else 'NULL'}, i.kind, count(*) FROM interaction i"
-        f" INDEXED BY interaction_at_cover WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED})"
-        f"{' GROUP BY i.kind, i.user' if grouped else _keys(False, '', 'i.kind')}"
-    )
+    sole = not by_owner or (users is not None and len(users) == 1)
     stamps = [utc_iso(b) for b in bounds]
     out: list[Row] = []
+    if sole:
+        who = users[0] if by_owner and users else None
+        kinds = _kinds(store)
+        count = (
+            "SELECT count(*) FROM interaction i INDEXED BY interaction_kind_at WHERE i.kind = ?"
+            f" AND i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED})"
+        )
+        for bucket, (start, end) in enumerate(zip(stamps, stamps[1:])):
+            for kind in kinds:
+                n = store.conn.execute(count, (kind, start, end)).fetchone()[0]
+                if n:
+                    out.append((who, bucket, kind, n))
+        return out
+    sql = (
+        "SELECT i.user, i.kind, count(*) FROM interaction i INDEXED BY interaction_at_cover"
+        f" WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED}) GROUP BY i.kind, i.user"
+    )
     for bucket, (start, end) in enumerate(zip(stamps, stamps[1:])):
         rows = store.conn.execute(sql, (start, end)).fetchall()
-        if grouped:  # SQLite's order: NULL first, then by text
-            rows.sort(key=lambda r: (r[0] is not None, r[0] or "", r[1]))
-        who = users[0] if sole and users else None
-        out += [(who if sole else grp, bucket, kind, count) for grp, kind, count in rows]
+        rows.sort(key=lambda r: (r[0] is not None, r[0] or "", r[1]))  # SQLite's order: NULL first
+        out += [(grp, bucket, kind, count) for grp, kind, count in rows]
     return out
 
 

@@ -318,7 +318,7 @@ MIGRATIONS: list[Migration] = [
     # 4: each deal's furthest open stage reached, kept by the store wherever a stage changes
     # (store/deals.py), so `report funnel` is one grouped read of deal_funnel instead of a walk
     # through every deal's stage history; lost deals are read by status from the same index;
-    # and won deals by customer for `report rfm`
+    # won deals by customer for `report rfm`; interactions by kind for `report activity`
     [
         "ALTER TABLE deal ADD COLUMN reached TEXT",
         f"UPDATE deal SET reached = {REACHED_SQL.format(deal='deal.id')}",
@@ -328,6 +328,8 @@ MIGRATIONS: list[Migration] = [
         # (the status is a column too, or the index would not cover the query)
         "CREATE INDEX deal_won ON deal(contact_id, currency, status, closed_at, value_minor)"
         " WHERE status = 'won'",
+        # `report activity`: a window's interactions of one kind are one range, counted unsorted
+        "CREATE INDEX interaction_kind_at ON interaction(kind, at, user, contact_id)",
     ],
 ]
 

@@ -735,11 +735,17 @@ RFM_SEGMENTS: tuple[tuple[str, str, str], ...] = (
 
 def quintiles(values: dict[int, Any]) -> dict[int, int]:
     """A 1–5 score per key: its value's rank among all (higher is better; ties share a score)."""
-    ordered = sorted(values.values())
+    score = _value_scores(list(values.values()))
+    return {key: score[value] for key, value in values.items()}
+
+
+def _value_scores(values: list[Any]) -> dict[Any, int]:
+    """`quintiles` per distinct value: the score every key holding that value gets."""
+    ordered = sorted(values)
     n = len(ordered)
     # the first index of each value: built backwards, the lowest index of a tie is written last
     first: dict[Any, int] = dict(zip(reversed(ordered), range(n - 1, -1, -1)))
-    return {key: 1 + 5 * first[value] // n for key, value in values.items()}
+    return {value: 1 + 5 * index // n for value, index in first.items()}
 
 
 _SEGMENT_OF = {
@@ -810,15 +816,21 @@ def rfm(
             changed[cur]["up"].append((before_value - now_value, cid, before_value, now_value))
         elif now_value < before_value:
             changed[cur]["down"].append((now_value - before_value, cid, before_value, now_value))
-    r_score = quintiles({cid: -days for cid, days in recency.items()})
-    f_score = quintiles(frequency)
+    # scores per distinct value (a few hundred), not per customer: `quintiles` without its dicts
+    r_of = _value_scores([-days for days in recency.values()])
+    f_of = _value_scores(list(frequency.values()))
     m_score = dict.fromkeys(frequency, 0)
     for values in money.values():
-        for cid, score in quintiles(values).items():
-            if score > m_score[cid]:
-                m_score[cid] = score
-    segment_of = {cid: _SEGMENT_OF[r_score[cid], f_score[cid]] for cid in frequency}
-    rank = {cid: -(r_score[cid] + f_score[cid] + m_score[cid]) for cid in frequency}  # best first
+        m_of = _value_scores(list(values.values()))
+        for cid, value in values.items():
+            if m_of[value] > m_score[cid]:
+                m_score[cid] = m_of[value]
+    segment_of: dict[int, str] = {}
+    rank: dict[int, int] = {}  # −(R + F + M): best first
+    for cid, days in recency.items():
+        r, f = r_of[-days], f_of[frequency[cid]]
+        segment_of[cid] = _SEGMENT_OF[r, f]
+        rank[cid] = -(r + f + m_score[cid])
     currencies = sorted(money)
 
     def firsts(items: list[Any], keys: list[int], count: int | None, id_of: Any) -> list[Any]:
@@ -873,7 +885,7 @@ def rfm(
     def record(cid: int) -> dict[str, Any]:
         """A customer as the report lists it, made once however many lists it is in."""
         if cid not in records:
-            r, f, m = r_score[cid], f_score[cid], m_score[cid]
+            r, f, m = r_of[-recency[cid]], f_of[frequency[cid]], m_score[cid]
             records[cid] = {
                 "id": cid, "name": who[cid][0], "owner": who[cid][1], "recency_days": recency[cid],
                 "frequency": frequency[cid], "lifetime_value": {

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tinycrm import textindex  # noqa: E402
 from tinycrm.dates import utc_iso  # noqa: E402
 from tinycrm.store import Store, name_document, next_touch, search_key  # noqa: E402
+from tinycrm.store.schema import REACHED_SQL  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 SURNAMES_ZH = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -138,6 +139,7 @@ def generate(path: Path, contacts: int, interactions: int, deals: int, reminders
         deal_rows,
     )
     conn.executemany("INSERT INTO deal_stage(deal_id, stage, entered_at, user) VALUES (?,?,?,?)", stage_rows)
+    conn.execute(f"UPDATE deal SET reached = {REACHED_SQL.format(deal='deal.id')}")  # as the store keeps it
     rem_rows = []
     for rid in range(1, reminders + 1):
         due = utc_iso(NOW + timedelta(hours=rng.randint(-24 * 30, 24 * 90)))

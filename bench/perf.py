@@ -53,6 +53,10 @@ END_OF_DAY = NOW[:10] + "T23:59:59Z"
 MORE_COMMANDS = [  # rows of the table cli_bench does not time: "every other command … `report`"
     ("report pipeline", ["report", "pipeline"], 5, "book"),
     ("report activity", ["report", "activity"], 5, "book"),
+    ("report funnel", ["report", "funnel"], 5, "book"),
+    ("report rfm", ["report", "rfm"], 5, "book"),
+    ("report activity --by owner", ["report", "activity", "--by", "owner"], 5, "book"),
+    ("report rfm --by owner", ["report", "rfm", "--by", "owner"], 5, "book"),
 ]
 REPORTS = ("pipeline", "forecast", "funnel", "activity", "lifecycle", "rfm")
 

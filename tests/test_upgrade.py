@@ -43,6 +43,10 @@ def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: 
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         store.log(store.add_contact("Ada Lovelace")["id"], "met at the fair")
     with sqlite3.connect(book) as conn:  # as schema 2 left it
+        conn.execute("DROP INDEX deal_funnel")
+        conn.execute("DROP INDEX deal_won")
+        conn.execute("DROP INDEX interaction_kind_at")
+        conn.execute("ALTER TABLE deal DROP COLUMN reached")
         conn.execute("DROP INDEX deal_list_order")
         conn.execute("DROP INDEX reminder_done_due")
         conn.execute("DROP INDEX contact_next_touch_long")
@@ -53,10 +57,33 @@ def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: 
         conn.execute("ALTER TABLE interaction DROP COLUMN message_id")
         conn.execute("PRAGMA user_version = 2")
     with Store.open(book, "alice", clock=lambda: NOW) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == SCHEMA_VERSION
         names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"deal_list_order", "reminder_done_due", "contact_next_touch_long",
                 "interaction_message"} <= names
         assert store.conn.execute("SELECT message_id FROM interaction").fetchall() == [(None,)]
         assert store.check() == []
     assert (tmp_path / "crm.db.v2.bak").exists()
+
+
+def test_a_version_3_book_gets_each_deals_furthest_stage_from_its_history(tmp_path: Path) -> None:
+    book = tmp_path / "crm.db"
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        ada = store.add_contact("Ada Lovelace")["id"]
+        moved = store.add_deal(ada, "engine")["id"]
+        for stage in ("negotiation", "qualified", "lost"):
+            store.move_deal(moved, stage)
+        store.add_deal(ada, "loom", stage="proposal")
+    with sqlite3.connect(book) as conn:  # as schema 3 left it
+        conn.execute("DROP INDEX deal_funnel")
+        conn.execute("DROP INDEX deal_won")
+        conn.execute("DROP INDEX interaction_kind_at")
+        conn.execute("ALTER TABLE deal DROP COLUMN reached")
+        conn.execute("PRAGMA user_version = 3")
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.conn.execute("SELECT reached FROM deal ORDER BY id").fetchall() == [
+            ("negotiation",), ("proposal",),
+        ]  # fmt: skip
+        assert store.check() == []
+    assert (tmp_path / "crm.db.v3.bak").exists()

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from heapq import nsmallest
+from operator import itemgetter
 
 from .dates import local_at, utc_iso
 from .errors import UsageError
@@ -503,10 +503,8 @@ def funnel(
     _check_window(since, until)
     stages = [s for s in store.stages() if s["name"] not in OPEN_ENDED]
     position = {s["name"]: i for i, s in enumerate(stages)}
-    index_of = {s["position"]: i for i, s in enumerate(stages)}
     window: dict[str, Any] = {"since": since, "until": until, "by_owner": grouped}
     rows = [(grp, "deal", *r) for grp, *r in sql.funnel_rows(store, **window)]
-    rows += [(grp, "far", *r) for grp, *r in sql.furthest_rows(store, **window)]
     rows += [(grp, "lost", *r) for grp, *r in sql.lost_rows(store, **window)]
 
     def body(part: Sequence[tuple]) -> dict[str, Any]:
@@ -522,20 +520,18 @@ def funnel(
                 reasons[reason or "(no reason)"] += count
                 lost_at[lost_from if lost_from in position else "unknown"] += count
                 continue
-            if kind == "far":  # open or lost deals that got this far (None: no open stage known)
-                furthest, count = row
-                far = index_of.get(furthest, 0)
-                for name, pos in position.items():
-                    if pos <= far:
-                        reached[name] += count
-                continue
-            st, cur, count, value, seconds = row
+            st, furthest, cur, count, value, seconds = row
             status[st] += count
             _add(totals[st], cur, _major(value, cur))
             if st == "won":  # a won deal went through every stage
                 for name in reached:
                     reached[name] += count
                 cycle += seconds
+                continue
+            far = position.get(furthest, 0)  # open or lost: this far (None, unknown: the first)
+            for name, pos in position.items():
+                if pos <= far:
+                    reached[name] += count
         names = [*position, "won"]
         return {
             "deals": sum(status.values()),
@@ -594,8 +590,10 @@ def activity(
     days = period_days(since, until, unit)
     bounds = _bounds(days, since, until)
     labels = [(period_label(d, unit), d) for d in days]
-    rows = [(grp, "i", *r) for grp, *r in sql.interaction_rows(store, bounds, by_owner=grouped)]
-    rows += [(grp, "t", *r) for grp, *r in sql.contacts_touched(store, since, until, by_owner=grouped)]
+    users = sql.interaction_users(store, since, until) if grouped else None
+    who: dict[str, Any] = {"by_owner": grouped, "users": users}
+    rows = [(grp, "i", *r) for grp, *r in sql.interaction_rows(store, bounds, **who)]
+    rows += [(grp, "t", *r) for grp, *r in sql.contacts_touched(store, since, until, **who)]
     rows += [(grp, "f", *r) for grp, *r in sql.followup_rows(store, since, until, now, by_owner=grouped)]
     rows += [(grp, "m", *r) for grp, *r in sql.stage_move_rows(store, since, until, by_owner=grouped)]
     touched_all = sum(n for _, n in sql.contacts_touched(store, since, until)) if grouped else None
@@ -737,11 +735,17 @@ RFM_SEGMENTS: tuple[tuple[str, str, str], ...] = (
 
 def quintiles(values: dict[int, Any]) -> dict[int, int]:
     """A 1–5 score per key: its value's rank among all (higher is better; ties share a score)."""
-    ordered = sorted(values.values())
+    score = _value_scores(list(values.values()))
+    return {key: score[value] for key, value in values.items()}
+
+
+def _value_scores(values: list[Any]) -> dict[Any, int]:
+    """`quintiles` per distinct value: the score every key holding that value gets."""
+    ordered = sorted(values)
     n = len(ordered)
     # the first index of each value: built backwards, the lowest index of a tie is written last
     first: dict[Any, int] = dict(zip(reversed(ordered), range(n - 1, -1, -1)))
-    return {key: 1 + 5 * first[value] // n for key, value in values.items()}
+    return {value: 1 + 5 * index // n for value, index in first.items()}
 
 
 _SEGMENT_OF = {
@@ -764,6 +768,7 @@ def rfm(
     until: datetime | None = None,
     by: str | None = None,
     top: int = 10,
+    listed: int | None = None,
 ) -> dict[str, Any]:
     """Customers scored by recency, frequency and money of their won deals, in segments.
 
@@ -773,78 +778,144 @@ def rfm(
     no currencies are mixed). Segments follow the usual R×F grid (`RFM_SEGMENTS`).
     `lifetime_value` is everything a customer has won, per currency. `changes` lists per
     currency the `top` customers whose won value rose or fell most between the period
-    [since, until) (default the last 90 days) and the one as long before it.
+    [since, until) (default the last 90 days) and the one as long before it. Each
+    segment lists its customers best first (score, then name); `listed` keeps the first
+    `listed` of them (its `count` is still all), None lists every one (as `--json` does).
     """
     grouped = _check_by(by)
     _check_window(since, until)
     until = until or now
     since = since or until - timedelta(days=RFM_DAYS)
     _check_window(since, until)
-    # per customer: name, owner, days since its last won deal, won deals, value per currency;
-    # plain dicts keyed by id, the customer's record made once, when its scores are known
-    names: dict[int, str] = {}
-    owners: dict[int, str | None] = {}
+    # per customer: days since its last won deal, won deals, value per currency, from one
+    # row per customer and currency; the names and owners only of the customers listed,
+    # unless every customer is listed or grouped by owner (then with the rows)
+    every_name = listed is None  # else only the listed customers' names are read, at the end
+    who: dict[int, tuple[str, str | None]] = {}  # id: (name, owner)
     recency: dict[int, int] = {}
     frequency: dict[int, int] = {}
-    lifetime: dict[int, dict[str, Decimal]] = {}
     money: dict[str, dict[int, int]] = defaultdict(dict)
-    changes_of: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
-    places: dict[str, int] = {}
-    for cid, name, owner, cur, wins, value, days, now_value, before_value in sql.rfm_rows(
-        store, since=since, until=until, previous=since - (until - since)
-    ):
-        if cid in names:
-            recency[cid] = min(recency[cid], days)
+    # per currency and way ("up", "down"): (−size of the change, id, before, after)
+    Moves = dict[str, dict[str, list[tuple[int, int, int, int]]]]
+    changed: Moves = defaultdict(lambda: {"up": [], "down": []})
+    rows = sql.rfm_rows(
+        store, since=since, until=until, previous=since - (until - since),
+        names=every_name, owners=every_name or grouped,
+    )  # fmt: skip
+    for cid, name, owner, cur, wins, value, days, now_value, before_value in rows:
+        if cid in frequency:
             frequency[cid] += wins
+            if days < recency[cid]:
+                recency[cid] = days
         else:
-            names[cid], owners[cid], recency[cid], frequency[cid], lifetime[cid] = name, owner, days, wins, {}
-        if cur not in places:
-            places[cur] = -minor_units(cur)
-        lifetime[cid][cur] = Decimal(value).scaleb(places[cur])  # currencies in order: the rows come so
-        if now_value != before_value:
-            changes_of[cid].append((cur, before_value, now_value))
+            frequency[cid], recency[cid] = wins, days
+            if every_name or grouped:
+                who[cid] = (name, owner)
         money[cur][cid] = value
-    r_score = quintiles({cid: -days for cid, days in recency.items()})
-    f_score = quintiles(frequency)
-    m_score = dict.fromkeys(names, 0)
+        if now_value > before_value:
+            changed[cur]["up"].append((before_value - now_value, cid, before_value, now_value))
+        elif now_value < before_value:
+            changed[cur]["down"].append((now_value - before_value, cid, before_value, now_value))
+    # scores per distinct value (a few hundred), not per customer: `quintiles` without its dicts
+    r_of = _value_scores([-days for days in recency.values()])
+    f_of = _value_scores(list(frequency.values()))
+    m_score = dict.fromkeys(frequency, 0)
     for values in money.values():
-        for cid, score in quintiles(values).items():
-            m_score[cid] = max(m_score[cid], score)
-    total = {cid: r_score[cid] + f_score[cid] + m_score[cid] for cid in names}
-    # best first, then by name, then id: two stable sorts on C-level keys (ids are in order)
-    order = sorted(names, key=names.__getitem__)
-    order.sort(key=total.__getitem__, reverse=True)
-    ranked = []
-    for cid in order:
-        r, f, m = r_score[cid], f_score[cid], m_score[cid]
-        ranked.append({"id": cid, "name": names[cid], "owner": owners[cid], "recency_days": recency[cid],
-                       "frequency": frequency[cid], "lifetime_value": lifetime[cid], "r": r, "f": f, "m": m,
-                       "score": f"{r}{f}{m}", "segment": _SEGMENT_OF[r, f]})  # fmt: skip
+        m_of = _value_scores(list(values.values()))
+        for cid, value in values.items():
+            if m_of[value] > m_score[cid]:
+                m_score[cid] = m_of[value]
+    segment_of: dict[int, str] = {}
+    rank: dict[int, int] = {}  # −(R + F + M): best first
+    for cid, days in recency.items():
+        r, f = r_of[-days], f_of[frequency[cid]]
+        segment_of[cid] = _SEGMENT_OF[r, f]
+        rank[cid] = -(r + f + m_score[cid])
+    currencies = sorted(money)
 
-    def body(part: Sequence[tuple]) -> dict[str, Any]:
-        members: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in RFM_SEGMENTS}
-        # (−rise or fall, name, id, before, after): the `top` smallest are the biggest changes
-        ups: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
-        downs: dict[str, list[tuple[int, str, int, int, int]]] = defaultdict(list)
-        for _, c in part:
-            members[c["segment"]].append(c)
-            for cur, before, after in changes_of.get(c["id"], ()):
-                if after > before:
-                    ups[cur].append((before - after, c["name"], c["id"], before, after))
-                else:
-                    downs[cur].append((after - before, c["name"], c["id"], before, after))
+    def firsts(items: list[Any], keys: list[int], count: int | None, id_of: Any) -> list[Any]:
+        """The items with the `count` smallest keys; of those tied at the edge, the first by name.
+
+        Without the names at hand, SQLite sorts the tied ones by name (there may be a
+        thousand), so that Python makes the strings of the listed customers only.
+        """
+        if count is None or len(items) <= count:
+            return items
+        edge = sorted(keys)[count - 1]
+        sure = [item for item, key in zip(items, keys) if key < edge]
+        tied = {id_of(item): item for item, key in zip(items, keys) if key == edge}
+        need = count - len(sure)
+        if every_name:
+            return sure + sorted(tied.values(), key=lambda item: (who[id_of(item)][0], id_of(item)))[:need]
+        return sure + [tied[cid] for cid in sql.first_by_name(store, list(tied), need)]
+
+    def candidates(ids: list[int]) -> tuple[dict[str, list[int]], dict[str, int], Moves]:
+        """A part's segment members and risers and fallers to list (all of them, or the first few)."""
+        members: dict[str, list[int]] = {name: [] for name, _, _ in RFM_SEGMENTS}
+        for cid in ids:
+            members[segment_of[cid]].append(cid)
+        mine = set(ids) if len(ids) != len(frequency) else None
+        moves: Moves = {}
+        for cur in currencies:
+            ways = {way: [c for c in found if mine is None or c[1] in mine]
+                    for way, found in changed.get(cur, {}).items()}  # fmt: skip
+            if any(ways.values()):
+                moves[cur] = {way: firsts(found, [c[0] for c in found], top, itemgetter(1))
+                              for way, found in ways.items()}  # fmt: skip
+        chosen = {name: firsts(m, list(map(rank.__getitem__, m)), listed, int) for name, m in members.items()}
+        return chosen, {name: len(m) for name, m in members.items()}, moves
+
+    parts: list[tuple[Any, list[int]]] = [(None, list(frequency))]
+    if grouped:
+        owned: dict[str | None, list[int]] = defaultdict(list)
+        for cid in frequency:
+            owned[who[cid][1]].append(cid)
+        parts += [(owner, owned[owner]) for owner in sorted(owned, key=lambda o: (o is None, o or ""))]
+    picked: list[tuple[Any, ...]] = []
+    for owner, ids in parts:  # one owner holding every customer has the whole book's lists
+        whole = bool(picked) and len(ids) == len(frequency)
+        picked.append((owner, ids, *(picked[0][2:] if whole else candidates(ids))))
+    if not every_name:
+        wanted = {cid for _, _, chosen, _, _ in picked for ids in chosen.values() for cid in ids}
+        wanted |= {c[1] for *_, moves in picked for ways in moves.values()
+                   for way in ways.values() for c in way}  # fmt: skip
+        who = sql.customer_names(store, sorted(wanted))
+    records: dict[int, dict[str, Any]] = {}
+
+    def record(cid: int) -> dict[str, Any]:
+        """A customer as the report lists it, made once however many lists it is in."""
+        if cid not in records:
+            r, f, m = r_of[-recency[cid]], f_of[frequency[cid]], m_score[cid]
+            records[cid] = {
+                "id": cid, "name": who[cid][0], "owner": who[cid][1], "recency_days": recency[cid],
+                "frequency": frequency[cid], "lifetime_value": {
+                    cur: _major(money[cur][cid], cur) for cur in currencies if cid in money[cur]},
+                "r": r, "f": f, "m": m, "score": f"{r}{f}{m}", "segment": segment_of[cid],
+            }  # fmt: skip
+        return records[cid]
+
+    def body(
+        ids: list[int], chosen: dict[str, list[int]], counts: dict[str, int], moves: Moves
+    ) -> dict[str, Any]:
+        segments = [
+            {"segment": name, "count": counts[name],
+             "customers": [record(c) for c in sorted(m, key=lambda c: (rank[c], who[c][0], c))[:listed]]}
+            for name, m in chosen.items()
+        ]  # fmt: skip
         changes = {
             cur: {
-                "up": [_move(m, cur) for m in nsmallest(top, ups.get(cur, ()))],
-                "down": [_move(m, cur) for m in nsmallest(top, downs.get(cur, ()))],
+                way: [_move((0, who[c][0], c, before, after), cur) for _, c, before, after
+                      in sorted(found, key=lambda m: (m[0], who[m[1]][0], m[1]))[:top]]
+                for way, found in ways.items()
             }
-            for cur in sorted(ups.keys() | downs.keys())
-        }
-        segments = [{"segment": name, "count": len(m), "customers": m} for name, m in members.items()]
-        return {"customers": len(part), "segments": segments, "changes": changes}
+            for cur, ways in moves.items()
+        }  # fmt: skip
+        return {"customers": len(ids), "segments": segments, "changes": changes}
 
-    rows_by_owner = [(c["owner"], c) for c in ranked]
-    return {**_envelope("rfm", now, since, until, by), **_grouped(rows_by_owner, body, grouped)}
+    (_, everyone, *lists), *groups = picked
+    out = body(everyone, *lists)
+    out["groups"] = [{"owner": owner, **body(ids, *rest)} for owner, ids, *rest in groups]
+    return {**_envelope("rfm", now, since, until, by), **out}
 
 
 def _move(move: tuple[int, str, int, int, int], cur: str) -> dict[str, Any]:

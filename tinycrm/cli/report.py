@@ -147,6 +147,9 @@ def rfm(
 ) -> None:
     """Customers scored by recency, frequency and money of their won deals, in segments.
 
+    The table names each segment's first three customers (best score first, then by name)
+    and how many more; --json lists every customer with its scores and lifetime value.
+
     Example: tinycrm report rfm --since 90d --top 5
     """
 

@@ -497,7 +497,11 @@ def rfm(
     from .. import charts, reports
 
     start, end = _window(state, since, until)
-    report = reports.rfm(state.store(), state.local_now(), since=start, until=end, by=by, top=top)
+    # a table names a segment's first few customers ("and N more"); --json lists them all
+    listed = None if as_json else RFM_NAMES_SHOWN
+    report = reports.rfm(
+        state.store(), state.local_now(), since=start, until=end, by=by, top=top, listed=listed
+    )
 
     def rows_of(part: dict) -> Rows:
         rows = []

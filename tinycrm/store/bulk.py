@@ -250,6 +250,8 @@ class BulkStore(ContactStore, InteractionStore):
                 made = list(range(first, first + len(batch)))
                 self._log_bulk(table, made)
                 ids += made
+            if table == "deal_stage":  # the deals' furthest stage follows their new history
+                self._restage({row["deal_id"] for row in rows})
         return ids
 
     def _revert_bulk(self, table: str, after: dict[str, Any]) -> set[int]:

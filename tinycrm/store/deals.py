@@ -6,11 +6,14 @@ from .. import validate
 from ..dates import utc_iso
 from ..errors import Conflict, InvalidData, NotFound
 from ..money import parse_amount
+from .base import chunks
 from .records import deal_record
+from .schema import REACHED_SQL
 from .unit import UnitOfWork
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from decimal import Decimal
     from typing import Any
 
@@ -80,6 +83,7 @@ class DealStore(UnitOfWork):
                     "stage_entered_at": now,
                     "created_at": now,
                     "updated_at": now,
+                    "reached": st["name"],
                 },
             )
             self._insert(
@@ -192,6 +196,10 @@ class DealStore(UnitOfWork):
         changes: dict[str, Any] = {"updated_at": now}
         if st["name"] != deal["stage"]:
             changes.update(stage=st["name"], probability=st["probability"], stage_entered_at=now)
+            before = self.conn.execute("SELECT reached FROM deal WHERE id = ?", (deal_id,)).fetchone()[0]
+            reached = self._further(before, st)
+            if reached != before:
+                changes["reached"] = reached
         if st["name"] == "won":
             changes.update(status="won", closed_at=now, lost_reason=None)
         elif st["name"] == "lost":
@@ -206,6 +214,28 @@ class DealStore(UnitOfWork):
             self._insert(
                 "deal_stage",
                 {"deal_id": deal_id, "stage": st["name"], "entered_at": now, "user": self.user},
+            )
+
+    def _further(self, reached: str | None, entered: dict[str, Any]) -> str | None:
+        """The furthest open stage reached once a deal enters `entered` (won and lost are not open)."""
+        if entered["name"] in ("won", "lost"):
+            return reached
+        position = {s["name"]: s["position"] for s in self.stages()}
+        if reached in position and position[reached] >= entered["position"]:
+            return reached
+        name: str = entered["name"]
+        return name
+
+    def _restage(self, deal_ids: Iterable[int]) -> None:
+        """Recompute `deal.reached` from the stage history (after an undo, a redo, an import).
+
+        Derived, like a contact's last-contacted time: set outside history.
+        """
+        for chunk in chunks(list(deal_ids)):
+            self.conn.execute(
+                f"UPDATE deal SET reached = {REACHED_SQL.format(deal='deal.id')}"
+                f" WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
             )
 
     def edit_deal(self, deal_id: int, **fields: Any) -> Deal:

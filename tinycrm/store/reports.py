@@ -250,49 +250,25 @@ def funnel_rows(
     until: datetime | None = None,
     by_owner: bool = False,
 ) -> list[Row]:
-    """(grp, status, currency, count, Σ value, Σ cycle seconds) of deals created in [since, until).
+    """(grp, status, furthest open stage reached, currency, count, Σ value, Σ cycle seconds).
 
-    The cycle sum is of won deals' created → closed seconds.
+    Of the deals created in [since, until). The furthest stage is the one stored per deal
+    (`deal.reached`, NULL when its history names no open stage; None for won deals, which
+    went through them all); the cycle sum is of won deals' created → closed seconds. One
+    read of the covering index deal_funnel, grouped in its order, then the few groups.
     """
     grp = "d.owner" if by_owner else "NULL"
     created, params = _window("d.created_at", since, until)
     rows = store.conn.execute(
-        "SELECT grp, status, currency, sum(n), sum(total), COALESCE(sum(cycle), 0)"
-        f" FROM (SELECT {grp} AS grp, d.status AS status, d.currency AS currency, count(*) AS n,"
-        " sum(d.value_minor) AS total, sum(CASE WHEN d.status = 'won'"
+        "SELECT grp, status, reached, currency, sum(n), sum(total), COALESCE(sum(cycle), 0)"
+        f" FROM (SELECT {grp} AS grp, d.status AS status,"
+        " CASE WHEN d.status = 'won' THEN NULL ELSE d.reached END AS reached, d.currency AS currency,"
+        " count(*) AS n, sum(d.value_minor) AS total, sum(CASE WHEN d.status = 'won'"
         f" THEN {_epoch('d.closed_at')} - {_epoch('d.created_at')} END) AS cycle"
-        f" {_ALL_LIVE_DEALS}{created} GROUP BY {_INDEX_GROUPS})"
-        f"{_keys(by_owner, 'grp', 'status', 'currency')}",
+        f" FROM deal d INDEXED BY deal_funnel WHERE d.contact_id NOT IN ({_TRASHED}){created}"
+        " GROUP BY d.status, d.reached, d.owner, d.currency)"
+        f"{_keys(by_owner, 'grp', 'status', 'reached', 'currency')}",
         params,
-    )
-    return rows.fetchall()
-
-
-def furthest_rows(
-    store: Store,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    by_owner: bool = False,
-) -> list[Row]:
-    """(grp, furthest open stage position or None, count) of open and lost deals created in the window.
-
-    The furthest stage is the highest position of an open stage in the deal's
-    `deal_stage` history (deals without history are left out). The deals are read in id
-    order and each one's history from the covering index deal_stage_cover, so both are
-    walked forwards and the per-deal maximum is taken as it goes (no IN list of 40,000
-    ids, no sort); the positions are a CASE, no look-up per history row.
-    """
-    created, params = _window("d.created_at", since, until)
-    stages = [(s["name"], s["position"]) for s in store.stages() if s["name"] not in ("won", "lost")]
-    position = "CASE h.stage " + " ".join("WHEN ? THEN ?" for _ in stages) + " END" if stages else "NULL"
-    grp = "d.owner" if by_owner else "NULL"
-    rows = store.conn.execute(
-        f"SELECT grp, far, count(*) FROM (SELECT {grp} AS grp, max({position}) AS far"
-        " FROM deal d NOT INDEXED JOIN deal_stage h INDEXED BY deal_stage_cover ON h.deal_id = d.id"
-        f" WHERE d.status != 'won' AND d.contact_id NOT IN ({_TRASHED}){created} GROUP BY d.id)"
-        f"{_keys(by_owner, 'grp', 'far')}",
-        [*(v for pair in stages for v in pair), *params],
     )
     return rows.fetchall()
 
@@ -304,37 +280,91 @@ def lost_rows(
     until: datetime | None = None,
     by_owner: bool = False,
 ) -> list[Row]:
-    """(grp, stage it was lost from, reason or '', count) of lost deals created in [since, until)."""
+    """(grp, stage it was lost from, reason or '', count) of lost deals created in [since, until).
+
+    The lost deals alone are read, from deal_funnel (led by the status); each one's stage
+    before `lost` from the end of its history in deal_stage_cover.
+    """
     grp = "d.owner" if by_owner else "NULL"
     created, params = _window("d.created_at", since, until)
     rows = store.conn.execute(
-        f"SELECT {grp}, (SELECT h.stage FROM deal_stage h WHERE h.deal_id = d.id"
+        f"SELECT {grp}, (SELECT h.stage FROM deal_stage h INDEXED BY deal_stage_cover WHERE h.deal_id = d.id"
         "  AND h.stage != 'lost' ORDER BY h.id DESC LIMIT 1) AS lost_from,"
         " COALESCE(d.lost_reason, '') AS reason, count(*)"
-        f" {_ALL_LIVE_DEALS} AND d.status = 'lost'{created}"
+        f" FROM deal d INDEXED BY deal_funnel WHERE d.status = 'lost'"
+        f" AND d.contact_id NOT IN ({_TRASHED}){created}"
         f"{_keys(by_owner, 'd.owner', 'lost_from', 'reason')}",
         params,
     )
     return rows.fetchall()
 
 
-def interaction_rows(store: Store, bounds: Sequence[datetime], *, by_owner: bool = False) -> list[Row]:
+def interaction_users(store: Store, since: datetime, until: datetime) -> list[str | None]:
+    """Who logged the interactions in [since, until) (with any contact): the one person, or two of several.
+
+    Two look-ups that stop at the first row they want, instead of a distinct over 80,000.
+    """
+    where = " FROM interaction i INDEXED BY interaction_at_cover WHERE i.at >= ? AND i.at < ?"
+    window = (utc_iso(since), utc_iso(until))
+    first = store.conn.execute(f"SELECT i.user{where} LIMIT 1", window).fetchone()
+    if first is None:
+        return []
+    other = store.conn.execute(
+        f"SELECT i.user{where} AND i.user IS NOT ? LIMIT 1", (*window, first[0])
+    ).fetchone()
+    return [first[0]] if other is None else [first[0], other[0]]
+
+
+def _kinds(store: Store) -> list[str]:
+    """The kinds the book's interactions have, in order: one seek each in interaction_kind_at."""
+    kinds: list[str] = []
+    row = store.conn.execute("SELECT min(kind) FROM interaction").fetchone()
+    while row[0] is not None:
+        kinds.append(row[0])
+        row = store.conn.execute("SELECT min(kind) FROM interaction WHERE kind > ?", (row[0],)).fetchone()
+    return kinds
+
+
+def interaction_rows(
+    store: Store,
+    bounds: Sequence[datetime],
+    *,
+    by_owner: bool = False,
+    users: Sequence[str | None] | None = None,
+) -> list[Row]:
     """(grp, bucket, kind, count) of interactions with live contacts, by who logged them.
 
-    One grouped range read of the covering index interaction_at_cover per bucket: a CASE
-    naming the bucket of each of 80,000 rows, and a sort of them all, cost three times more.
-    Rows come bucket by bucket, by grp and kind within one.
+    Rows come bucket by bucket, by grp and kind within one. Per bucket and kind one range
+    of the index interaction_kind_at, counted as it is read: grouping a bucket's 20,000
+    rows by kind sorted them, at three times the cost. By owner, when `users` (who logged
+    the window's interactions, `interaction_users`) is one person, that person has them
+    all; else the rows are grouped by kind, then user (a cheaper sort than user first)
+    and put in order here.
     """
-    grp = "i.user" if by_owner else "NULL"
-    sql = (
-        f"SELECT {grp}, i.kind, count(*) FROM interaction i INDEXED BY interaction_at_cover"
-        f" WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED})"
-        f"{_keys(by_owner, 'i.user', 'i.kind')}"
-    )
+    sole = not by_owner or (users is not None and len(users) == 1)
     stamps = [utc_iso(b) for b in bounds]
     out: list[Row] = []
+    if sole:
+        who = users[0] if by_owner and users else None
+        kinds = _kinds(store)
+        count = (
+            "SELECT count(*) FROM interaction i INDEXED BY interaction_kind_at WHERE i.kind = ?"
+            f" AND i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED})"
+        )
+        for bucket, (start, end) in enumerate(zip(stamps, stamps[1:])):
+            for kind in kinds:
+                n = store.conn.execute(count, (kind, start, end)).fetchone()[0]
+                if n:
+                    out.append((who, bucket, kind, n))
+        return out
+    sql = (
+        "SELECT i.user, i.kind, count(*) FROM interaction i INDEXED BY interaction_at_cover"
+        f" WHERE i.at >= ? AND i.at < ? AND i.contact_id NOT IN ({_TRASHED}) GROUP BY i.kind, i.user"
+    )
     for bucket, (start, end) in enumerate(zip(stamps, stamps[1:])):
-        out += [(who, bucket, kind, count) for who, kind, count in store.conn.execute(sql, (start, end))]
+        rows = store.conn.execute(sql, (start, end)).fetchall()
+        rows.sort(key=lambda r: (r[0] is not None, r[0] or "", r[1]))  # SQLite's order: NULL first
+        out += [(grp, bucket, kind, count) for grp, kind, count in rows]
     return out
 
 
@@ -345,17 +375,27 @@ _LATER_CONTACTS_MAX = 5000
 
 
 def contacts_touched(
-    store: Store, since: datetime, until: datetime, *, by_owner: bool = False
+    store: Store,
+    since: datetime,
+    until: datetime,
+    *,
+    by_owner: bool = False,
+    users: Sequence[str | None] | None = None,
 ) -> list[Row]:
     """(grp, distinct live contacts with an interaction in [since, until)).
 
     For the whole book it is read from the contacts' stored last-contacted time: those
     last contacted in the window were touched in it, those last contacted before it were
     not, and the few last contacted after it (none when the window ends now) are asked
-    one by one — instead of a distinct count over every interaction in the window.
+    one by one — instead of a distinct count over every interaction in the window. By
+    owner, when `users` (everyone who logged one in the window) is one person, that
+    person touched them all.
     """
     s, u = utc_iso(since), utc_iso(until)
     conn = store.conn
+    if by_owner and users is not None and len(users) == 1:
+        touched = contacts_touched(store, since, until)
+        return [(users[0], n) for _, n in touched if n]
     if not by_owner:
         later = conn.execute("SELECT count(*) FROM contact WHERE last_contacted_at >= ?", (u,)).fetchone()[0]
         if later <= _LATER_CONTACTS_MAX:
@@ -473,26 +513,64 @@ def lifecycle_rows(
     return rows.fetchall()
 
 
-def rfm_rows(store: Store, *, since: datetime, until: datetime, previous: datetime) -> list[Row]:
+def rfm_rows(
+    store: Store,
+    *,
+    since: datetime,
+    until: datetime,
+    previous: datetime,
+    names: bool = True,
+    owners: bool = True,
+) -> list[Row]:
     """(contact id, name, owner, currency, wins, Σ value, days since the last won, Σ in period, Σ before).
 
     One row per live contact and currency with a deal won before `until`, ordered by
     contact and currency; the period is [since, until), the one before [previous, since).
-    The won deals are grouped from the covering index deal_report first, so each
-    customer's name is read once.
+    The won deals are read from the partial index deal_won, already in that order, so
+    they are grouped as they are read (no sort). The name and owner are None unless
+    asked for: reading 8,000 customers' rows costs more than everything else here, and a
+    caller that lists a few of them reads those (`first_by_name`, `customer_names`).
     """
+    if names or owners:
+        who = f"{'c.name' if names else 'NULL'}, {'c.owner' if owners else 'NULL'}"
+        join, live = " JOIN contact c ON c.id = d.contact_id", " AND c.deleted_at IS NULL"
+    else:
+        who, join, live = "NULL, NULL", "", f" AND d.contact_id NOT IN ({_TRASHED})"
     rows = store.conn.execute(
-        "SELECT p.cid, c.name, c.owner, p.cur, p.wins, p.value, p.days, p.now_value, p.before_value"
-        " FROM (SELECT d.contact_id AS cid, d.currency AS cur, count(*) AS wins, sum(d.value_minor) AS value,"
-        f"  (? - max({_epoch('d.closed_at')})) / 86400 AS days,"
-        "  COALESCE(sum(CASE WHEN d.closed_at >= ? THEN d.value_minor END), 0) AS now_value,"
-        "  COALESCE(sum(CASE WHEN d.closed_at >= ? AND d.closed_at < ? THEN d.value_minor END), 0)"
-        f"  AS before_value {_ALL_LIVE_DEALS} AND d.status = 'won' AND d.closed_at < ?"
-        "  GROUP BY d.contact_id, d.currency) p"
-        " JOIN contact c ON c.id = p.cid ORDER BY p.cid, p.cur",
+        f"SELECT d.contact_id, {who}, d.currency, count(*), sum(d.value_minor),"
+        f" (? - max({_epoch('d.closed_at')})) / 86400,"
+        " COALESCE(sum(CASE WHEN d.closed_at >= ? THEN d.value_minor END), 0),"
+        " COALESCE(sum(CASE WHEN d.closed_at >= ? AND d.closed_at < ? THEN d.value_minor END), 0)"
+        f" FROM deal d INDEXED BY deal_won{join} WHERE d.status = 'won' AND d.closed_at < ?{live}"
+        " GROUP BY d.contact_id, d.currency ORDER BY d.contact_id, d.currency",
         (int(until.timestamp()), utc_iso(since), utc_iso(previous), utc_iso(since), utc_iso(until)),
     )
     return rows.fetchall()
+
+
+def first_by_name(store: Store, contact_ids: Sequence[int], count: int) -> list[int]:
+    """The `count` of these contacts first by name (then id), in that order."""
+    found: list[tuple[str, int]] = []
+    for chunk in chunks(contact_ids):
+        found += store.conn.execute(
+            f"SELECT name, id FROM contact WHERE id IN ({','.join('?' * len(chunk))})"
+            " ORDER BY name, id LIMIT ?",
+            (*chunk, count),
+        ).fetchall()
+    return [cid for _, cid in sorted(found)[:count]]
+
+
+def customer_names(store: Store, contact_ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+    """(name, owner) of each of these contacts, by id."""
+    out: dict[int, tuple[str, str | None]] = {}
+    for chunk in chunks(contact_ids):
+        out.update(
+            (cid, (name, owner))
+            for cid, name, owner in store.conn.execute(
+                f"SELECT id, name, owner FROM contact WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+        )
+    return out
 
 
 def health_rows(

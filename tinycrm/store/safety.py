@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import CrmError, InvalidData
 from .connection import BUSY_TIMEOUT_S, backup, check_schema
+from .schema import REACHED_SQL
 from .unit import UnitOfWork
 
 TYPE_CHECKING = False
@@ -90,6 +91,8 @@ class SafetyStore(UnitOfWork):
             ("SELECT count(*) FROM contact c WHERE c.last_contacted_at IS NOT"
              " (SELECT MAX(at) FROM interaction i WHERE i.contact_id = c.id)",
              "contacts whose stored last-contacted time does not match their interactions"),
+            (f"SELECT count(*) FROM deal WHERE reached IS NOT {REACHED_SQL.format(deal='deal.id')}",
+             "deals whose stored furthest stage does not match their stage history"),
             ("SELECT count(*) FROM reminder WHERE due NOT GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T*Z'",
              "reminders with an unreadable due date"),
         ]

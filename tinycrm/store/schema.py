@@ -33,6 +33,13 @@ _NOT_CENTS = (
     ("LYD", 3), ("OMR", 3), ("TND", 3), ("CLF", 4), ("UYW", 4),
 )
 
+# the furthest open stage (by position) a deal's stage history went to, NULL when it names
+# none: what `deal.reached` holds (migration 4 fills it, the store keeps it, `check` compares)
+REACHED_SQL = (
+    "(SELECT h.stage FROM deal_stage h JOIN stage s ON s.name = h.stage WHERE h.deal_id = {deal}"
+    " AND s.name NOT IN ('won', 'lost') ORDER BY s.position DESC, s.name LIMIT 1)"
+)
+
 
 def _migration_2(conn: sqlite3.Connection) -> None:
     """Ids never reused (AUTOINCREMENT), money in each currency's own minor unit, notify claims.
@@ -308,6 +315,22 @@ MIGRATIONS: list[Migration] = [
         # in id order within a deal, as a deal's history is read
         "CREATE INDEX deal_stage_cover ON deal_stage(deal_id, id, stage, entered_at, user)",
     ],
+    # 4: each deal's furthest open stage reached, kept by the store wherever a stage changes
+    # (store/deals.py), so `report funnel` is one grouped read of deal_funnel instead of a walk
+    # through every deal's stage history; lost deals are read by status from the same index;
+    # won deals by customer for `report rfm`; interactions by kind for `report activity`
+    [
+        "ALTER TABLE deal ADD COLUMN reached TEXT",
+        f"UPDATE deal SET reached = {REACHED_SQL.format(deal='deal.id')}",
+        "CREATE INDEX deal_funnel ON deal(status, reached, owner, currency, created_at, closed_at,"
+        " value_minor, contact_id, lost_reason)",
+        # `report rfm`: won deals per customer and currency in the order it groups them, no sort
+        # (the status is a column too, or the index would not cover the query)
+        "CREATE INDEX deal_won ON deal(contact_id, currency, status, closed_at, value_minor)"
+        " WHERE status = 'won'",
+        # `report activity`: a window's interactions of one kind are one range, counted unsorted
+        "CREATE INDEX interaction_kind_at ON interaction(kind, at, user, contact_id)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -320,4 +343,4 @@ _TABLES_1 = frozenset({
 })  # fmt: skip
 # the tables a book of each version holds, no more and no fewer (a test checks them)
 _TABLES_2 = _TABLES_1 | {"sqlite_sequence"}
-TABLES: dict[int, frozenset[str]] = {1: _TABLES_1, 2: _TABLES_2, 3: _TABLES_2}
+TABLES: dict[int, frozenset[str]] = {1: _TABLES_1, 2: _TABLES_2, 3: _TABLES_2, 4: _TABLES_2}

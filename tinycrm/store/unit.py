@@ -274,6 +274,7 @@ class UnitOfWork(StoreBase):
                     f" ('{what}', {when}); undo that first"
                 )
             touched: set[int] = set()
+            staged: set[int] = set()  # deals whose stage history changed
             for table, row_id, op, before_text, after_text in entries:
                 before = json.loads(before_text) if before_text else None
                 after = json.loads(after_text) if after_text else None
@@ -292,6 +293,8 @@ class UnitOfWork(StoreBase):
                         cid = row_id if table == "contact" else rec.get("contact_id")
                         if cid:
                             touched.add(cid)
+                staged.update(_deals_of(table, row_id, before, after))
+            self._restage(staged)  # history written before deal.reached existed does not hold it
             for cid in touched:  # a contact gone by the undo loses its index entries here
                 self._index_contact(cid)
                 self._touch(cid)
@@ -333,6 +336,7 @@ class UnitOfWork(StoreBase):
             if any(op == "bulk" for _, _, op, _, _ in entries):
                 raise Conflict(f"cannot redo '{command}': an import is not redone — import the file again")
             touched: set[int] = set()
+            staged: set[int] = set()  # deals whose stage history changed
             for table, row_id, op, before_text, after_text in entries:
                 before = json.loads(before_text) if before_text else None
                 after = json.loads(after_text) if after_text else None
@@ -346,6 +350,8 @@ class UnitOfWork(StoreBase):
                         cid = row_id if table == "contact" else rec.get("contact_id")
                         if cid:
                             touched.add(cid)
+                staged.update(_deals_of(table, row_id, before, after))
+            self._restage(staged)
             for cid in touched:
                 self._index_contact(cid)
                 self._touch(cid)
@@ -401,6 +407,17 @@ class UnitOfWork(StoreBase):
             if ref is not None and self._row(target, ref) is None:
                 row[column] = None
         return row
+
+
+def _deals_of(
+    table: str, row_id: int, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> set[int]:
+    """The deals a history entry changed the stage of (a deal row, or a row of its stage history)."""
+    if table == "deal":
+        return {row_id}
+    if table == "deal_stage":
+        return {rec["deal_id"] for rec in (before, after) if rec}
+    return set()
 
 
 def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:

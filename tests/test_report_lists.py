@@ -1,0 +1,108 @@
+"""The shortcuts the reports take on a big book give the figures of the long way: `rfm` listing
+a segment's first few customers (ties put in name order by SQLite) and `activity --by owner`
+when one person logged every interaction of the window."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tinycrm import reports
+from tinycrm.store import Store
+
+NOW = datetime(2026, 5, 14, 10, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    def __init__(self, when: datetime) -> None:
+        self.at = when
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def store(tmp_path, clock: Clock):
+    s = Store.open(tmp_path / "t.db", "tester", clock=clock)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def customers(store: Store, clock: Clock) -> None:
+    """24 customers, many with the same scores, names out of id order, two owners, rises and falls."""
+    names = ["Zoe", "Yan", "Xia", "Wu", "Vera", "Uma", "Tom", "Sam", "Rui", "Quinn", "Pia", "Oli",
+             "Ned", "Mia", "Leo", "Kai", "Jo", "Ivy", "Hal", "Gus", "Fay", "Eve", "Dan", "Cy"]  # fmt: skip
+    for n, name in enumerate(names):
+        cid = store.add_contact(name, owner="ann" if n % 3 else "ben")["id"]
+        for k in range(1 + n % 3):  # 1–3 won deals, some long ago, some in this period
+            clock.at = NOW - timedelta(days=(n % 4) * 70 + k * 40 + 1)
+            value, currency = str(100 * (1 + n % 2)), "USD" if n % 5 else "EUR"
+            deal = store.add_deal(cid, f"d{k}", value=value, currency=currency)
+            store.move_deal(deal["id"], "won")
+    clock.at = NOW
+
+
+def _trim(report: dict, listed: int) -> dict:
+    """A report listing every customer, cut to the first `listed` of each segment."""
+    for part in [report, *report["groups"]]:
+        for seg in part["segments"]:
+            seg["customers"] = seg["customers"][:listed]
+    return report
+
+
+@pytest.mark.parametrize("by", [None, "owner"])
+@pytest.mark.parametrize(("listed", "top"), [(1, 1), (2, 1), (3, 2), (30, 10)])
+def test_rfm_listing_the_first_customers_gives_the_full_reports_first_ones(
+    store: Store, customers: None, by: str | None, listed: int, top: int
+) -> None:
+    full = reports.rfm(store, NOW, by=by, top=top)
+    assert sum(s["count"] for s in full["segments"]) == 24
+    assert any(len({c["score"] for c in s["customers"]}) < s["count"] for s in full["segments"])  # ties
+    assert reports.rfm(store, NOW, by=by, top=top, listed=listed) == _trim(full, listed)
+
+
+def test_rfm_ties_are_listed_by_name(store: Store, customers: None) -> None:
+    full = reports.rfm(store, NOW)
+    for seg in full["segments"]:
+        keys = [(-(c["r"] + c["f"] + c["m"]), c["name"], c["id"]) for c in seg["customers"]]
+        assert keys == sorted(keys)
+    ups = full["changes"]["USD"]["up"]
+    assert [(-m["change"], m["name"]) for m in ups] == sorted((-m["change"], m["name"]) for m in ups)
+
+
+def test_activity_by_owner_with_one_person_gives_the_whole_books_figures(store: Store, clock: Clock) -> None:
+    ada = store.add_contact("Ada")["id"]
+    bob = store.add_contact("Bob")["id"]
+    gone = store.add_contact("Gone")["id"]
+    for days, who, kind in [(1, ada, "call"), (2, ada, "email"), (9, bob, "call"), (15, bob, "meeting"),
+                            (3, gone, "call")]:  # fmt: skip
+        store.log(who, "hello", kind=kind, at=NOW - timedelta(days=days))
+    store.trash_contact(gone)
+    whole = reports.activity(store, NOW, periods=3)
+    grouped = reports.activity(store, NOW, periods=3, by="owner")
+    assert [g["owner"] for g in grouped["groups"]] == ["tester"]
+    mine = grouped["groups"][0]
+    for key in ("periods", "interactions", "kinds", "contacts_touched"):
+        assert mine[key] == whole[key] == grouped[key]
+    assert whole["kinds"] == {"call": 2, "email": 1, "meeting": 1}
+    assert whole["contacts_touched"] == 2
+
+
+def test_activity_by_owner_with_two_people_keeps_them_apart(store: Store, tmp_path) -> None:
+    ada = store.add_contact("Ada")["id"]
+    store.log(ada, "mine", kind="call", at=NOW - timedelta(days=1))
+    with Store.open(tmp_path / "t.db", "zed", clock=lambda: NOW) as other:
+        other.log(ada, "theirs", kind="email", at=NOW - timedelta(days=2))
+        other.log(ada, "again", kind="call", at=NOW - timedelta(days=3))
+    grouped = reports.activity(store, NOW, periods=1, by="owner")
+    assert [(g["owner"], g["kinds"], g["contacts_touched"]) for g in grouped["groups"]] == [
+        ("tester", {"call": 1}, 1), ("zed", {"call": 1, "email": 1}, 1),
+    ]  # fmt: skip
+    assert (grouped["kinds"], grouped["contacts_touched"]) == ({"call": 2, "email": 1}, 1)

@@ -5,10 +5,11 @@ horizon mean); these functions turn them into indexed queries, so `due` on 100,0
 contacts reads a few thousand rows instead of the whole book:
 
 - open reminders due by the horizon: `reminder_open_due` (partial index on due);
-- birthdays by month-day: `contact_birthday_md` (expression index on `substr(birthday, -5)`)
+- birthdays by month-day: `contact_birthday_cover` (expression index on `substr(birthday, -5)`)
   with the exact month-days of the window, Gregorian and lunar, as an IN list;
 - anniversaries: `contact_anniversaries` (partial index; few contacts have any);
-- keep-in-touch cadences: `contact_next_touch` (the stored next-touch time);
+- keep-in-touch cadences: `contact_next_touch_cover` (the stored next-touch time);
+  this one and the birthday one hold every column `_CONTACT_COLUMNS` reads (covering);
 - deals: `deal_close` (open deals by close date) and `deal_status_stage` for stale ones.
 
 Trashed contacts never count. Rows come back as the plain dicts `tinycrm.reminders` reads.

@@ -71,6 +71,8 @@ def _as_schema_3(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX contact_next_touch_cover")
     conn.execute("CREATE INDEX contact_birthday_md ON contact(substr(birthday, -5), birthday_lunar)")
     conn.execute("CREATE INDEX contact_next_touch ON contact(next_touch_at) WHERE next_touch_at IS NOT NULL")
+    conn.execute("DROP INDEX deal_close_cover")
+    conn.execute("CREATE INDEX deal_close ON deal(close_date) WHERE status = 'open'")
     conn.execute("PRAGMA user_version = 3")
 
 
@@ -83,7 +85,7 @@ def test_a_version_3_book_gets_the_covering_due_indexes(tmp_path: Path) -> None:
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         assert store.schema_version() == SCHEMA_VERSION
         names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {"contact_birthday_cover", "contact_next_touch_cover"} <= names
-        assert not {"contact_birthday_md", "contact_next_touch"} & names
+        assert {"contact_birthday_cover", "contact_next_touch_cover", "deal_close_cover"} <= names
+        assert not {"contact_birthday_md", "contact_next_touch", "deal_close"} & names
         assert store.check() == []
     assert (tmp_path / "crm.db.v3.bak").exists()

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -178,7 +179,13 @@ def show_due(
     assert tz is not None  # for mypy: the local now is aware
     _daily(store, now)
     problems: list[str] = []
-    items = agenda.collect(store, now, agenda.horizon(now, within), problems=problems)
+    # thousands of short-lived records and not one reference cycle among them: the
+    # collector's passes over them would only cost time (a tenth of `due --json`'s own)
+    gc.disable()
+    try:
+        items = agenda.collect(store, now, agenda.horizon(now, within), problems=problems)
+    finally:
+        gc.enable()
     for problem in problems:  # one unreadable row is skipped and said, never the whole book lost
         sys.stderr.write(f"warning: {safe(problem)} (skipped; tinycrm check lists such rows)\n")
     if notify:

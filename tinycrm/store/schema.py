@@ -308,9 +308,9 @@ MIGRATIONS: list[Migration] = [
         # in id order within a deal, as a deal's history is read
         "CREATE INDEX deal_stage_cover ON deal_stage(deal_id, id, stage, entered_at, user)",
     ],
-    # 4: `due` reads birthdays and cadences from covering indexes, in place of the two they
-    # replace: a few contiguous index pages, not a table row a few pages apart per contact
-    # (store/due.py `_CONTACT_COLUMNS`, the columns `tinycrm.reminders` reads)
+    # 4: `due` reads birthdays, cadences and deals' close dates from covering indexes, in
+    # place of the three they replace: a few contiguous index pages, not a table row a few
+    # pages apart per contact (store/due.py `_CONTACT_COLUMNS`, what `tinycrm.reminders` reads)
     [
         "DROP INDEX contact_birthday_md",
         "CREATE INDEX contact_birthday_cover ON contact(substr(birthday, -5), birthday_lunar,"
@@ -320,6 +320,10 @@ MIGRATIONS: list[Migration] = [
         "CREATE INDEX contact_next_touch_cover ON contact(next_touch_at, id, deleted_at, name,"
         " birthday, birthday_lunar, anniversaries, every, last_contacted_at, created_at)"
         " WHERE next_touch_at IS NOT NULL",
+        # and open deals by close date, with the columns `due` reads of them (store/due.py)
+        "DROP INDEX deal_close",
+        "CREATE INDEX deal_close_cover ON deal(close_date, id, contact_id, title, stage, status,"
+        " stage_entered_at) WHERE status = 'open'",
     ],
 ]
 

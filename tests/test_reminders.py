@@ -390,7 +390,9 @@ def test_due_finds_each_birthday_on_its_day_only(stored: str, lunar: bool) -> No
         assert the_day_before == []
 
 
-@pytest.mark.parametrize("every", ["1d", "7d", "30d", "2w", "1h", "12h", "24h", "36h", "48h", "1m", "3m", "1y"])
+@pytest.mark.parametrize(
+    "every", ["1d", "7d", "30d", "2w", "1h", "12h", "24h", "36h", "48h", "1m", "3m", "1y"]
+)
 @pytest.mark.parametrize(
     "last",
     ["2026-03-28T23:30:00Z", "2026-03-29T00:30:00Z", "2026-10-24T22:15:00Z", "2026-01-31T12:00:00Z",

@@ -423,9 +423,12 @@ def due_items(
             bday = c.get("birthday")
             cal = reach if stated and str(c["id"]) in stated else recent
             if (bday and cal.hits(bday, bool(c.get("birthday_lunar")))) or c.get("anniversaries"):
-                for item in _yearly_items(c, cal, tz):
-                    if item.key in occurrences or item.due.date() >= shown_from:
-                        candidates.append(item)
+                if cal is recent:  # its days start at shown_from
+                    candidates += _yearly_items(c, cal, tz)
+                else:
+                    for item in _yearly_items(c, cal, tz):
+                        if item.key in occurrences or item.due.date() >= shown_from:
+                            candidates.append(item)
             every = c.get("every")
             if not every:
                 continue

@@ -25,8 +25,9 @@ def _json(text: str) -> Any:
     if text == "{}":
         return {}
     if len(text) > 3 and text[:2] == '["' and text[-2:] == '"]' and "\\" not in text and text.isprintable():
-        items = text[2:-2].split('", "')
-        if not any('"' in item for item in items):
+        inner = text[2:-2]
+        items = inner.split('", "')
+        if inner.count('"') == 2 * len(items) - 2:  # the separators' quotes, and no other
             return items
     return json.loads(text)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -155,14 +156,31 @@ def test_remind_list_json_is_the_whole_list_unless_limited(
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(), st.floats(allow_nan=False))
 
 
-@settings(max_examples=200)
-@given(item=st.dictionaries(st.text(), scalars | st.lists(scalars, max_size=3), max_size=12))
-def test_due_json_items_are_encoded_as_json_encoder_does(item: dict) -> None:
+@settings(max_examples=300)
+@given(
+    fields=st.tuples(
+        st.text(), st.none() | st.integers(), st.none() | st.integers(), st.none() | st.integers(),
+        st.text(), st.booleans() | st.integers(0, 1), st.none() | st.text(), st.text(),
+        st.none() | st.text(), st.booleans(), scalars | st.lists(scalars, max_size=3),
+    ),
+    day=st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2199, 12, 30)),
+    zone=st.sampled_from([timezone.utc, timezone(timedelta(hours=-5)), ZoneInfo("Europe/Berlin")]),
+)
+def test_due_json_items_are_encoded_as_json_encoder_does(fields: tuple, day: datetime, zone: tzinfo) -> None:
     import json
 
-    from tinycrm.commands.remind import _item_encoder
+    from tinycrm.commands.remind import due_document
+    from tinycrm.reminders import DueItem
 
-    assert _item_encoder()(item) == json.JSONEncoder(ensure_ascii=False).encode(item)
+    key, id_, contact_id, deal_id, text, all_day, every, source, contact, overdue, odd = fields
+    due = day.replace(tzinfo=timezone.utc)
+    items = [
+        DueItem(key, id_, contact_id, deal_id, text, due, all_day, every, source, contact, overdue),
+        DueItem(text, odd, None, odd, key, due, not all_day, odd, text, odd, odd),  # any value
+    ]
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    expected = "[\n  " + ",\n  ".join(encode(i.to_json(zone)) for i in items) + "\n]\n"
+    assert due_document(items, zone) == expected
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

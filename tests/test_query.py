@@ -6,10 +6,13 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tinycrm import query, textindex
 from tinycrm.errors import FilterError
@@ -251,6 +254,16 @@ CONTACT_CASES = [
     ("tier:a AND owner:me", {1, 5}),
     ("伟 -name:张", {3}),
     ('"Robert\'); DROP TABLE contact;--"', set()),
+    # a tag with a word: the tag joins the word's full-text match, then is checked exactly
+    ("tag:vip ada", {1}),
+    ("tag:VIP grace", {6}),
+    ("grace tag:vip tag:speaker", {6}),
+    ("tag:vip analytical engine", {1}),
+    ("tag:vi ada", set()),  # a tag is never a prefix
+    ("tag:acme ada", set()),  # the word is in her document, but not as a tag
+    ("tag:vip -ada", {6}),
+    ("tag:supplier 张", {2}),
+    ("tag:vip ada OR tag:tennis", {1}),  # OR binds tighter: no word of its own in the AND
 ]
 
 
@@ -327,6 +340,23 @@ def test_malformed_filter_is_one_line_naming_the_term(text: str, fragment: str) 
     message = str(info.value)
     assert fragment in message
     assert "\n" not in message
+
+
+def test_a_tag_with_a_word_reads_no_list_of_everyone_with_the_tag() -> None:
+    where, params = query.compile_contacts(query.parse("tag:vip lovelace"), now=NOW, user=USER)
+    assert "IN (SELECT k.contact_id" not in where
+    assert params == ["vip", '"lovelace"* AND "vip"'] or params == ['"lovelace"* AND "vip"', "vip"]
+    alone, _ = query.compile_contacts(query.parse("tag:vip"), now=NOW, user=USER)
+    assert "IN (SELECT k.contact_id" in alone  # alone, the tag's list is the way in
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("ada", '"ada"*'), ("ada lovelace", '"ada"* AND "lovelace"*'), ("张伟", '"张" + "伟"'),
+     ("tag:vip", None), ("ada tag:vip", None), ("ada OR grace", None), ("-ada", None), ("", None)],
+)
+def test_text_match_is_only_for_filters_of_words(text: str, expected: str | None) -> None:
+    assert query.text_match(query.parse(text)) == expected
 
 
 def test_empty_filter_is_none_and_matches_everything() -> None:
@@ -419,3 +449,38 @@ def test_health_is_a_filter_on_the_stored_score(tmp_path):
         s.add_contact("Fresh")
         assert [c["name"] for c in s.list_contacts("health>80")] == ["Fresh"]
         assert s.list_contacts("health<40") == []
+
+
+def test_counting_words_counts_what_the_list_lists(tmp_path: Path) -> None:
+    from tinycrm.store import Store
+
+    with Store.open(tmp_path / "crm.db", "tester", clock=lambda: NOW) as s:
+        s.add_contact("Ada Lovelace", tags=["vip"])
+        gone = s.add_contact("Ada Byron")
+        s.add_contact("Adam Smith", notes="met Ada at the fair")
+        s.add_contact("Grace Hopper", tags=["vip"])
+        s.trash_contact(gone["id"])
+        for text in ("ada", "ada lovelace", "byron", "grace", "vip", "zz", "tag:vip ada", ""):
+            assert s.count_contacts(text) == len(s.list_contacts(text)), text
+        assert s.count_contacts("ada") == 2
+        assert s.count_contacts("is:trash byron") == 1
+
+
+@settings(max_examples=500)
+@given(
+    text=st.one_of(
+        st.lists(st.text()).map(lambda items: json.dumps(items, ensure_ascii=False)),
+        st.lists(st.text(alphabet='ab", \\\t[]')).map(lambda items: "[" + ", ".join(items) + "]"),
+        st.text(alphabet='ab", \\\t[]{}'),
+    )
+)
+def test_a_stored_list_reads_as_json_loads_reads_it(text: str) -> None:
+    from tinycrm.store.records import _json
+
+    def read(reader: Callable[[str], object]) -> object:
+        try:
+            return reader(text)
+        except ValueError:
+            return "refused"
+
+    assert read(_json) == read(json.loads)

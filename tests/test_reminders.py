@@ -388,3 +388,24 @@ def test_due_finds_each_birthday_on_its_day_only(stored: str, lunar: bool) -> No
         assert [i.key for i in on_the_day] == [f"birthday:7:{day.isoformat()}"]
         the_day_before = due(now=local_at(day - timedelta(days=1), BERLIN, 8, 0), contacts=[person])
         assert the_day_before == []
+
+
+@pytest.mark.parametrize(
+    "every", ["1d", "7d", "30d", "2w", "1h", "12h", "24h", "36h", "48h", "1m", "3m", "1y"]
+)
+@pytest.mark.parametrize(
+    "last",
+    ["2026-03-28T23:30:00Z", "2026-03-29T00:30:00Z", "2026-10-24T22:15:00Z", "2026-01-31T12:00:00Z",
+     "2024-02-29T10:00:00Z", "2026-11-22T09:00:00Z"],
+)
+def test_a_cadence_falls_on_the_day_parse_duration_gives(every: str, last: str) -> None:
+    from tinycrm.dates import parse_duration, parse_utc
+    from tinycrm.reminders import _cadence_item, _cadence_step
+
+    step = _cadence_step(every)
+    assert step is not None
+    last_local = parse_utc(last).astimezone(BERLIN)
+    expected = (last_local + parse_duration(every)).date()
+    item = _cadence_item({"id": 1, "name": "Ada", "every": every, "last_contacted_at": last}, step,
+                         date(2026, 11, 22), BERLIN)
+    assert item.key == f"cadence:1:{expected.isoformat()}"

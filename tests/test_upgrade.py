@@ -24,6 +24,8 @@ def test_a_version_1_book_opens_migrated_with_a_backup_beside_it(tmp_path: Path)
         assert store.schema_version() == SCHEMA_VERSION
         assert store.check() == []
         assert store.resolve("ada@example.com")["tags"] == ["vip"]
+        # a tag with a word is looked up in the search document: a v1 book's holds its tags
+        assert [c["name"] for c in store.list_contacts("tag:vip ada")] == ["Ada Lovelace"]
         assert store.resolve("zw")["name"] == "张伟"
         assert store.search("engine")["interactions"][0]["summary"] == "called about the engine"
         values = {d["currency"]: d["value"] for d in store.list_deals()}
@@ -43,10 +45,7 @@ def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: 
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         store.log(store.add_contact("Ada Lovelace")["id"], "met at the fair")
     with sqlite3.connect(book) as conn:  # as schema 2 left it
-        conn.execute("DROP INDEX deal_funnel")
-        conn.execute("DROP INDEX deal_won")
-        conn.execute("DROP INDEX interaction_kind_at")
-        conn.execute("ALTER TABLE deal DROP COLUMN reached")
+        _as_schema_3(conn)
         conn.execute("DROP INDEX deal_list_order")
         conn.execute("DROP INDEX reminder_done_due")
         conn.execute("DROP INDEX contact_next_touch_long")
@@ -66,6 +65,36 @@ def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: 
     assert (tmp_path / "crm.db.v2.bak").exists()
 
 
+def _as_schema_3(conn: sqlite3.Connection) -> None:
+    """Take back migration 4: a book as schema 3 left it."""
+    conn.execute("DROP INDEX deal_funnel")
+    conn.execute("DROP INDEX deal_won")
+    conn.execute("DROP INDEX interaction_kind_at")
+    conn.execute("ALTER TABLE deal DROP COLUMN reached")
+    conn.execute("DROP INDEX contact_birthday_cover")
+    conn.execute("DROP INDEX contact_next_touch_cover")
+    conn.execute("CREATE INDEX contact_birthday_md ON contact(substr(birthday, -5), birthday_lunar)")
+    conn.execute("CREATE INDEX contact_next_touch ON contact(next_touch_at) WHERE next_touch_at IS NOT NULL")
+    conn.execute("DROP INDEX deal_close_cover")
+    conn.execute("CREATE INDEX deal_close ON deal(close_date) WHERE status = 'open'")
+    conn.execute("PRAGMA user_version = 3")
+
+
+def test_a_version_3_book_gets_the_covering_due_indexes(tmp_path: Path) -> None:
+    book = tmp_path / "crm.db"
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        store.add_contact("Ada Lovelace", birthday="1815-12-10", every="7d")
+    with sqlite3.connect(book) as conn:
+        _as_schema_3(conn)
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"contact_birthday_cover", "contact_next_touch_cover", "deal_close_cover"} <= names
+        assert not {"contact_birthday_md", "contact_next_touch", "deal_close"} & names
+        assert store.check() == []
+    assert (tmp_path / "crm.db.v3.bak").exists()
+
+
 def test_a_version_3_book_gets_each_deals_furthest_stage_from_its_history(tmp_path: Path) -> None:
     book = tmp_path / "crm.db"
     with Store.open(book, "alice", clock=lambda: NOW) as store:
@@ -74,12 +103,8 @@ def test_a_version_3_book_gets_each_deals_furthest_stage_from_its_history(tmp_pa
         for stage in ("negotiation", "qualified", "lost"):
             store.move_deal(moved, stage)
         store.add_deal(ada, "loom", stage="proposal")
-    with sqlite3.connect(book) as conn:  # as schema 3 left it
-        conn.execute("DROP INDEX deal_funnel")
-        conn.execute("DROP INDEX deal_won")
-        conn.execute("DROP INDEX interaction_kind_at")
-        conn.execute("ALTER TABLE deal DROP COLUMN reached")
-        conn.execute("PRAGMA user_version = 3")
+    with sqlite3.connect(book) as conn:
+        _as_schema_3(conn)
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert store.conn.execute("SELECT reached FROM deal ORDER BY id").fetchall() == [

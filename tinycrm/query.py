@@ -27,6 +27,7 @@ from tinycrm.textindex import match_expression
 # list's start-up: the tree is plain frozen classes, Decimal loads with a number in a filter
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from decimal import Decimal
     from typing import Any
 
@@ -498,19 +499,54 @@ class _Compiler:
         return "(" + sep.join(s for s, _ in pieces) + ")", params
 
     def conjunction(self, parts: tuple[Expr, ...]) -> tuple[str, list]:
+        if self.target != "contact":
+            return self.join(" AND ", [self.node(p) for p in parts])
+        node = self.tags_with_text(parts)
         # On contacts, the deal terms of one AND describe the same deal:
         # `stage:proposal value>5000` is one deal in proposal worth more than 5000.
-        if self.target == "contact":
-            deal_parts = [p for p in parts if _deal_only(p)]
-            if deal_parts:
-                rest = [self.node(p) for p in parts if not _deal_only(p)]
-                deal_sql, deal_params = self.join(" AND ", [self.deal_condition(p) for p in deal_parts])
-                exists = (
-                    f"c.id IN (SELECT d.contact_id FROM deal d WHERE {deal_sql})",
-                    deal_params,
-                )
-                return self.join(" AND ", [exists, *rest])
-        return self.join(" AND ", [self.node(p) for p in parts])
+        deal_parts = [p for p in parts if _deal_only(p)]
+        if deal_parts:
+            rest = [node(p) for p in parts if not _deal_only(p)]
+            deal_sql, deal_params = self.join(" AND ", [self.deal_condition(p) for p in deal_parts])
+            exists = (
+                f"c.id IN (SELECT d.contact_id FROM deal d WHERE {deal_sql})",
+                deal_params,
+            )
+            return self.join(" AND ", [exists, *rest])
+        return self.join(" AND ", [node(p) for p in parts])
+
+    def tags_with_text(self, parts: tuple[Expr, ...]) -> Callable[[Expr], tuple[str, list]]:
+        """`self.node`, except for `tag:` terms ANDed with a text term (`tag:vip lovelace`).
+
+        Those tags join the text term's full-text MATCH, whose document holds every tag, so
+        the few contacts matching both are found in the index, and each tag is then checked
+        exactly on those few (an EXISTS on `contact_key_value`) instead of listing all the
+        contacts with the tag (12,000 rows for `tag:vip` at 100,000 contacts). Only tags in
+        ASCII with a letter or digit: the document holds them as typed, and the FTS5
+        tokenizer folds their case as `str.lower` does, so the phrase matches them surely.
+        """
+        anchor = next((p for p in parts if isinstance(p, Text) and match_expression(p.text)), None)
+        tags = [
+            p for p in parts
+            if isinstance(p, Field) and p.name == "tag" and p.value.isascii()
+            and any(ch.isalnum() for ch in p.value)
+        ]  # fmt: skip
+        if anchor is None or not tags:
+            return self.node
+        assert isinstance(anchor, Text)
+        phrases = " AND ".join('"' + p.value.replace('"', '""') + '"' for p in tags)
+        fts = "c.id IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)"
+        done: dict[int, tuple[str, list]] = {
+            id(anchor): (fts, [f"{match_expression(anchor.text)} AND {phrases}"])
+        }
+        for p in tags:
+            assert isinstance(p, Field)
+            done[id(p)] = (
+                "EXISTS (SELECT 1 FROM contact_key k WHERE k.kind = 'tag' AND k.value = ?"
+                " AND k.contact_id = c.id)",
+                [p.value.lower()],
+            )
+        return lambda p: done[id(p)] if id(p) in done else self.node(p)
 
     def deal_condition(self, expr: Expr) -> tuple[str, list]:
         """A deal-only expression as a condition on `deal d` (for the contact EXISTS)."""
@@ -651,6 +687,20 @@ def compile_contacts(expr: Expr | None, *, now: datetime, user: str) -> tuple[st
 def compile_deals(expr: Expr | None, *, now: datetime, user: str) -> tuple[str, list]:
     """A WHERE fragment over `deal d JOIN contact c ON c.id = d.contact_id`, and its parameters."""
     return _Compiler("deal", now, user).compile(expr)
+
+
+def text_match(expr: Expr | None) -> str | None:
+    """The full-text MATCH of a filter made only of text terms (`ada`, `ada lovelace`), else None.
+
+    Such a filter is answered by the full-text index alone: `count_contacts` counts there.
+    """
+    parts = expr.parts if isinstance(expr, And) else (expr,)
+    if not parts or not all(isinstance(p, Text) for p in parts):
+        return None
+    matches = [match_expression(p.text) for p in parts if isinstance(p, Text)]
+    if not all(matches):
+        return None
+    return " AND ".join(m for m in matches if m)
 
 
 def mentions_trash(expr: Expr | None) -> bool:

@@ -15,6 +15,7 @@ arguments, and report failures through `report`.
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import sys
 
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None, *, fast: bool = True) -> int:
         plan = parse(args) if fast else None
         if plan is not None:
             return run(plan)
+        gc.enable()  # off while `tinycrm.__main__` starts up
         from .root import main as typer_main
 
         return typer_main(args)
@@ -73,7 +75,10 @@ def run(plan: Plan) -> int:
     try:
         state = State(db=plan.db, user=plan.user)
         module, _, name = plan.implementation.partition(":")
-        implementation = getattr(__import__(module, fromlist=[name]), name)
+        try:
+            implementation = getattr(__import__(module, fromlist=[name]), name)
+        finally:
+            gc.enable()  # off while `tinycrm.__main__` starts up
         state.create = not getattr(implementation, "reads_only", False)
         implementation(state, **plan.params)
         sys.stdout.flush()

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -178,7 +179,13 @@ def show_due(
     assert tz is not None  # for mypy: the local now is aware
     _daily(store, now)
     problems: list[str] = []
-    items = agenda.collect(store, now, agenda.horizon(now, within), problems=problems)
+    # thousands of short-lived records and not one reference cycle among them: the
+    # collector's passes over them would only cost time (a tenth of `due --json`'s own)
+    gc.disable()
+    try:
+        items = agenda.collect(store, now, agenda.horizon(now, within), problems=problems)
+    finally:
+        gc.enable()
     for problem in problems:  # one unreadable row is skipped and said, never the whole book lost
         sys.stderr.write(f"warning: {safe(problem)} (skipped; tinycrm check lists such rows)\n")
     if notify:
@@ -218,29 +225,51 @@ def _daily(store: Store, now: datetime) -> None:
 
 
 def _emit_due_json(items: list, tz: tzinfo | None) -> None:
-    """A JSON array of due items, one per line: the C encoder (no indent) keeps 10k items fast."""
-    if not items:
-        sys.stdout.write("[]\n")
-        return
-    dumps = _item_encoder()
-    sys.stdout.write("[\n  " + ",\n  ".join(dumps(i.to_json(tz)) for i in items) + "\n]\n")
+    """A JSON array of due items, one per line (`[]` when nothing is due)."""
+    sys.stdout.write(due_document(items, tz) if items else "[]\n")
 
 
-def _item_encoder() -> Callable[[object], str]:
-    """`JSONEncoder(ensure_ascii=False).encode`, byte for byte, with its C encoder made once.
+def due_document(items: list, tz: tzinfo | None) -> str:
+    """The bytes of `[`, `JSONEncoder(ensure_ascii=False).encode(item.to_json(tz))` a line, `]`.
 
-    `encode` builds a new C encoder for every call: half the time of 1,500 small items.
+    No dict and no encoder call per item: the C string escaper for text, `int.__repr__` for
+    ids, the encoder itself only for a value of another type; items sharing a due time (the
+    midnights of derived items) share one formatted `due`. ~3x faster for 1,500 items.
     """
     import json
-    from json import encoder as std
+    from json.encoder import encode_basestring as quote  # the C escaper the encoder uses
 
-    make = getattr(std, "c_make_encoder", None)  # not in typeshed: CPython's C accelerator
-    if make is None:
-        return json.JSONEncoder(ensure_ascii=False).encode
-    iterencode = make(
-        {}, json.JSONEncoder().default, std.encode_basestring, None, ": ", ", ", False, False, True
-    )
-    return lambda item: "".join(iterencode(item, 0))
+    other = json.JSONEncoder(ensure_ascii=False).encode
+
+    def value(v: object) -> str:
+        if v is None:
+            return "null"
+        if type(v) is str:
+            return quote(v)
+        if type(v) is int:
+            return int.__repr__(v)
+        if v is True:
+            return "true"
+        if v is False:
+            return "false"
+        return other(v)
+
+    dues: dict[tuple[datetime, object], str] = {}
+    lines = []
+    for i in items:
+        due = dues.get((i.due, i.all_day))
+        if due is None:
+            local = i.due.astimezone(tz)
+            due = local.date().isoformat() if i.all_day else local.isoformat(timespec="seconds")
+            due = dues[(i.due, i.all_day)] = quote(due)
+        lines.append(
+            f'{{"key": {value(i.key)}, "id": {value(i.id)}, "source": {value(i.source)},'
+            f' "text": {value(i.text)}, "due": {due}, "all_day": {value(i.all_day)},'
+            f' "overdue": {value(i.overdue)}, "every": {value(i.every)},'
+            f' "contact_id": {value(i.contact_id)}, "contact": {value(i.contact)},'
+            f' "deal_id": {value(i.deal_id)}}}'
+        )
+    return "[\n  " + ",\n  ".join(lines) + "\n]\n"
 
 
 @reads

@@ -735,6 +735,18 @@ class ContactStore(UnitOfWork):
 
     def count_contacts(self, filter_text: str = "") -> int:
         """How many contacts match a filter."""
+        from .. import query
+
+        match = query.text_match(query.parse(filter_text or ""))
+        if match is not None:
+            # text alone: counted in the search index, which holds every contact, trash
+            # included, and nothing else (`check` reports any entry without its contact),
+            # less the trashed ones; no contact row is read (2,300 of them for 'ada')
+            return int(self.conn.execute(
+                "SELECT count(*) FROM contact_fts WHERE contact_fts MATCH ?"
+                " AND rowid NOT IN (SELECT id FROM contact WHERE deleted_at IS NOT NULL)",
+                (match,),
+            ).fetchone()[0])
         where, params = self._contact_where(filter_text)
         return int(self.conn.execute(f"SELECT count(*) FROM contact c WHERE {where}", params).fetchone()[0])
 

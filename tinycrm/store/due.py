@@ -5,11 +5,13 @@ horizon mean); these functions turn them into indexed queries, so `due` on 100,0
 contacts reads a few thousand rows instead of the whole book:
 
 - open reminders due by the horizon: `reminder_open_due` (partial index on due);
-- birthdays by month-day: `contact_birthday_md` (expression index on `substr(birthday, -5)`)
+- birthdays by month-day: `contact_birthday_cover` (expression index on `substr(birthday, -5)`)
   with the exact month-days of the window, Gregorian and lunar, as an IN list;
 - anniversaries: `contact_anniversaries` (partial index; few contacts have any);
-- keep-in-touch cadences: `contact_next_touch` (the stored next-touch time);
-- deals: `deal_close` (open deals by close date) and `deal_status_stage` for stale ones.
+- keep-in-touch cadences: `contact_next_touch_cover` (the stored next-touch time);
+  this one and the birthday one hold every column `_CONTACT_COLUMNS` reads (covering);
+- deals: `deal_close_cover` (open deals by close date, covering) and
+  `deal_open_stage_entered` for stale ones.
 
 Trashed contacts never count. Rows come back as the plain dicts `tinycrm.reminders` reads.
 """
@@ -138,7 +140,7 @@ def due_deals(store: Store, until_day: str, stale_before: dict[str, str]) -> lis
     """
     live = "c.deleted_at IS NULL"
     # without ANALYZE statistics SQLite prefers deal_status_stage (all open deals) here
-    by_close = _DEAL_SELECT.replace("FROM deal d", "FROM deal d INDEXED BY deal_close")
+    by_close = _DEAL_SELECT.replace("FROM deal d", "FROM deal d INDEXED BY deal_close_cover")
     queries: list[tuple[str, tuple[Any, ...]]] = [
         (
             f"{by_close} WHERE d.status = 'open' AND d.close_date IS NOT NULL"

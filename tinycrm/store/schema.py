@@ -134,6 +134,20 @@ def _rekey_contacts(conn: sqlite3.Connection) -> None:
         )
 
 
+def _migration_4(conn: sqlite3.Connection) -> None:
+    """A stored sort key per contact (`textindex.sort_key`: pinyin of Chinese names, folded latin).
+
+    The store keeps it on every write of a name (store/contacts.py `_contact_values`, the undo
+    of store/unit.py); `check` reports a key that no longer matches its name.
+    """
+    from ..textindex import sort_key
+
+    conn.execute("ALTER TABLE contact ADD COLUMN name_sort TEXT NOT NULL DEFAULT ''")
+    rows = conn.execute("SELECT id, name FROM contact").fetchall()
+    conn.executemany("UPDATE contact SET name_sort = ? WHERE id = ?", [(sort_key(n), i) for i, n in rows])
+    conn.execute("CREATE INDEX contact_name_sort ON contact(name_sort)")  # the id rides along (rowid)
+
+
 MIGRATIONS: list[Migration] = [
     # 1: the whole first model
     [
@@ -308,6 +322,8 @@ MIGRATIONS: list[Migration] = [
         # in id order within a deal, as a deal's history is read
         "CREATE INDEX deal_stage_cover ON deal_stage(deal_id, id, stage, entered_at, user)",
     ],
+    # 4: names sort as they are spoken (张伟 among the Zs) at any size: a stored, indexed key
+    _migration_4,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -320,4 +336,4 @@ _TABLES_1 = frozenset({
 })  # fmt: skip
 # the tables a book of each version holds, no more and no fewer (a test checks them)
 _TABLES_2 = _TABLES_1 | {"sqlite_sequence"}
-TABLES: dict[int, frozenset[str]] = {1: _TABLES_1, 2: _TABLES_2, 3: _TABLES_2}
+TABLES: dict[int, frozenset[str]] = {1: _TABLES_1, 2: _TABLES_2, 3: _TABLES_2, 4: _TABLES_2}

@@ -4,10 +4,13 @@
 
 Headless (`run_test`), keys injected with `simulate_key`. "frame" stops when the target
 screen is the active one and has been laid out (what the user sees at once: its layout and
-the last data it held); "data" stops when no worker is running any more (its figures read
-and drawn). The first round includes importing each screen's module; later rounds are what
-a user switching back and forth waits for. Issue 12's target: every switch < 200 ms.
-Open the book on a copy: the app may write (its theme setting).
+the last data it held); "data" stops when no worker is running any more and none is about
+to start (its figures read and drawn). The first round is each screen's first visit (the app
+imports the screens' modules in a worker once the contacts show, before the first switch);
+later rounds are what a user switching back and forth waits for: a screen whose data cannot
+have changed keeps it. Issue 12's target: every switch < 200 ms. The machine is shared:
+`--rounds 7` or more for medians worth comparing. Open the book on a copy: the app may write
+(its theme setting, and a migration on an older book).
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ class ScreenApp(App):
         self.scope = "everyone"
         self._watcher: Store | None = None
         self._watcher_lock = threading.Lock()
+        self._warmed = False
 
     cycle_scope = CrmApp.cycle_scope  # the app's own switch, on this harness's screens
     file_version = CrmApp.file_version  # and its watch on the file, for "changed since shown?"

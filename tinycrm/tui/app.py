@@ -283,7 +283,9 @@ class CrmApp(App):
         self._poll()
 
     def on_unmount(self) -> None:
-        """Close the watcher's connection."""
+        """Close the watcher's connection; what start-up froze may be collected again."""
+        if self._warmed:
+            gc.unfreeze()
         with self._watcher_lock:
             if self._watcher is not None:
                 self._watcher.close()

@@ -4,6 +4,9 @@
 on commit 639415e); this runs the same commands on the same demo book with this build. The
 intended differences: an organisation's `contact show --json` now lists its `people`, and every
 `contact show --json` carries the contact's `health` (score and reasons), both added last (PRODUCT.md).
+Contact lists and `search` sort names by pinyin since migration 4 (张芳 before 张伟, 陈华
+among the Cs): their four files were written again by this build, after checking that
+every record they share with the old files is unchanged.
 """
 
 from __future__ import annotations

@@ -71,6 +71,8 @@ def _as_schema_3(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX deal_won")
     conn.execute("DROP INDEX interaction_kind_at")
     conn.execute("ALTER TABLE deal DROP COLUMN reached")
+    conn.execute("DROP INDEX contact_name_sort")
+    conn.execute("ALTER TABLE contact DROP COLUMN name_sort")
     conn.execute("DROP INDEX contact_birthday_cover")
     conn.execute("DROP INDEX contact_next_touch_cover")
     conn.execute("CREATE INDEX contact_birthday_md ON contact(substr(birthday, -5), birthday_lunar)")

@@ -64,17 +64,28 @@ def pinyin_tokens(name: str) -> list[str]:
 
 
 def sort_key(name: str | None) -> str:
-    """How a name sorts for people who write Chinese: 张伟 as `zhang wei`, among the Zs; others casefolded.
+    """How a name sorts for people who write Chinese: 张伟 as `zhang wei`, among the Zs; others folded.
 
     Each CJK character becomes its toneless pinyin followed by the character itself, so
-    homophones stay apart in a stable order; latin names are unchanged apart from case.
+    homophones stay apart in a stable order; latin names lose case and accents (`Émile`
+    among the Es). The store keeps it per contact (`contact.name_sort`, indexed), so a
+    page of names in this order is an index walk at any size.
     """
     if not name:
         return ""
+    if name.isascii():
+        return name.lower()
     if not has_cjk(name):
-        return name.casefold()
+        return _fold_accents(name).casefold()
     parts = [f"{_char_pinyin(ch) or ch} {ch} " if is_cjk(ch) else ch for ch in name]
-    return "".join(parts).casefold().strip()
+    return _fold_accents("".join(parts)).casefold().strip()
+
+
+def _fold_accents(text: str) -> str:
+    """`Émile` → `Emile`: a latin letter sorts with its base letter, not after `z`."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 _PINYIN: dict[str, str] = {}

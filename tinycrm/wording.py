@@ -40,7 +40,7 @@ TEXT_CELLS = 60
 _INTERNAL = frozenset({
     "id", "created_at", "updated_at", "last_contacted_at", "next_touch_at", "owner_since",
     "org_id", "uid", "sources", "stage_entered_at", "closed_at", "anchor", "from_done",
-    "interaction_id", "birthday_lunar", "probability_auto",
+    "interaction_id", "birthday_lunar", "probability_auto", "name_sort",
 })  # fmt: skip
 # JSON text columns of the tables, decoded for `history --json`
 _JSON_COLUMNS = frozenset({"emails", "phones", "addresses", "tags", "anniversaries", "fields",

@@ -1,12 +1,13 @@
 """A stand-in for CrmApp that shows one screen, for the agenda, pipeline and dashboard tests.
 
 It keeps the contract screens rely on (`open_store`, `now`, `local_now`, `show_contact`,
-`notify_changed`) and nothing else, so those tests do not depend on the whole app. The
+`notify_changed`, `file_version`) and nothing else, so those tests do not depend on the whole app. The
 clock and `settle` are the ones of `pilot_helpers`; async tests run through conftest's hook.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,8 +33,14 @@ class ScreenApp(App):
         self.screen_type = screen
         self.contacts_shown: list[int] = []
         self.scope = "everyone"
+        self._watcher: Store | None = None
+        self._watcher_lock = threading.Lock()
+        self._warmed = False
 
     cycle_scope = CrmApp.cycle_scope  # the app's own switch, on this harness's screens
+    file_version = CrmApp.file_version  # and its watch on the file, for "changed since shown?"
+    _version = CrmApp._version
+    on_unmount = CrmApp.on_unmount
 
     def open_store(self) -> Store:
         return Store.open(self.db_path, self.user, clock=self.clock)

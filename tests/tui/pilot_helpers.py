@@ -17,8 +17,8 @@ async def settle(pilot, rounds: int = 50) -> None:
     app = pilot.app
     for _ in range(rounds):
         await pilot.pause()
-        running = [w for w in app.workers if w.is_running]
-        if not running:
+        running = [w for w in app.workers if not w.is_finished]
+        if not running and not getattr(app.screen, "settling", False):
             await pilot.pause()
             return
         await app.workers.wait_for_complete(running)

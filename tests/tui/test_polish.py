@@ -100,16 +100,6 @@ async def test_chinese_names_sort_by_pinyin_on_the_contacts_screen(db) -> None:
     assert names.index("Wendy Wu") < names.index("张伟") < names.index("Zoe Zhu")
 
 
-def test_the_store_sorts_by_pinyin_only_when_asked(db) -> None:
-    with Store.open(db, "tester", clock=fixed_clock) as store:
-        plain = [c["name"] for c in store.list_contacts(sort="name")]
-        spoken = [c["name"] for c in store.list_contacts(sort="name", pinyin=True)]
-        backwards = [c["name"] for c in store.list_contacts(sort="-name", pinyin=True)]
-    assert plain[-2:] == ["张伟", "王芳"]  # code points: the CLI's order is unchanged
-    assert spoken[-2:] == ["王芳", "张伟"]
-    assert backwards == spoken[::-1]
-
-
 async def test_the_tier_header_keeps_its_name_next_to_the_sort_arrow(db) -> None:
     from tinycrm.tui.widgets.contact_table import ContactTable
 

@@ -44,7 +44,7 @@ _CONTACT_COLUMNS = (
     "id", "kind", "name", "org", "org_id", "title", "emails", "phones", "addresses", "tags",
     "birthday", "birthday_lunar", "anniversaries", "every", "notes", "owner", "tier", "fields",
     "aliases", "created_at", "updated_at", "last_contacted_at", "next_touch_at", "deleted_at",
-    "owner_since", "uid", "sources", "health",
+    "owner_since", "uid", "sources", "health", "name_sort",
 )  # fmt: skip
 _CONTACT_DEFAULTS: dict[str, Any] = {
     "kind": "person", "org": None, "org_id": None, "title": None, "emails": "[]", "phones": "[]",

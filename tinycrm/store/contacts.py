@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..models import Contact
 
 CONTACT_SORTS = {
-    "name": "c.name COLLATE NOCASE",
+    "name": "c.name_sort",  # textindex.sort_key, stored: 张伟 among the Zs, by an index walk
     "org": "c.org COLLATE NOCASE",
     "created": "c.created_at",
     "updated": "c.updated_at",
@@ -31,8 +31,6 @@ CONTACT_SORTS = {
     "owner": "c.owner",
     "id": "c.id",
 }
-PINYIN_SORT_MAX = 20_000
-"""Books up to this size sort names by pinyin (computed per query: ~50 ms at this size)."""
 CONTACT_FIELDS = {*MODEL_FIELDS, "uid", "sources"}  # and where it came from
 
 
@@ -116,7 +114,6 @@ class ContactStore(UnitOfWork):
     """Contacts and their derived columns."""
 
     _region: str | None | bool = False
-    _pinyin_ok: bool | None = None
 
     def region(self) -> str | None:
         """The country phones without a +code belong to: the `region` setting, else the locale's."""
@@ -231,6 +228,7 @@ class ContactStore(UnitOfWork):
             if not (fields["name"] or "").strip():
                 raise InvalidData("a contact needs a name")
             values["name"] = validate.check_name(fields["name"])
+            values["name_sort"] = textindex.sort_key(values["name"])
         if "kind" in fields and fields["kind"] is not None:
             if fields["kind"] not in ("person", "org"):
                 raise InvalidData(f"invalid kind '{fields['kind']}': use person or org")
@@ -627,18 +625,14 @@ class ContactStore(UnitOfWork):
         sort: str = "name",
         limit: int | None = None,
         offset: int = 0,
-        pinyin: bool = False,
     ) -> list[Contact]:
         """Contacts matching a filter of the filter language, sorted in SQL.
 
-        `pinyin`: names sort as they are spoken (张伟 among the Zs, `textindex.sort_key`), in
-        books of up to PINYIN_SORT_MAX contacts. There is no stored sort key: the key is
-        computed per row by a SQL function, ~2.5 µs a row, too slow for 100,000 rows per page.
+        Names sort as they are spoken (张伟 among the Zs): by the stored `name_sort`
+        (`textindex.sort_key`), so the first page of 100,000 names is an index walk.
         """
         where, params = self._contact_where(filter_text)
         order = self._contact_order(sort)
-        if pinyin and sort.lstrip("-+") == "name" and self._pinyin_sortable():
-            order = order.replace(CONTACT_SORTS["name"], "name_key(c.name)", 1)
         sql = f"SELECT c.* FROM contact c WHERE {where} ORDER BY {order}"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -716,22 +710,11 @@ class ContactStore(UnitOfWork):
         """The people of an organisation (not in the trash), by name."""
         cur = self.conn.execute(
             "SELECT c.* FROM contact c WHERE c.org_id = ? AND c.deleted_at IS NULL"
-            " ORDER BY c.name COLLATE NOCASE, c.id",
+            " ORDER BY c.name_sort, c.id",
             (org_id,),
         )
         cols = [d[0] for d in cur.description]
         return [contact_record(dict(zip(cols, row))) for row in cur]
-
-    def _pinyin_sortable(self) -> bool:
-        """Whether this book is small enough to sort names by pinyin per query (decided once)."""
-        if self._pinyin_ok is None:
-            live = self.conn.execute("SELECT count(*) FROM contact WHERE deleted_at IS NULL").fetchone()[0]
-            self._pinyin_ok = live <= PINYIN_SORT_MAX
-            if self._pinyin_ok:
-                from ..textindex import sort_key
-
-                self.conn.create_function("name_key", 1, sort_key, deterministic=True)
-        return self._pinyin_ok
 
     def count_contacts(self, filter_text: str = "") -> int:
         """How many contacts match a filter."""

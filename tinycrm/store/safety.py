@@ -100,7 +100,17 @@ class SafetyStore(UnitOfWork):
             count = self.conn.execute(sql).fetchone()[0]
             if count:
                 problems.append(f"{count} {what}")
+        stale = self.stale_name_keys()
+        if stale:
+            problems.append(f"{len(stale)} contacts whose stored name sort key does not match their name")
         return problems
+
+    def stale_name_keys(self) -> list[int]:
+        """Contacts whose `name_sort` is not `textindex.sort_key(name)` (a write behind the store's back)."""
+        from ..textindex import sort_key
+
+        return [cid for cid, name, key in self.conn.execute("SELECT id, name, name_sort FROM contact")
+                if sort_key(name) != key]
 
 
 def rotate(folder: Path, prefix: str, keep: int) -> list[Path]:

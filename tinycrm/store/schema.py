@@ -141,6 +141,60 @@ def _rekey_contacts(conn: sqlite3.Connection) -> None:
         )
 
 
+# 4, part one: each deal's furthest open stage reached, kept by the store wherever a stage changes
+# (store/deals.py), so `report funnel` is one grouped read of deal_funnel instead of a walk
+# through every deal's stage history; lost deals are read by status from the same index;
+# won deals by customer for `report rfm`; interactions by kind for `report activity`;
+# and `due` reads birthdays, cadences and deals' close dates from covering indexes, in
+# place of the three they replace: a few contiguous index pages, not a table row a few
+# pages apart per contact (store/due.py `_CONTACT_COLUMNS`, what `tinycrm.reminders` reads)
+_MIGRATION_4_SQL = [
+    "ALTER TABLE deal ADD COLUMN reached TEXT",
+    f"UPDATE deal SET reached = {REACHED_SQL.format(deal='deal.id')}",
+    "CREATE INDEX deal_funnel ON deal(status, reached, owner, currency, created_at, closed_at,"
+    " value_minor, contact_id, lost_reason)",
+    # `report rfm`: won deals per customer and currency in the order it groups them, no sort
+    # (the status is a column too, or the index would not cover the query)
+    "CREATE INDEX deal_won ON deal(contact_id, currency, status, closed_at, value_minor)"
+    " WHERE status = 'won'",
+    # `report activity`: a window's interactions of one kind are one range, counted unsorted
+    "CREATE INDEX interaction_kind_at ON interaction(kind, at, user, contact_id)",
+    "DROP INDEX contact_birthday_md",
+    "CREATE INDEX contact_birthday_cover ON contact(substr(birthday, -5), birthday_lunar,"
+    " deleted_at, id, name, birthday, anniversaries, every, last_contacted_at, created_at)"
+    " WHERE birthday IS NOT NULL",
+    "DROP INDEX contact_next_touch",
+    "CREATE INDEX contact_next_touch_cover ON contact(next_touch_at, id, deleted_at, name,"
+    " birthday, birthday_lunar, anniversaries, every, last_contacted_at, created_at)"
+    " WHERE next_touch_at IS NOT NULL",
+    # and open deals by close date, with the columns `due` reads of them (store/due.py)
+    "DROP INDEX deal_close",
+    "CREATE INDEX deal_close_cover ON deal(close_date, id, contact_id, title, stage, status,"
+    " stage_entered_at) WHERE status = 'open'",
+]
+
+
+def _migration_4(conn: sqlite3.Connection) -> None:
+    """Schema 4 in one step: `_MIGRATION_4_SQL`, then the stored name sort key."""
+    for sql in _MIGRATION_4_SQL:
+        conn.execute(sql)
+    _name_sort_column(conn)
+
+
+def _name_sort_column(conn: sqlite3.Connection) -> None:
+    """A stored sort key per contact (`textindex.sort_key`: pinyin of Chinese names, folded latin).
+
+    The store keeps it on every write of a name (store/contacts.py `_contact_values`, the undo
+    of store/unit.py); `check` reports a key that no longer matches its name.
+    """
+    from ..textindex import sort_key
+
+    conn.execute("ALTER TABLE contact ADD COLUMN name_sort TEXT NOT NULL DEFAULT ''")
+    rows = conn.execute("SELECT id, name FROM contact").fetchall()
+    conn.executemany("UPDATE contact SET name_sort = ? WHERE id = ?", [(sort_key(n), i) for i, n in rows])
+    conn.execute("CREATE INDEX contact_name_sort ON contact(name_sort)")  # the id rides along (rowid)
+
+
 MIGRATIONS: list[Migration] = [
     # 1: the whole first model
     [
@@ -315,37 +369,8 @@ MIGRATIONS: list[Migration] = [
         # in id order within a deal, as a deal's history is read
         "CREATE INDEX deal_stage_cover ON deal_stage(deal_id, id, stage, entered_at, user)",
     ],
-    # 4: each deal's furthest open stage reached, kept by the store wherever a stage changes
-    # (store/deals.py), so `report funnel` is one grouped read of deal_funnel instead of a walk
-    # through every deal's stage history; lost deals are read by status from the same index;
-    # won deals by customer for `report rfm`; interactions by kind for `report activity`;
-    # and `due` reads birthdays, cadences and deals' close dates from covering indexes, in
-    # place of the three they replace: a few contiguous index pages, not a table row a few
-    # pages apart per contact (store/due.py `_CONTACT_COLUMNS`, what `tinycrm.reminders` reads)
-    [
-        "ALTER TABLE deal ADD COLUMN reached TEXT",
-        f"UPDATE deal SET reached = {REACHED_SQL.format(deal='deal.id')}",
-        "CREATE INDEX deal_funnel ON deal(status, reached, owner, currency, created_at, closed_at,"
-        " value_minor, contact_id, lost_reason)",
-        # `report rfm`: won deals per customer and currency in the order it groups them, no sort
-        # (the status is a column too, or the index would not cover the query)
-        "CREATE INDEX deal_won ON deal(contact_id, currency, status, closed_at, value_minor)"
-        " WHERE status = 'won'",
-        # `report activity`: a window's interactions of one kind are one range, counted unsorted
-        "CREATE INDEX interaction_kind_at ON interaction(kind, at, user, contact_id)",
-        "DROP INDEX contact_birthday_md",
-        "CREATE INDEX contact_birthday_cover ON contact(substr(birthday, -5), birthday_lunar,"
-        " deleted_at, id, name, birthday, anniversaries, every, last_contacted_at, created_at)"
-        " WHERE birthday IS NOT NULL",
-        "DROP INDEX contact_next_touch",
-        "CREATE INDEX contact_next_touch_cover ON contact(next_touch_at, id, deleted_at, name,"
-        " birthday, birthday_lunar, anniversaries, every, last_contacted_at, created_at)"
-        " WHERE next_touch_at IS NOT NULL",
-        # and open deals by close date, with the columns `due` reads of them (store/due.py)
-        "DROP INDEX deal_close",
-        "CREATE INDEX deal_close_cover ON deal(close_date, id, contact_id, title, stage, status,"
-        " stage_entered_at) WHERE status = 'open'",
-    ],
+    # 4: the furthest stage of each deal, the report and due covering indexes, names sorted as spoken
+    _migration_4,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

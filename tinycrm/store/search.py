@@ -56,7 +56,7 @@ class SearchStore(UnitOfWork):
             cur = self.conn.execute(
                 "SELECT c.* FROM contact c WHERE c.id IN (SELECT rowid FROM contact_fts"
                 " WHERE contact_fts MATCH ?) AND c.deleted_at IS NULL"
-                " ORDER BY c.name COLLATE NOCASE LIMIT ?",
+                " ORDER BY c.name_sort LIMIT ?",
                 (match, limit),
             )
             cols = [d[0] for d in cur.description]

@@ -101,7 +101,7 @@ class TeamStore(UnitOfWork):
         """Contacts without an owner (the shared pool), by name."""
         cur = self.conn.execute(
             "SELECT * FROM contact c WHERE c.owner IS NULL AND c.deleted_at IS NULL"
-            " ORDER BY c.name COLLATE NOCASE, c.id"
+            " ORDER BY c.name_sort, c.id"
         )
         cols = [d[0] for d in cur.description]
         return [contact_record(dict(zip(cols, row))) for row in cur]

@@ -380,6 +380,10 @@ class UnitOfWork(StoreBase):
             return
         if before is not None:
             before = self._live_references(before)
+            if table == "contact" and "name" in before:  # history from before migration 4 lacks it
+                from ..textindex import sort_key
+
+                before["name_sort"] = sort_key(before["name"])
         if op == "insert":
             self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
             if table == "interaction" and after is not None:

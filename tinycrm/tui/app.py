@@ -9,6 +9,7 @@ long-lived read connection, a few microseconds) and tells the visible screens to
 
 from __future__ import annotations
 
+import gc
 import importlib
 import threading
 from collections.abc import Callable
@@ -74,10 +75,25 @@ def screen_factory(mode: str) -> Callable[[], Screen]:
         except ModuleNotFoundError as exc:
             if exc.name != f"tinycrm.tui.screens.{module_name}":
                 raise
-            return MissingScreen(title)
-        return getattr(module, class_name)()
+            return styled_now(MissingScreen(title))
+        return styled_now(getattr(module, class_name)())
 
     return make
+
+
+def styled_now(screen: Screen) -> Screen:
+    """Mark a new mode screen as styled by the current stylesheet, which it is as it mounts.
+
+    Textual counts stylesheet updates and gives a new screen the count -1, so a mode's first
+    visit re-parsed every stylesheet (without its cache) and restyled every widget of the
+    screen being left — twice (`App._init_mode`, then `App.switch_mode`): ~100 ms of the
+    dashboard's first frame. A theme change later still moves the app's count past the
+    screen's, and the switch refreshes as before.
+    """
+    from textual._context import active_app
+
+    screen._css_update_count = active_app.get()._css_update_count
+    return screen
 
 
 class CrmApp(App):
@@ -140,6 +156,7 @@ class CrmApp(App):
         self.scope = DEFAULT_SCOPE
         """Mine / everyone / pool: chosen on any screen, remembered for the session."""
         self._theme_restored = False
+        self._warmed = False
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, its text colours raised to WCAG AA (see `theme.readable`)."""
@@ -172,6 +189,29 @@ class CrmApp(App):
         from .screens.contact import ContactScreen
 
         self.push_screen(ContactScreen(contact_id))
+
+    def warm_up(self) -> None:
+        """Once the first screen shows its data, import the other screens in a worker (once).
+
+        Importing a screen (the dashboard's charts, the 360° view's tables) cost up to
+        ~100 ms of its first frame; in the idle time after start-up it costs the user nothing.
+        """
+        if not self._warmed:
+            self._warmed = True
+            self._import_screens()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _import_screens(self) -> None:
+        """Import every screen module (worker thread; a module not installed is skipped)."""
+        for module_name in [*(module for module, _, _ in SCREENS.values()), "contact"]:
+            try:
+                importlib.import_module(f"tinycrm.tui.screens.{module_name}")
+            except ModuleNotFoundError:
+                continue
+        # what start-up made (Textual, the styles, these modules) lives as long as the app:
+        # out of the collector's full passes, which otherwise walk it all — 100-300 ms each on
+        # a big book's agenda, paid by whatever frame is being drawn at the time
+        gc.freeze()
 
     def notify_changed(self, external: bool = False) -> None:
         """Tell the screens of the current stack to reload (the others reload on resume)."""
@@ -243,7 +283,9 @@ class CrmApp(App):
         self._poll()
 
     def on_unmount(self) -> None:
-        """Close the watcher's connection."""
+        """Close the watcher's connection; what start-up froze may be collected again."""
+        if self._warmed:
+            gc.unfreeze()
         with self._watcher_lock:
             if self._watcher is not None:
                 self._watcher.close()

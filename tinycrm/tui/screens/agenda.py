@@ -27,7 +27,7 @@ from ...cells import safe
 from ...dates import When, local_at, parse_when
 from ...errors import CrmError
 from ...reminders import DueItem, end_of_day
-from ..base import CrmScreen
+from ..base import CrmScreen, Stamp
 
 UPCOMING_DAYS = 7
 """The agenda looks this many days past today."""
@@ -109,6 +109,7 @@ class AgendaData:
     today: list[DueItem]
     upcoming: list[DueItem]
     day: date
+    stamp: Stamp | None = None
 
 
 def split(items: list[DueItem], today: date) -> tuple[list[DueItem], list[DueItem], list[DueItem]]:
@@ -169,6 +170,8 @@ class AgendaScreen(CrmScreen):
         Binding("enter", "open_contact", "Contact", tooltip="Open the item's contact"),
     ]
 
+    KEEP_WHEN_UNCHANGED = True
+
     class Loaded(Message):
         """A reload's items, from the worker."""
 
@@ -197,6 +200,7 @@ class AgendaScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="agenda-load")
     def refresh_data(self) -> None:
         """Collect overdue, today and the next days from the reminders engine (worker thread)."""
+        stamp = self.data_stamp()
         now_local = self.crm.local_now()
         today, tz = now_local.date(), now_local.tzinfo
         assert tz is not None  # for mypy: the local now is aware
@@ -204,7 +208,7 @@ class AgendaScreen(CrmScreen):
         with self.store() as store:
             items = agenda.collect(store, now_local, until)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(AgendaData(*split(items, today), today)))
+            self.post_message(self.Loaded(AgendaData(*split(items, today), today, stamp)))
 
     def on_agenda_screen_loaded(self, message: Loaded) -> None:
         """Show the sections, keeping the highlight on the same item when it is still there."""
@@ -241,6 +245,7 @@ class AgendaScreen(CrmScreen):
             f" · {len(data.upcoming)} in the next {UPCOMING_DAYS} days"
         )
         self._show_detail()
+        self.shown_stamp = data.stamp
 
     @property
     def selected(self) -> DueItem | None:

@@ -124,6 +124,7 @@ class ContactsScreen(CrmScreen):
         if event.query.filter == self._scoped(self.query_one("#filter", Input).value):
             self._show_error("")
         self._update_status()
+        self.crm.warm_up()
 
     def on_contact_table_failed(self, event: ContactTable.Failed) -> None:
         """A filter the parser accepted but the compiler did not (e.g. a bad date)."""

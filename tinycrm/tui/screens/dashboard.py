@@ -26,7 +26,7 @@ from textual_plotext import PlotextPlot
 from ... import reports
 from ...services import team
 from ...store import Store
-from ..base import CrmScreen
+from ..base import CrmScreen, Stamp
 from ..widgets.dashboard import StageBars, TargetBars, Tile
 
 MONTHS = 12
@@ -46,6 +46,7 @@ class DashboardData:
     returning: list[dict] | None
     """My customers about to return to the pool (`team.warnings`); None without a warning rule."""
     warn_days: int
+    stamp: Stamp | None = None
 
 
 def _others(totals: dict[str, Decimal], main: str) -> str:
@@ -107,6 +108,8 @@ class DashboardScreen(CrmScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload", tooltip="Read the figures again"),
     ]
+    KEEP_WHEN_UNCHANGED = True
+
     won_drawn: tuple[tuple[str, Decimal], ...] = ()
     """The months and exact totals the won-by-month bars stand for (the bars are floats)."""
 
@@ -147,6 +150,7 @@ class DashboardScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="dashboard-load")
     def refresh_data(self) -> None:
         """Read every figure from the reports module (worker thread)."""
+        stamp = self.data_stamp()
         local = self.crm.local_now()
         with self.store() as store:
             figures = reports.dashboard(store, local, months=MONTHS, weeks=WEEKS)
@@ -162,6 +166,7 @@ class DashboardScreen(CrmScreen):
             activity=[{"week": p["start"], "count": p["total"]} for p in figures["activity"]],
             targets=targets,
             **returning,
+            stamp=stamp,
         )
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(data))
@@ -248,6 +253,7 @@ class DashboardScreen(CrmScreen):
             ]
         )
         self.query_one(Sparkline).data = [week["count"] for week in data.activity]
+        self.shown_stamp = data.stamp
 
     def _tile(self, selector: str) -> Tile:
         return self.query_one(selector, Tile)

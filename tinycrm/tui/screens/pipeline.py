@@ -27,7 +27,7 @@ from ... import reports
 from ...cells import safe
 from ...errors import CrmError
 from ...store import reports as store_reports
-from ..base import CrmScreen
+from ..base import CrmScreen, Stamp
 from ..scope import scope_label
 from ..widgets.board import Board, ColumnData, deal_line
 
@@ -88,10 +88,13 @@ class BoardData:
     today: date
     scope: str
     """Mine / everyone / pool: whose deals these are."""
+    stamp: Stamp | None = None
 
 
 class PipelineScreen(CrmScreen):
     """One column per stage; each header with its count, total and weighted value."""
+
+    KEEP_WHEN_UNCHANGED = True
 
     DEFAULT_CSS = """
     PipelineScreen #pipeline-summary, PipelineScreen #deal-line {
@@ -146,6 +149,7 @@ class PipelineScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="pipeline-load")
     def refresh_data(self) -> None:
         """Read the stages' figures and first cards (worker thread)."""
+        stamp = self.data_stamp()
         now = self.crm.now()
         local = self.crm.local_now()
         since = now - timedelta(days=CLOSED_DAYS)
@@ -174,7 +178,7 @@ class PipelineScreen(CrmScreen):
                 )
         if not get_current_worker().is_cancelled:
             summary = reports.open_totals(figures)
-            self.post_message(self.Loaded(BoardData(columns, summary, local.date(), scope)))
+            self.post_message(self.Loaded(BoardData(columns, summary, local.date(), scope, stamp)))
 
     async def on_pipeline_screen_loaded(self, message: Loaded) -> None:
         """Show a reload, keeping the selection on the deal just moved."""
@@ -184,6 +188,7 @@ class PipelineScreen(CrmScreen):
         await self.board.show(data.columns, data.today, follow=follow)
         summary = self._summary(data.summary, scope_label(data.scope, self.crm.user))
         self.query_one("#pipeline-summary", Static).update(Content(safe(summary)))
+        self.shown_stamp = data.stamp
 
     def scope_changed(self) -> None:
         """The mine / everyone / pool switch moved: show those deals."""

@@ -112,7 +112,7 @@ def format_row(contact: Contact, next_reminder: str | None, now: datetime, tz: t
 def fetch_rows(store: Store, query: Query, page: int, tz: tzinfo) -> list[Row]:
     """One page of formatted rows (runs in a worker thread)."""
     contacts = store.list_contacts(
-        query.filter, sort=query.sort, limit=PAGE_SIZE, offset=page * PAGE_SIZE, pinyin=True
+        query.filter, sort=query.sort, limit=PAGE_SIZE, offset=page * PAGE_SIZE
     )
     upcoming = store.next_reminders(c["id"] for c in contacts)
     now = store.now()

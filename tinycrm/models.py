@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         deal_id: int | None
         user: str | None
         body: str | None
+        message_id: str  # only on an e-mail recorded by `log --eml`
         contact: str
         follow_up: Reminder | None
         when: str  # a cell `log list` adds to its table

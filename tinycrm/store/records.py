@@ -65,6 +65,8 @@ def interaction_record(row: dict[str, Any]) -> Interaction:
         "user": row["user"],
         "body": row["body"],
     }
+    if row.get("message_id"):  # recorded from an e-mail (`log --eml`): kept so it is recorded once
+        rec["message_id"] = row["message_id"]
     if "contact" in row:
         rec["contact"] = row["contact"]
     return rec  # type: ignore[return-value]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import binascii
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -408,10 +409,38 @@ REAL_FILES: dict[str, tuple[Person, ...]] = {
 }
 
 
+SHA256 = {  # the files as their projects hold them (tests/fixtures/README.md: commits, licences)
+    "aosp-vcard/v21_blackberry_photo.vcf": "7fe66e7baab6f8eec5032c2977fd5fa959712371a2f3b9162af44d70870e414b",
+    "aosp-vcard/v21_complicated.vcf": "5e5a6c907fdd1bb07c4a36d06eb09f06d4dcb37722d6731c1eef2e366999978a",
+    "aosp-vcard/v21_japanese_2.vcf": "7c8a02140167a4e22f2e67c690f5cd8e984e324885fce57864184a7344cd4cdf",
+    "aosp-vcard/v21_winmo_65.vcf": "d29cb0becefff5743bca5736d5e7ae4e3770a9253be7931f6f5006f7201ee05c",
+    "aosp-vcard/v30_ios_613_multiline.vcf":
+        "428e3cac43bf5011ea315e537d25dc6193b7bf71660e909504058a4812bc4d64",
+    "ez-vcard/John_Doe_ANDROID.vcf": "0e747d41e7d1fe71b0b2687426b589ebbc0b61cd16bc027625eae45513d1c1c7",
+    "ez-vcard/John_Doe_BLACK_BERRY.vcf": "a97ebd01386f606cea65a55739e3c62718ecf53c608326f7ada8c5247f62c26e",
+    "ez-vcard/John_Doe_EVOLUTION.vcf": "86133f2cf787ea09048988b37c61217909fd5977a79082af45cb043773855d1f",
+    "ez-vcard/John_Doe_GMAIL.vcf": "6c65e9cc557a3739832e176cca5507eed1b3f2b3bab27300ea0c47bc0d47a338",
+    "ez-vcard/John_Doe_IPHONE.vcf": "eadcfd3abbf632c54e1e736cb6714d84a75a823ece0d3dfa47209543e02059cb",
+    "ez-vcard/John_Doe_LOTUS_NOTES.vcf": "d413940bbc5119c8ae88d92ca5dd57d1fac7bb651088fd8fafa14735e276fe1b",
+    "ez-vcard/John_Doe_MAC_ADDRESS_BOOK.vcf":
+        "f252ea3e57f52a871b53f0f0bf444a44cb7b0daffd6ff086a1ab2606dd6d09bd",
+    "ez-vcard/John_Doe_MS_OUTLOOK.vcf": "5f0cebe760c1c22e78c56633f3ed98439af4342bef653bed1363bdfce96cb5a3",
+    "ez-vcard/gmail-list.vcf": "46366be74e1dba893e7e712ca64e0100019be241a69946e4a88f0f89063f12cd",
+    "ez-vcard/gmail-single.vcf": "9b02390d6bce11441977c0598318b6d568304043b0d4ecfe4adfff9c024a82ff",
+    "ez-vcard/gmail-single2.vcf": "2728c1a1394efd634a7ba4f230138ac992ae1cb151ccae335bbcc593e8abab30",
+    "ez-vcard/outlook-2003.vcf": "f4e9036f572a59defa8d770dda48532c9c296851839b8e17c2bf8c05842f1149",
+    "ez-vcard/outlook-2007.vcf": "5c6055a0466f734e7ead0d0b4d1ca0e9aa4e2a9c9f499b400b26df2cf37a7458",
+    "ez-vcard/thunderbird-MoreFunctionsForAddressBook-extension.vcf":
+        "bbec6083cdcd92b446f3236fbf6e63d9ca9faa40bc8133157e9d633cc5a15109",
+}
+
+
 def real(name: str) -> Path:
+    """The real file, checked byte for byte; a skip when it is not here."""
     path = REAL / name
     if not path.is_file():
         pytest.skip(f"{path} is not here (see TINYCRM_REALWORLD_FILES in tests/fixtures/README.md)")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == SHA256[name], f"{path} is not the file named"
     return path
 
 

@@ -51,12 +51,28 @@ def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: 
         conn.execute("DROP INDEX deal_stage_cover")
         conn.execute("CREATE INDEX deal_stage_deal ON deal_stage(deal_id)")
         conn.execute("ALTER TABLE interaction DROP COLUMN message_id")
+        conn.execute("ALTER TABLE contact DROP COLUMN labels")
         conn.execute("PRAGMA user_version = 2")
     with Store.open(book, "alice", clock=lambda: NOW) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == SCHEMA_VERSION
         names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"deal_list_order", "reminder_done_due", "contact_next_touch_long",
                 "interaction_message"} <= names
         assert store.conn.execute("SELECT message_id FROM interaction").fetchall() == [(None,)]
         assert store.check() == []
     assert (tmp_path / "crm.db.v2.bak").exists()
+
+
+def test_a_version_3_book_gets_the_labels_of_its_emails_and_phones(tmp_path: Path) -> None:
+    book = tmp_path / "crm.db"
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        store.add_contact("Ada Lovelace", phones=["+44 20 7946 0000"])
+    with sqlite3.connect(book) as conn:  # as schema 3 left it
+        conn.execute("ALTER TABLE contact DROP COLUMN labels")
+        conn.execute("PRAGMA user_version = 3")
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        (ada,) = store.list_contacts("")
+        assert "labels" not in ada
+        store.edit_contact(ada["id"], labels={"+44 20 7946 0000": "work"})
+        assert store.get_contact(ada["id"])["labels"] == {"+44 20 7946 0000": "work"}

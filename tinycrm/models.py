@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         org_id: int | None
         next_touch_at: str | None
         deleted_at: str | None
+        labels: NotRequired[dict[str, str]]  # the type of an e-mail, phone, address; when any has one
         last: NotRequired[str]  # a cell `contact list` adds to its table
 
     class Interaction(TypedDict, total=False):

@@ -135,6 +135,8 @@ def _fields(draft: Draft) -> dict[str, Any]:
         out["uid"] = draft.uid
     if draft.source_id:
         out["sources"] = [draft.source_id]
+    if draft.labels:
+        out["labels"] = dict(draft.labels)
     return out
 
 
@@ -165,6 +167,9 @@ def merged(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
                 name, n = f"{key} {n}", n + 1
             fields_now[name] = value
         changes["fields"] = fields_now
+    labels = {**(incoming.get("labels") or {}), **(current.get("labels") or {})}
+    if labels != (current.get("labels") or {}):
+        changes["labels"] = labels
     notes, more_notes = current.get("notes") or "", incoming.get("notes") or ""
     if more_notes and more_notes not in notes:
         changes["notes"] = f"{notes}\n\n{more_notes}" if notes else more_notes
@@ -263,7 +268,7 @@ def _import(
     for outcome, new_id in zip(create_outcomes, ids):
         outcome.contact_id = new_id
     for contact_id, current in updates.items():
-        changes = {k: current[k] for k in (*_LISTS, *_SCALARS, "fields", "notes") if k in current}
+        changes = {k: current[k] for k in (*_LISTS, *_SCALARS, "fields", "notes", "labels") if k in current}
         try:
             store.edit_contact(contact_id, **{k: v for k, v in changes.items() if v is not None})
         except InvalidData as exc:

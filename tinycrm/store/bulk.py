@@ -44,14 +44,14 @@ _CONTACT_COLUMNS = (
     "id", "kind", "name", "org", "org_id", "title", "emails", "phones", "addresses", "tags",
     "birthday", "birthday_lunar", "anniversaries", "every", "notes", "owner", "tier", "fields",
     "aliases", "created_at", "updated_at", "last_contacted_at", "next_touch_at", "deleted_at",
-    "owner_since", "uid", "sources", "health",
+    "owner_since", "uid", "sources", "health", "labels",
 )  # fmt: skip
 _CONTACT_DEFAULTS: dict[str, Any] = {
     "kind": "person", "org": None, "org_id": None, "title": None, "emails": "[]", "phones": "[]",
     "addresses": "[]", "tags": "[]", "birthday": None, "birthday_lunar": 0, "anniversaries": "[]",
     "every": None, "notes": None, "owner": None, "tier": None, "fields": "{}", "aliases": "[]",
     "last_contacted_at": None, "next_touch_at": None, "deleted_at": None, "owner_since": None,
-    "uid": None, "sources": "[]",
+    "uid": None, "sources": "[]", "labels": "{}",
 }  # fmt: skip
 _CONTACT_ROW = itemgetter(*_CONTACT_COLUMNS)
 _INSERT_CONTACT = (

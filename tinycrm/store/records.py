@@ -50,6 +50,9 @@ def contact_record(row: dict[str, Any]) -> Contact:
         "next_touch_at": row["next_touch_at"],
         "deleted_at": row["deleted_at"],
     }
+    labels = row.get("labels")
+    if labels and labels != "{}":  # the type of an e-mail, phone or address (`work`, `cell`)
+        rec["labels"] = json.loads(labels)
     return rec  # type: ignore[return-value]
 
 

@@ -308,6 +308,11 @@ MIGRATIONS: list[Migration] = [
         # in id order within a deal, as a deal's history is read
         "CREATE INDEX deal_stage_cover ON deal_stage(deal_id, id, stage, entered_at, user)",
     ],
+    # 4: the type or label of each e-mail, phone and address (`work`, `cell`, Apple's custom
+    # labels), as vCards and CSV exports carry them: {"value": "label"}, written back by the exporters
+    [
+        "ALTER TABLE contact ADD COLUMN labels TEXT NOT NULL DEFAULT '{}'",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -320,4 +325,4 @@ _TABLES_1 = frozenset({
 })  # fmt: skip
 # the tables a book of each version holds, no more and no fewer (a test checks them)
 _TABLES_2 = _TABLES_1 | {"sqlite_sequence"}
-TABLES: dict[int, frozenset[str]] = {1: _TABLES_1, 2: _TABLES_2, 3: _TABLES_2}
+TABLES: dict[int, frozenset[str]] = {1: _TABLES_1, 2: _TABLES_2, 3: _TABLES_2, 4: _TABLES_2}

@@ -197,6 +197,27 @@ def test_types_of_phones_emails_and_addresses_arrive_and_go_out_again(
     assert merged["labels"] == {**IPHONE_LABELS, "ann@example.com": "work"}
 
 
+def test_a_second_card_with_the_same_number_is_merged_and_its_name_kept(run, tmp_path: Path) -> None:
+    path = tmp_path / "android.vcf"  # as ez-vcard's John_Doe_ANDROID.vcf: two people, one office number
+    path.write_bytes(card("FN:Ann Lee", "TEL;CELL:123456", version="2.1")
+                     + card("FN:Bob Ray", "TEL;WORK:123456", "EMAIL:bob@example.com", version="2.1"))
+    code, out, _ = run("import", str(path), "--dry-run")
+    assert code == 0
+    assert "line 6: skip Bob Ray  (same phone as line 1; merged)" in out
+    assert run("import", str(path))[0] == 0
+    (ann,) = book(run)["contacts"]
+    assert (ann["name"], ann["aliases"], ann["emails"]) == ("Ann Lee", ["Bob Ray"], ["bob@example.com"])
+
+
+def test_a_card_with_no_name_adds_no_alias(run, tmp_path: Path) -> None:
+    path = tmp_path / "noname.vcf"
+    path.write_bytes(card("FN:Ann Lee", "EMAIL:ann@example.com")
+                     + card("EMAIL:ann@example.com", "TEL:5550100"))
+    assert run("import", str(path))[0] == 0
+    (ann,) = book(run)["contacts"]
+    assert (ann["aliases"], ann["phones"]) == ([], ["5550100"])
+
+
 def test_merging_two_contacts_keeps_the_types_of_both(run, tmp_path: Path) -> None:
     path = tmp_path / "two.vcf"
     path.write_bytes(card("FN:Ann Lee", "TEL;TYPE=CELL:(650) 555-1212")
@@ -288,6 +309,7 @@ class Person(NamedTuple):
     fields: tuple[tuple[str, str], ...] = ()  # these at least (a file's other properties are kept too)
     notes: str = ""  # the notes start so
     labels: tuple[tuple[str, str], ...] = ()  # the type of each e-mail, phone, address
+    aliases: tuple[str, ...] = ()  # names of cards merged into this one
 
 
 JOHN_PHONES_APPLE = (
@@ -363,7 +385,8 @@ REAL_FILES: dict[str, tuple[Person, ...]] = {
         # the next card shares 123456 with this one, so it is merged into it: its e-mails, ORG, URLs
         Person("Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ", ("bob@company.com",), ("123456", "234567", "3456789", "45678901"),
                org="Ñ" * 12, tags=("My-Contacts",), notes="Ñ Ñ Ñ Ñ Ñ Ñ Ñ ÑÑ",
-               fields=(("email", "Ñ" * 14), ("url", "www.company.com"), ("url 2", "http://www.company.com"))),
+               fields=(("email", "Ñ" * 14), ("url", "www.company.com"), ("url 2", "http://www.company.com")),
+               aliases=("Ñ Ñ Ñ Ñ",)),
         Person("ÑÑÑÑ", ("henry@company.com",), ("55556666",), org="Ñ" * 44, tags=("My-Contacts",)),
     ),
     "ez-vcard/John_Doe_BLACK_BERRY.vcf": (Person(
@@ -521,6 +544,7 @@ def test_a_real_exporters_file_arrives_whole_and_once(run, name: str) -> None:
         assert c["tags"] == list(person.tags)
         assert {k: c["fields"].get(k) for k, _ in person.fields} == dict(person.fields), person.name
         assert (c["notes"] or "").startswith(person.notes), person.name
+        assert c["aliases"] == list(person.aliases), person.name
         labels = c.get("labels", {})
         assert {v: labels.get(v) for v, _ in person.labels} == dict(person.labels), person.name
         assert not any(k in ("photo", "logo", "sound") for k in c["fields"])  # photos skipped, quietly

@@ -144,7 +144,8 @@ def merged(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
     """What a stored (or earlier) contact gains from an incoming record: only what it lacks.
 
     Lists are unioned, empty scalars filled, custom fields added under free keys, notes
-    appended; nothing the book holds is overwritten. Returns the changed fields only.
+    appended, another name kept as an alias; nothing the book holds is overwritten. Returns the
+    changed fields only.
     """
     changes: dict[str, Any] = {}
     for key in _LISTS:
@@ -155,6 +156,13 @@ def merged(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
             more = [v for v in more if str(v).casefold() not in low]
         if more:
             changes[key] = have + more
+    # another name for the same person (two cards sharing a number) is kept as an alias, as `merge` does
+    name = (incoming.get("name") or "").strip()
+    aliases = changes.get("aliases") or list(current.get("aliases") or [])
+    known = {str(v).casefold() for v in (current.get("name"), *aliases) if v}
+    standing_in = (*(incoming.get("emails") or ()), *(incoming.get("phones") or ()))  # a card with no name
+    if name and name.casefold() not in known and name not in standing_in:
+        changes["aliases"] = [*aliases, name]
     for key in _SCALARS:
         if incoming.get(key) and not current.get(key):
             changes[key] = incoming[key]

@@ -6,6 +6,8 @@ from datetime import date
 
 from hypothesis import strategies as st
 
+from tinycrm.dates import BIRTH_YEARS
+
 text = (
     st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
     .map(str.strip)
@@ -22,7 +24,9 @@ emails = st.lists(
 )
 phones = st.lists(st.from_regex(r"\+?[0-9]{3,4}( [0-9]{3,4}){1,3}", fullmatch=True), max_size=3, unique=True)
 # 1604 is Apple's "no year", read back as none: real dates start later
-dates = st.dates(min_value=date(1700, 1, 1))
+dates = st.dates(  # the years the store keeps: a reader sets any other aside
+    min_value=date(BIRTH_YEARS[0], 1, 1), max_value=date(BIRTH_YEARS[1], 12, 31)
+)
 day = dates.map(lambda d: d.isoformat()) | dates.map(lambda d: f"--{d.month:02d}-{d.day:02d}")
 tags = st.lists(
     st.from_regex(r"[A-Za-z0-9\u4e00-\u9fff_-]{1,8}", fullmatch=True), max_size=3, unique_by=str.lower

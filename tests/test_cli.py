@@ -909,5 +909,6 @@ def test_a_bad_tinycrm_now_is_one_usage_line(run, monkeypatch, value):
     monkeypatch.setenv("TINYCRM_NOW", value)
     result = run("due")
     assert result.code == 2
-    assert result.err.startswith("error: TINYCRM_NOW=") and result.err.count("\n") == 1
+    assert result.err.startswith("error: TINYCRM_NOW=")
+    assert result.err.count("\n") == 1
     assert "ValueError" not in result.err

@@ -476,7 +476,8 @@ def _every_candidate(records, region):
     return pairs
 
 
-_NAMES = ["Ada Lovelace", "Ada Lovelcae", "Ada Lee", "Ada Long", "Ada Lovelace-King", "Ada Byron", "Alan Turing", "Alan Turnig",
+_NAMES = ["Ada Lovelace", "Ada Lovelcae", "Ada Lee", "Ada Long", "Ada Lovelace-King", "Ada Byron",
+          "Alan Turing", "Alan Turnig",
           "张伟", "張偉", "章伟", "Zhang Wei", "Grace Hopper", "Grace H."]
 _ORGS = [None, "Acme", "ACME Inc.", "Navy"]
 _MAILS = ["ada@x.org", "ADA@x.org", "alan@y.org", "g@navy.mil"]

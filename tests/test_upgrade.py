@@ -73,6 +73,7 @@ def _as_schema_3(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE deal DROP COLUMN reached")
     conn.execute("DROP INDEX contact_name_sort")
     conn.execute("ALTER TABLE contact DROP COLUMN name_sort")
+    conn.execute("ALTER TABLE contact DROP COLUMN labels")
     conn.execute("DROP INDEX contact_birthday_cover")
     conn.execute("DROP INDEX contact_next_touch_cover")
     conn.execute("CREATE INDEX contact_birthday_md ON contact(substr(birthday, -5), birthday_lunar)")
@@ -114,3 +115,17 @@ def test_a_version_3_book_gets_each_deals_furthest_stage_from_its_history(tmp_pa
         ]  # fmt: skip
         assert store.check() == []
     assert (tmp_path / "crm.db.v3.bak").exists()
+
+
+def test_a_version_3_book_gets_the_labels_of_its_emails_and_phones(tmp_path: Path) -> None:
+    book = tmp_path / "crm.db"
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        store.add_contact("Ada Lovelace", phones=["+44 20 7946 0000"])
+    with sqlite3.connect(book) as conn:
+        _as_schema_3(conn)
+    with Store.open(book, "alice", clock=lambda: NOW) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        (ada,) = store.list_contacts("")
+        assert "labels" not in ada
+        store.edit_contact(ada["id"], labels={"+44 20 7946 0000": "work"})
+        assert store.get_contact(ada["id"])["labels"] == {"+44 20 7946 0000": "work"}

@@ -598,6 +598,7 @@ def merge_plan(keep: Record, others: Sequence[Record], *, region: str | None = N
     for name in (*_LISTS, "anniversaries", "aliases"):
         result[name] = list(result.get(name) or [])
     result["fields"] = dict(result.get("fields") or {})
+    result["labels"] = dict(result.get("labels") or {})
     steps: list[str] = []
     for other in others:
         oid = other["id"]
@@ -621,6 +622,8 @@ def merge_plan(keep: Record, others: Sequence[Record], *, region: str | None = N
                     result[name].append(value)
                     have.add(k)
                     steps.append(f"{name[:-1] if name != 'addresses' else 'address'}: add {value}")
+        for value, label in (other.get("labels") or {}).items():  # the type of an e-mail, phone…
+            result["labels"].setdefault(value, label)
         for item in other.get("anniversaries") or []:
             if item not in result["anniversaries"]:
                 result["anniversaries"].append(item)
@@ -667,12 +670,12 @@ def merge_plan(keep: Record, others: Sequence[Record], *, region: str | None = N
 
 
 _MERGED = frozenset((*_SCALARS, *_LISTS, "anniversaries", "aliases", "fields", "notes", "birthday",
-                     "birthday_lunar"))
+                     "birthday_lunar", "labels"))
 
 
 def _normalised(value: Any, name: str) -> Any:
     if name in (*_LISTS, "anniversaries", "aliases"):
         return list(value or [])
-    if name == "fields":
+    if name in ("fields", "labels"):
         return dict(value or {})
     return value

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         org_id: int | None
         next_touch_at: str | None
         deleted_at: str | None
+        labels: NotRequired[dict[str, str]]  # the type of an e-mail, phone, address; when any has one
         last: NotRequired[str]  # a cell `contact list` adds to its table
 
     class Interaction(TypedDict, total=False):
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
         deal_id: int | None
         user: str | None
         body: str | None
+        message_id: str  # only on an e-mail recorded by `log --eml`
         contact: str
         follow_up: Reminder | None
         when: str  # a cell `log list` adds to its table

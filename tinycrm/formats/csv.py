@@ -302,8 +302,8 @@ def _set_date(
 ) -> None:
     try:
         day = parse_date(value, day_first=day_first)
-    except ValueError:
-        draft.keep_aside(key, value, f"'{value}' is not a date")
+    except ValueError as exc:
+        draft.keep_aside(key, value, str(exc) if "out of range" in str(exc) else f"'{value}' is not a date")
         return
     if day is None:
         return

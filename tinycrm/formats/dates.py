@@ -12,6 +12,8 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from ..dates import BIRTH_YEARS
+
 _ISO = re.compile(r"(\d{4})-?(\d{1,2})-?(\d{1,2})(?:[T ][\d:.]*(?:Z|[+-]\d\d:?\d\d)?)?")
 _NO_YEAR = re.compile(r"--(\d{1,2})-?(\d{1,2})")
 _SLASHED = re.compile(r"(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})")
@@ -28,6 +30,9 @@ def _form(year: int | None, month: int, day: int) -> str:
         raise ValueError(f"no such day: {year or '--'}-{month}-{day}") from None
     if year in (None, 0, APPLE_NO_YEAR):
         return f"--{month:02d}-{day:02d}"
+    lo, hi = BIRTH_YEARS
+    if not lo <= year <= hi:  # Gmail's X-ABDATE:1776-07-04: a date the store cannot keep
+        raise ValueError(f"{year:04d}-{month:02d}-{day:02d} is out of range: years from {lo} to {hi}")
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
@@ -37,7 +42,7 @@ def parse_date(text: str, *, day_first: bool = False, omit_year: int | None = No
 
     `day_first` reads `22/3/1980` as 22 March (month first, as Outlook writes, otherwise);
     `omit_year` is a vCard's X-APPLE-OMIT-YEAR: that year means "no year". Raises ValueError
-    for text that is not a date.
+    for text that is not a date, or one whose year the store refuses (outside BIRTH_YEARS).
     """
     s = text.strip()
     if s in NO_DATE:

@@ -175,6 +175,11 @@ def decode_value(data: bytes, charset: str | None) -> tuple[str, str | None]:
         return text, (f"not valid {charset}: read as UTF-8" if charset else None)
     except UnicodeDecodeError:
         pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if sum(ord(ch) > 0x7F for ch in text) - bad >= bad:
+        # UTF-8 with a stray byte (an Android QP ORG ends in `=80`): the rest is good UTF-8
+        return text, f"not valid UTF-8: {bad} stray byte{'s' if bad > 1 else ''} replaced by \ufffd"
     enc = _legacy(data)
     text = data.decode(enc, errors="tinycrm-cp1252" if enc != "latin-1" else "strict")
     said = f"not valid {charset}" if charset else "8-bit text with no charset"

@@ -196,6 +196,7 @@ def _interaction(rec: Mapping[str, Any], contacts: set[int], deals: set[int]) ->
     _str(rec, "at", required=True)
     _str(rec, "summary", required=True)
     _str(rec, "kind")
+    _str(rec, "message_id")
     return dict(rec)
 
 

@@ -60,14 +60,12 @@ _IGNORED = {
     "END",
     "NAME",
     "SORT-STRING",
-    "X-PHONETIC-FIRST-NAME",
-    "X-PHONETIC-LAST-NAME",
     "LABEL",
 }
 _APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
 _TYPE_NOISE = {"internet", "pref", "voice", "x400", "x-internet", "encoding", "charset"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
-_UNESCAPED = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
+_UNESCAPED = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":", '"': '"'}  # \" Gmail, Apple
 NAMESPACE = uuid.UUID("6f1d3c0e-8f41-4b55-9a0f-7c2f0d3b9e21")
 """The namespace of the UIDs made for contacts that came with none (uuid5 of id and creation)."""
 
@@ -163,7 +161,7 @@ def _logical_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
                 cur += line[1:]
                 continue
             if qp and cur.endswith(b"="):
-                cur = cur[:-1] + (line[1:] if line[:1] in (b" ", b"\t") else line)
+                cur = cur[:-1] + line  # a soft break: the next line's leading space is text
                 continue
             yield start, cur
             cur = None
@@ -286,8 +284,9 @@ def _date(prop: _Prop, value: str, draft: Draft, key: str) -> str | None:
     omit_year = int(omit[0]) if omit and omit[0].isdigit() else None
     try:
         return parse_date(value, omit_year=omit_year)
-    except ValueError:
-        draft.keep_aside(key, value, f"line {prop.line}: {prop.name} '{value}' is not a date")
+    except ValueError as exc:
+        why = str(exc) if "out of range" in str(exc) else f"'{value}' is not a date"
+        draft.keep_aside(key, value, f"line {prop.line}: {prop.name} {why}")
         return None
 
 
@@ -366,7 +365,8 @@ def _card_to_draft(card: _Card, source_id: str | None) -> Draft:
         elif name == "NOTE":
             draft.add_note(_unescape(value))
         elif name == "CATEGORIES":
-            for tag in _split_escaped(value, ","):
+            # `\,` too: a tag holds no comma, and Thunderbird's exporters escape the list's own
+            for tag in _unescape(value).split(","):
                 draft.add_tag(tag)
         elif name == "UID":
             draft.uid = _unescape(value).strip() or None

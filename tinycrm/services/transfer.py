@@ -135,6 +135,8 @@ def _fields(draft: Draft) -> dict[str, Any]:
         out["uid"] = draft.uid
     if draft.source_id:
         out["sources"] = [draft.source_id]
+    if draft.labels:
+        out["labels"] = dict(draft.labels)
     return out
 
 
@@ -142,7 +144,8 @@ def merged(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
     """What a stored (or earlier) contact gains from an incoming record: only what it lacks.
 
     Lists are unioned, empty scalars filled, custom fields added under free keys, notes
-    appended; nothing the book holds is overwritten. Returns the changed fields only.
+    appended, another name kept as an alias; nothing the book holds is overwritten. Returns the
+    changed fields only.
     """
     changes: dict[str, Any] = {}
     for key in _LISTS:
@@ -153,6 +156,13 @@ def merged(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
             more = [v for v in more if str(v).casefold() not in low]
         if more:
             changes[key] = have + more
+    # another name for the same person (two cards sharing a number) is kept as an alias, as `merge` does
+    name = (incoming.get("name") or "").strip()
+    aliases = changes.get("aliases") or list(current.get("aliases") or [])
+    known = {str(v).casefold() for v in (current.get("name"), *aliases) if v}
+    standing_in = (*(incoming.get("emails") or ()), *(incoming.get("phones") or ()))  # a card with no name
+    if name and name.casefold() not in known and name not in standing_in:
+        changes["aliases"] = [*aliases, name]
     for key in _SCALARS:
         if incoming.get(key) and not current.get(key):
             changes[key] = incoming[key]
@@ -165,6 +175,9 @@ def merged(current: dict[str, Any], incoming: dict[str, Any]) -> dict[str, Any]:
                 name, n = f"{key} {n}", n + 1
             fields_now[name] = value
         changes["fields"] = fields_now
+    labels = {**(incoming.get("labels") or {}), **(current.get("labels") or {})}
+    if labels != (current.get("labels") or {}):
+        changes["labels"] = labels
     notes, more_notes = current.get("notes") or "", incoming.get("notes") or ""
     if more_notes and more_notes not in notes:
         changes["notes"] = f"{notes}\n\n{more_notes}" if notes else more_notes
@@ -263,7 +276,7 @@ def _import(
     for outcome, new_id in zip(create_outcomes, ids):
         outcome.contact_id = new_id
     for contact_id, current in updates.items():
-        changes = {k: current[k] for k in (*_LISTS, *_SCALARS, "fields", "notes") if k in current}
+        changes = {k: current[k] for k in (*_LISTS, *_SCALARS, "fields", "notes", "labels") if k in current}
         try:
             store.edit_contact(contact_id, **{k: v for k, v in changes.items() if v is not None})
         except InvalidData as exc:
@@ -317,7 +330,7 @@ def import_book(store: Store, data: bytes, *, on_duplicate: str = "merge", skip_
                 for d in deals for s in d.get("stages") or []
             ])
             interactions = [i for i in book.interactions if i["contact_id"] in new_of]
-            store.add_interactions([
+            added = store.add_interactions([  # an e-mail the book holds is left out
                 {**i, "contact_id": new_of[i["contact_id"]], "deal_id": deal_of.get(i.get("deal_id"))}
                 for i in interactions
             ])
@@ -332,7 +345,7 @@ def import_book(store: Store, data: bytes, *, on_duplicate: str = "merge", skip_
                 for r in reminders
             ])
             result.extra = {
-                "deals": len(deals), "interactions": len(interactions), "reminders": len(reminders),
+                "deals": len(deals), "interactions": len(added), "reminders": len(reminders),
             }
             if dry_run:
                 raise _Rollback

@@ -44,14 +44,14 @@ _CONTACT_COLUMNS = (
     "id", "kind", "name", "org", "org_id", "title", "emails", "phones", "addresses", "tags",
     "birthday", "birthday_lunar", "anniversaries", "every", "notes", "owner", "tier", "fields",
     "aliases", "created_at", "updated_at", "last_contacted_at", "next_touch_at", "deleted_at",
-    "owner_since", "uid", "sources", "health", "name_sort",
+    "owner_since", "uid", "sources", "health", "name_sort", "labels",
 )  # fmt: skip
 _CONTACT_DEFAULTS: dict[str, Any] = {
     "kind": "person", "org": None, "org_id": None, "title": None, "emails": "[]", "phones": "[]",
     "addresses": "[]", "tags": "[]", "birthday": None, "birthday_lunar": 0, "anniversaries": "[]",
     "every": None, "notes": None, "owner": None, "tier": None, "fields": "{}", "aliases": "[]",
     "last_contacted_at": None, "next_touch_at": None, "deleted_at": None, "owner_since": None,
-    "uid": None, "sources": "[]",
+    "uid": None, "sources": "[]", "labels": "{}",
 }  # fmt: skip
 _CONTACT_ROW = itemgetter(*_CONTACT_COLUMNS)
 _INSERT_CONTACT = (
@@ -182,11 +182,14 @@ class BulkStore(ContactStore, InteractionStore):
         return [sql for _, sql in found]
 
     def add_interactions(self, rows: Iterable[dict[str, Any]], *, command: str = "import") -> list[int]:
-        """Record many interactions (contact_id, kind, at, summary, body, deal_id, user); ids in order."""
+        """Record many interactions (contact_id, kind, at, summary, body, deal_id, user, message_id);
+        ids in order. An e-mail whose `message_id` the book already holds is left out: it is
+        recorded once, as `log --eml` records it."""
         from ..models import INTERACTION_KINDS
 
         ids: list[int] = []
         touched: set[int] = set()
+        messages: set[str] = set()
         with self.write(command):
             now = utc_iso(self.now())
             batch: list[dict[str, Any]] = []
@@ -195,11 +198,16 @@ class BulkStore(ContactStore, InteractionStore):
                 kind = item.get("kind") or "note"
                 if not summary or kind not in INTERACTION_KINDS:
                     raise InvalidData(f"row {number}: an interaction needs a text and a kind")
+                message_id = item.get("message_id") or None
+                if message_id is not None:
+                    if message_id in messages or self.interaction_of_message(message_id) is not None:
+                        continue
+                    messages.add(message_id)
                 batch.append(
                     {
                         "contact_id": item["contact_id"], "kind": kind, "at": item["at"],
                         "summary": summary, "body": item.get("body"), "deal_id": item.get("deal_id"),
-                        "user": item.get("user") or self.user, "created_at": now,
+                        "user": item.get("user") or self.user, "created_at": now, "message_id": message_id,
                     }
                 )
                 touched.add(item["contact_id"])
@@ -215,7 +223,10 @@ class BulkStore(ContactStore, InteractionStore):
 
     def _insert_interactions(self, batch: list[dict[str, Any]]) -> list[int]:
         first = self._next_ids("interaction", len(batch))
-        cols = ("id", "contact_id", "kind", "at", "summary", "body", "deal_id", "user", "created_at")
+        cols = (
+            "id", "contact_id", "kind", "at", "summary", "body", "deal_id", "user", "created_at",
+            "message_id",
+        )  # fmt: skip
         for offset, row in enumerate(batch):
             row["id"] = first + offset
         self.conn.executemany(

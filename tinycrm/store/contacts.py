@@ -31,7 +31,7 @@ CONTACT_SORTS = {
     "owner": "c.owner",
     "id": "c.id",
 }
-CONTACT_FIELDS = {*MODEL_FIELDS, "uid", "sources"}  # and where it came from
+CONTACT_FIELDS = {*MODEL_FIELDS, "uid", "sources", "labels"}  # where it came from; types of e-mails…
 
 
 def next_touch(every: str | None, last: str | None, created_at: str) -> str | None:
@@ -275,6 +275,12 @@ class ContactStore(UnitOfWork):
         if "sources" in fields:
             sources = lists["sources"] = validate.dedupe(fields["sources"] or [], key=str)
             values["sources"] = json_list(sources)
+        if "labels" in fields:  # {"+1 202 555 0100": "cell"}: only text, only for a value it has
+            labels = {
+                str(k).strip(): str(v).strip() for k, v in (fields["labels"] or {}).items()
+                if str(k).strip() and str(v).strip()
+            }  # fmt: skip
+            values["labels"] = json.dumps(labels, ensure_ascii=False) if labels else "{}"
         if "aliases" in fields:
             aliases = lists["aliases"] = validate.dedupe(fields["aliases"])
             values["aliases"] = json_list(aliases)

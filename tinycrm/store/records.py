@@ -60,6 +60,9 @@ def contact_record(row: dict[str, Any]) -> Contact:
         "next_touch_at": row["next_touch_at"],
         "deleted_at": row["deleted_at"],
     }
+    labels = row.get("labels")
+    if labels and labels != "{}":  # the type of an e-mail, phone or address (`work`, `cell`)
+        rec["labels"] = json.loads(labels)
     return rec  # type: ignore[return-value]
 
 
@@ -75,6 +78,8 @@ def interaction_record(row: dict[str, Any]) -> Interaction:
         "user": row["user"],
         "body": row["body"],
     }
+    if row.get("message_id"):  # recorded from an e-mail (`log --eml`): kept so it is recorded once
+        rec["message_id"] = row["message_id"]
     if "contact" in row:
         rec["contact"] = row["contact"]
     return rec  # type: ignore[return-value]

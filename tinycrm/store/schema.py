@@ -149,6 +149,9 @@ def _rekey_contacts(conn: sqlite3.Connection) -> None:
 # place of the three they replace: a few contiguous index pages, not a table row a few
 # pages apart per contact (store/due.py `_CONTACT_COLUMNS`, what `tinycrm.reminders` reads)
 _MIGRATION_4_SQL = [
+    # the type or label of each e-mail, phone and address (`work`, `cell`, Apple's custom
+    # labels), as vCards and CSV exports carry them: {"value": "label"}, written back by the exporters
+    "ALTER TABLE contact ADD COLUMN labels TEXT NOT NULL DEFAULT '{}'",
     "ALTER TABLE deal ADD COLUMN reached TEXT",
     f"UPDATE deal SET reached = {REACHED_SQL.format(deal='deal.id')}",
     "CREATE INDEX deal_funnel ON deal(status, reached, owner, currency, created_at, closed_at,"
@@ -369,7 +372,8 @@ MIGRATIONS: list[Migration] = [
         # in id order within a deal, as a deal's history is read
         "CREATE INDEX deal_stage_cover ON deal_stage(deal_id, id, stage, entered_at, user)",
     ],
-    # 4: the furthest stage of each deal, the report and due covering indexes, names sorted as spoken
+    # 4: the furthest stage of each deal, the report and due covering indexes, names sorted as
+    # spoken, the labels of e-mails, phones and addresses
     _migration_4,
 ]
 

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from schema3 import as_schema_3
 
 from tinycrm import reports
 from tinycrm.services.transfer import export_book, import_book
@@ -127,11 +128,7 @@ def test_restoring_a_schema_3_backup_fills_the_stage_reached(store: Store, tmp_p
     old = tmp_path / "old.db"
     store.backup_to(old)
     with sqlite3.connect(old) as conn:  # as schema 3 left it
-        conn.execute("DROP INDEX deal_funnel")
-        conn.execute("DROP INDEX deal_won")
-        conn.execute("DROP INDEX interaction_kind_at")
-        conn.execute("ALTER TABLE deal DROP COLUMN reached")
-        conn.execute("PRAGMA user_version = 3")
+        as_schema_3(conn)
     shutil.copy(old, tmp_path / "kept.db")
     store.move_deal(deal, "lead")
     store.restore_from(tmp_path / "kept.db")

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from schema3 import as_schema_3
 
 from tinycrm.store import Store
 from tinycrm.store.schema import SCHEMA_VERSION
@@ -134,9 +135,7 @@ def test_migration_4_fills_the_sort_keys_of_a_version_3_book(tmp_path: Path) -> 
         for name in NAMES:
             store.add_contact(name)
     with sqlite3.connect(book) as conn:  # as schema 3 left it
-        conn.execute("DROP INDEX contact_name_sort")
-        conn.execute("ALTER TABLE contact DROP COLUMN name_sort")
-        conn.execute("PRAGMA user_version = 3")
+        as_schema_3(conn)
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         assert store.schema_version() == SCHEMA_VERSION == 4
         assert [c["name"] for c in store.list_contacts(sort="name")] == SPOKEN

@@ -9,6 +9,8 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
+from schema3 import as_schema_3
+
 from tinycrm.store import Store
 from tinycrm.store.schema import SCHEMA_VERSION
 
@@ -45,7 +47,7 @@ def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: 
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         store.log(store.add_contact("Ada Lovelace")["id"], "met at the fair")
     with sqlite3.connect(book) as conn:  # as schema 2 left it
-        _as_schema_3(conn)
+        as_schema_3(conn)
         conn.execute("DROP INDEX deal_list_order")
         conn.execute("DROP INDEX reminder_done_due")
         conn.execute("DROP INDEX contact_next_touch_long")
@@ -65,30 +67,12 @@ def test_a_version_2_book_gets_the_list_order_indexes_and_message_ids(tmp_path: 
     assert (tmp_path / "crm.db.v2.bak").exists()
 
 
-def _as_schema_3(conn: sqlite3.Connection) -> None:
-    """Take back migration 4: a book as schema 3 left it."""
-    conn.execute("DROP INDEX deal_funnel")
-    conn.execute("DROP INDEX deal_won")
-    conn.execute("DROP INDEX interaction_kind_at")
-    conn.execute("ALTER TABLE deal DROP COLUMN reached")
-    conn.execute("DROP INDEX contact_name_sort")
-    conn.execute("ALTER TABLE contact DROP COLUMN name_sort")
-    conn.execute("ALTER TABLE contact DROP COLUMN labels")
-    conn.execute("DROP INDEX contact_birthday_cover")
-    conn.execute("DROP INDEX contact_next_touch_cover")
-    conn.execute("CREATE INDEX contact_birthday_md ON contact(substr(birthday, -5), birthday_lunar)")
-    conn.execute("CREATE INDEX contact_next_touch ON contact(next_touch_at) WHERE next_touch_at IS NOT NULL")
-    conn.execute("DROP INDEX deal_close_cover")
-    conn.execute("CREATE INDEX deal_close ON deal(close_date) WHERE status = 'open'")
-    conn.execute("PRAGMA user_version = 3")
-
-
 def test_a_version_3_book_gets_the_covering_due_indexes(tmp_path: Path) -> None:
     book = tmp_path / "crm.db"
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         store.add_contact("Ada Lovelace", birthday="1815-12-10", every="7d")
     with sqlite3.connect(book) as conn:
-        _as_schema_3(conn)
+        as_schema_3(conn)
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         assert store.schema_version() == SCHEMA_VERSION
         names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -107,7 +91,7 @@ def test_a_version_3_book_gets_each_deals_furthest_stage_from_its_history(tmp_pa
             store.move_deal(moved, stage)
         store.add_deal(ada, "loom", stage="proposal")
     with sqlite3.connect(book) as conn:
-        _as_schema_3(conn)
+        as_schema_3(conn)
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         assert store.schema_version() == SCHEMA_VERSION
         assert store.conn.execute("SELECT reached FROM deal ORDER BY id").fetchall() == [
@@ -122,7 +106,7 @@ def test_a_version_3_book_gets_the_labels_of_its_emails_and_phones(tmp_path: Pat
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         store.add_contact("Ada Lovelace", phones=["+44 20 7946 0000"])
     with sqlite3.connect(book) as conn:
-        _as_schema_3(conn)
+        as_schema_3(conn)
     with Store.open(book, "alice", clock=lambda: NOW) as store:
         assert store.schema_version() == SCHEMA_VERSION
         (ada,) = store.list_contacts("")

@@ -9,7 +9,6 @@ long-lived read connection, a few microseconds) and tells the visible screens to
 
 from __future__ import annotations
 
-import gc
 import importlib
 import threading
 from collections.abc import Callable
@@ -208,10 +207,6 @@ class CrmApp(App):
                 importlib.import_module(f"tinycrm.tui.screens.{module_name}")
             except ModuleNotFoundError:
                 continue
-        # what start-up made (Textual, the styles, these modules) lives as long as the app:
-        # out of the collector's full passes, which otherwise walk it all — 100-300 ms each on
-        # a big book's agenda, paid by whatever frame is being drawn at the time
-        gc.freeze()
 
     def notify_changed(self, external: bool = False) -> None:
         """Tell the screens of the current stack to reload (the others reload on resume)."""
@@ -283,9 +278,7 @@ class CrmApp(App):
         self._poll()
 
     def on_unmount(self) -> None:
-        """Close the watcher's connection; what start-up froze may be collected again."""
-        if self._warmed:
-            gc.unfreeze()
+        """Close the watcher's connection."""
         with self._watcher_lock:
             if self._watcher is not None:
                 self._watcher.close()

@@ -123,6 +123,28 @@ def test_the_hot_paths_defer_what_they_do_not_use(one_contact_db, argv, also):
     assert _loaded(_new_modules(modules), DEFERRED + also) == []
 
 
+def test_due_with_cadences_of_days_loads_no_dateutil(tmp_path):
+    book = tmp_path / "crm.db"
+    from tinycrm.store import Store
+
+    with Store.open(book, "tester") as store:
+        store.add_contact("Ada Lovelace", every="7d")  # never contacted: due at once
+        store.add_contact("Grace Hopper", every="2w", birthday="1906-12-09")
+    code = (
+        "import json, sys\n"
+        "from tinycrm.cli.dispatch import main\n"
+        "code = main(['due', '--json'])\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write(json.dumps([code, sorted(sys.modules)]))\n"
+    )
+    result = _python(code, env={"TINYCRM_DB": str(book), "TZ": "UTC", "TINYCRM_USER": "tester"})
+    assert result.returncode == 0, result.stderr
+    exit_code, modules = json.loads(result.stderr)
+    assert exit_code == 0
+    assert "Keep in touch with Ada Lovelace" in result.stdout
+    assert _loaded(_new_modules(modules), [*DEFERRED, "dateutil"]) == []
+
+
 def test_a_part_of_the_store_loads_on_the_first_use_of_its_methods(one_contact_db):
     code = (
         "import sys\n"

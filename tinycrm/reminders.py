@@ -453,7 +453,7 @@ def due_items(
     names: dict[int, str | None] | None = None
     for item in candidates:
         state = occurrences.get(item.key) if occurrences else None
-        kept = item
+        kept: DueItem | None = item
         if state is not None:
             try:
                 kept = _apply_state(item, state, tz)

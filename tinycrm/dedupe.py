@@ -291,14 +291,10 @@ def record_keys(record: Record, region: str | None = None) -> list[tuple[str, st
 # --- scoring ---------------------------------------------------------------------------------
 
 
-def _name_match(a: _Entry, b: _Entry) -> tuple[int, str]:
-    """How alike two names are (0–100) and the words for it."""
-    return _names_alike(a.kind, a.name, b.name)
-
-
 @functools.lru_cache(maxsize=1 << 17)
 def _names_alike(kind: str, a_name: str, b_name: str) -> tuple[int, str]:
-    """`_name_match` of two names: a book holds far fewer distinct name pairs than candidate pairs."""
+    """How alike two names are (0–100) and the words for it, cached: a book holds far fewer
+    distinct name pairs than candidate pairs."""
     if kind == "org":
         a_org, b_org = org_key(a_name), org_key(b_name)
         if a_org and a_org == b_org:
@@ -461,14 +457,8 @@ def find_pairs(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE,
         # Only the records in some pair (a few percent) are worked out in full.
         entries = {i: _entry(ordered[i], region) for i in {i for pair in candidates for i in pair}}
         found = []
-        alike, weak = _names_alike, min(FUZZY_MIN, 90)
         for i, j in candidates:  # i < j, and ids ascend with the index
             a, b = entries[i], entries[j]
-            # _score_pair's own first test, inlined: most candidate pairs (a block of one firm
-            # and one first name) share no e-mail or phone and their names are not alike.
-            if (a.kind != b.kind or alike(a.kind, a.name, b.name)[0] < weak) and \
-                    a.emails.isdisjoint(b.emails) and a.phones.isdisjoint(b.phones):
-                continue
             score, reasons = _score_pair(a, b)
             if score >= min_score:
                 found.append(Pair(entries[i].id, entries[j].id, score, reasons))
@@ -518,7 +508,7 @@ def similar_names(name: str, org: str | None, candidates: Iterable[Record], *, k
         if record["id"] == ignore_id or (record.get("kind") or "person") != kind:
             continue
         other = _entry({**record, "emails": (), "phones": ()}, None)
-        sim, why = _name_match(new, other)
+        sim, why = _names_alike(new.kind, new.name, other.name)
         if kind == "org":
             if sim >= 92:
                 hits.append((record, why))

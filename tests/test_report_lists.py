@@ -4,34 +4,16 @@ when one person logged every interaction of the window."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
+import test_report_commands as _same
+from test_report_commands import NOW, Clock
 
 from tinycrm import reports
 from tinycrm.store import Store
 
-NOW = datetime(2026, 5, 14, 10, 0, tzinfo=timezone.utc)
-
-
-class Clock:
-    def __init__(self, when: datetime) -> None:
-        self.at = when
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
-
-
-@pytest.fixture
-def store(tmp_path, clock: Clock):
-    s = Store.open(tmp_path / "t.db", "tester", clock=clock)
-    yield s
-    s.close()
+clock, store = _same.clock, _same.store  # the same book and clock as the report commands' tests
 
 
 @pytest.fixture

@@ -82,11 +82,12 @@ class SafetyStore(UnitOfWork):
             ("SELECT count(*) FROM contact c WHERE NOT EXISTS"
              " (SELECT 1 FROM contact_name_fts f WHERE f.rowid = c.id)",
              "contacts missing from the name index"),
-            ("SELECT count(*) FROM interaction i WHERE NOT EXISTS"
-             " (SELECT 1 FROM interaction_fts f WHERE f.interaction_id = i.id)",
+            # interaction_id is UNINDEXED: a set (one ephemeral index), never a scan per interaction
+            ("SELECT count(*) FROM interaction"
+             " WHERE id NOT IN (SELECT interaction_id FROM interaction_fts)",
              "interactions missing from the search index"),
-            ("SELECT count(*) FROM interaction_fts f WHERE NOT EXISTS"
-             " (SELECT 1 FROM interaction i WHERE i.id = f.interaction_id)",
+            ("SELECT count(*) FROM interaction_fts"
+             " WHERE interaction_id NOT IN (SELECT id FROM interaction)",
              "search entries of interactions that no longer exist"),
             ("SELECT count(*) FROM contact c WHERE c.last_contacted_at IS NOT"
              " (SELECT MAX(at) FROM interaction i WHERE i.contact_id = c.id)",

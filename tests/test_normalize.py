@@ -212,3 +212,11 @@ def test_the_plain_email_fast_path_agrees_with_email_validator(address):
     except InvalidData:
         got = None
     assert got == expected
+
+
+@pytest.mark.parametrize("written", ["+98000000", "+98 000 000", "+39000000"])
+def test_phone_whose_zeros_phonenumbers_drops_keeps_its_key(written):
+    """phonenumbers reads `+98000000` as `+9800000`, then `+980000`: kept as written, one key for ever."""
+    first = phone(written, "US")
+    assert phone(first.text, "US").key == first.key
+    assert phone_key(first.key, "US") == first.key

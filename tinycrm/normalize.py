@@ -123,13 +123,28 @@ def phone(text: str, region: str | None = None) -> NormalPhone:
         parsed = phonenumbers.parse(body, region)
     except phonenumbers.NumberParseException:
         parsed = None
-    if parsed is None or not phonenumbers.is_possible_number(parsed):
+    e164 = ""
+    if parsed is not None and phonenumbers.is_possible_number(parsed):
+        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        if not _stays(e164):
+            e164 = ""  # leading zeros phonenumbers drops on each reading (`+98000000`): not a number
+    if not e164:
         kept = " ".join(text.split())
         return NormalPhone(kept, _digits_key(body) + (f"x{extension}" if extension else ""))
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     if extension:
         return NormalPhone(f"{e164} ext. {extension}", f"{e164}x{extension}")
     return NormalPhone(e164, e164)
+
+
+def _stays(e164: str) -> bool:
+    """True when reading `e164` again gives it back, so a stored number keeps its key for ever."""
+    import phonenumbers
+
+    try:
+        again = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.format_number(again, phonenumbers.PhoneNumberFormat.E164) == e164)
 
 
 def _digits_key(body: str) -> str:

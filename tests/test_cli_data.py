@@ -485,6 +485,22 @@ def test_check_of_a_sound_book(run, book):
     assert run("check --json").json() == {"sound": True, "problems": []}
 
 
+def test_check_says_each_step_on_a_terminal_and_clears_the_line(run, book, monkeypatch):
+    """A large book's check takes minutes: on a terminal it says what it is checking."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    result = run("check")
+    assert result.out == "the book is sound\n"
+    steps = [part.removeprefix("\033[K") for part in result.err.split("\r") if part.strip("\033[K")]
+    assert steps[0] == "checking: every page of the file…"
+    assert "checking: interactions missing from the search index…" in steps
+    assert steps[-1] == "checking: rows no list can read…"
+    assert result.err.endswith("\r\033[K")
+
+
+def test_check_says_nothing_on_stderr_when_piped(run, book):
+    assert run("check").err == ""
+
+
 def test_check_names_each_problem_and_exits_1(run, book, db):
     conn = sqlite3.connect(db)
     with conn:

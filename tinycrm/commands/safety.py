@@ -6,7 +6,7 @@ import sys
 
 from ..cells import safe
 from ..errors import CrmError, UsageError
-from ..output import emit_json
+from ..output import emit_json, is_terminal
 from ._common import State, confirm, echo, reads
 
 
@@ -58,12 +58,25 @@ def problems_of(state: State) -> list[str]:
     from ..services.safety import check_book
 
     store = state.store()
-    found = list(check_book(store))
-    found += unreadable(
-        reminders=store.list_reminders(include_done=False),
-        contacts=store.list_contacts(),
-        deals=[d for d in store.list_deals() if d["status"] == "open"],
-    )
+    shown = is_terminal(sys.stderr)
+
+    def say(what: str) -> None:
+        sys.stderr.write(f"\r\033[Kchecking: {what}…")
+        sys.stderr.flush()
+
+    try:
+        found = list(check_book(store, say if shown else None))
+        if shown:
+            say("rows no list can read")
+        found += unreadable(
+            reminders=store.list_reminders(include_done=False),
+            contacts=store.list_contacts(),
+            deals=[d for d in store.list_deals() if d["status"] == "open"],
+        )
+    finally:
+        if shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
     return found
 
 

@@ -11,6 +11,7 @@ from ..store.safety import inspect_book, rotate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from ..store import Store
@@ -54,6 +55,6 @@ def restore_book(store: Store, source: str, *, now: datetime) -> dict[str, Any]:
     return {"restored": str(path), "contacts": info["contacts"], "kept": str(kept)}
 
 
-def check_book(store: Store) -> list[str]:
-    """What is wrong with the book, in words (empty: nothing)."""
-    return store.check()
+def check_book(store: Store, progress: Callable[[str], None] | None = None) -> list[str]:
+    """What is wrong with the book, in words (empty: nothing); `progress` hears each step."""
+    return store.check(progress)

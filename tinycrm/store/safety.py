@@ -13,6 +13,7 @@ from .unit import UnitOfWork
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 
@@ -67,9 +68,14 @@ class SafetyStore(UnitOfWork):
             src.close()
         migrate(self.conn, self.path)
 
-    def check(self) -> list[str]:
-        """Everything wrong with the book, in words; empty when it is sound."""
+    def check(self, progress: Callable[[str], None] | None = None) -> list[str]:
+        """Everything wrong with the book, in words; empty when it is sound.
+
+        `progress` hears what is being checked before each step (a large book takes minutes)."""
+        say = progress or (lambda what: None)
+        say("every page of the file")
         problems = [row[0] for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        say("links between records")
         for table, rowid, parent, _ in self.conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"{table} row {rowid} points to a missing {parent}")
         checks = [
@@ -98,9 +104,11 @@ class SafetyStore(UnitOfWork):
              "reminders with an unreadable due date"),
         ]
         for sql, what in checks:
+            say(what)
             count = self.conn.execute(sql).fetchone()[0]
             if count:
                 problems.append(f"{count} {what}")
+        say("name sort keys")
         stale = self.stale_name_keys()
         if stale:
             problems.append(f"{len(stale)} contacts whose stored name sort key does not match their name")

@@ -791,25 +791,31 @@ def rfm(
     # row per customer and currency; the names and owners only of the customers listed,
     # unless every customer is listed or grouped by owner (then with the rows)
     every_name = listed is None  # else only the listed customers' names are read, at the end
+    # grouped by owner in a book whose contacts all have one owner, that is every customer's
+    sole = sql.contact_owners(store) if grouped and not every_name else []
+    owner_rows = every_name or grouped and len(sole) != 1  # else no contact row is read for owners
     who: dict[int, tuple[str, str | None]] = {}  # id: (name, owner)
     recency: dict[int, int] = {}
     frequency: dict[int, int] = {}
     money: dict[str, dict[int, int]] = defaultdict(dict)
+    won: dict[int, dict[str, int]] = {}  # per customer, per currency in order: the value won
     # per currency and way ("up", "down"): (−size of the change, id, before, after)
     Moves = dict[str, dict[str, list[tuple[int, int, int, int]]]]
     changed: Moves = defaultdict(lambda: {"up": [], "down": []})
     rows = sql.rfm_rows(
         store, since=since, until=until, previous=since - (until - since),
-        names=every_name, owners=every_name or grouped,
+        names=every_name, owners=owner_rows,
     )  # fmt: skip
     for cid, name, owner, cur, wins, value, days, now_value, before_value in rows:
         if cid in frequency:
             frequency[cid] += wins
             if days < recency[cid]:
                 recency[cid] = days
+            won[cid][cur] = value
         else:
             frequency[cid], recency[cid] = wins, days
-            if every_name or grouped:
+            won[cid] = {cur: value}
+            if owner_rows:
                 who[cid] = (name, owner)
         money[cur][cid] = value
         if now_value > before_value:
@@ -868,7 +874,9 @@ def rfm(
     parts: list[tuple[Any, list[int]]] = [(None, list(frequency))]
     if grouped:
         owned: dict[str | None, list[int]] = defaultdict(list)
-        for cid in frequency:
+        if not owner_rows and frequency:
+            owned[sole[0]] = list(frequency)
+        for cid in frequency if owner_rows else ():
             owned[who[cid][1]].append(cid)
         parts += [(owner, owned[owner]) for owner in sorted(owned, key=lambda o: (o is None, o or ""))]
     picked: list[tuple[Any, ...]] = []
@@ -881,15 +889,17 @@ def rfm(
                    for way in ways.values() for c in way}  # fmt: skip
         who = sql.customer_names(store, sorted(wanted))
     records: dict[int, dict[str, Any]] = {}
+    scale = {cur: -minor_units(cur) for cur in currencies}  # `_major` without its look-up per value
 
     def record(cid: int) -> dict[str, Any]:
         """A customer as the report lists it, made once however many lists it is in."""
         if cid not in records:
             r, f, m = r_of[-recency[cid]], f_of[frequency[cid]], m_score[cid]
+            name, owner = who[cid]
             records[cid] = {
-                "id": cid, "name": who[cid][0], "owner": who[cid][1], "recency_days": recency[cid],
+                "id": cid, "name": name, "owner": owner, "recency_days": recency[cid],
                 "frequency": frequency[cid], "lifetime_value": {
-                    cur: _major(money[cur][cid], cur) for cur in currencies if cid in money[cur]},
+                    cur: Decimal(value).scaleb(scale[cur]) for cur, value in won[cid].items()},
                 "r": r, "f": f, "m": m, "score": f"{r}{f}{m}", "segment": segment_of[cid],
             }  # fmt: skip
         return records[cid]

@@ -798,7 +798,6 @@ def rfm(
     recency: dict[int, int] = {}
     frequency: dict[int, int] = {}
     money: dict[str, dict[int, int]] = defaultdict(dict)
-    won: dict[int, dict[str, int]] = {}  # per customer, per currency in order: the value won
     # per currency and way ("up", "down"): (−size of the change, id, before, after)
     Moves = dict[str, dict[str, list[tuple[int, int, int, int]]]]
     changed: Moves = defaultdict(lambda: {"up": [], "down": []})
@@ -811,10 +810,8 @@ def rfm(
             frequency[cid] += wins
             if days < recency[cid]:
                 recency[cid] = days
-            won[cid][cur] = value
         else:
             frequency[cid], recency[cid] = wins, days
-            won[cid] = {cur: value}
             if owner_rows:
                 who[cid] = (name, owner)
         money[cur][cid] = value
@@ -889,7 +886,8 @@ def rfm(
                    for way in ways.values() for c in way}  # fmt: skip
         who = sql.customer_names(store, sorted(wanted))
     records: dict[int, dict[str, Any]] = {}
-    scale = {cur: -minor_units(cur) for cur in currencies}  # `_major` without its look-up per value
+    # `_major` without its look-up per value: (currency, its customers' values, its exponent)
+    scales = [(cur, money[cur], -minor_units(cur)) for cur in currencies]
 
     def record(cid: int) -> dict[str, Any]:
         """A customer as the report lists it, made once however many lists it is in."""
@@ -899,7 +897,7 @@ def rfm(
             records[cid] = {
                 "id": cid, "name": name, "owner": owner, "recency_days": recency[cid],
                 "frequency": frequency[cid], "lifetime_value": {
-                    cur: Decimal(value).scaleb(scale[cur]) for cur, value in won[cid].items()},
+                    cur: Decimal(values[cid]).scaleb(exp) for cur, values, exp in scales if cid in values},
                 "r": r, "f": f, "m": m, "score": f"{r}{f}{m}", "segment": segment_of[cid],
             }  # fmt: skip
         return records[cid]

@@ -871,10 +871,11 @@ def rfm(
     parts: list[tuple[Any, list[int]]] = [(None, list(frequency))]
     if grouped:
         owned: dict[str | None, list[int]] = defaultdict(list)
-        if not owner_rows and frequency:
+        if owner_rows:
+            for cid in frequency:
+                owned[who[cid][1]].append(cid)
+        elif frequency:
             owned[sole[0]] = list(frequency)
-        for cid in frequency if owner_rows else ():
-            owned[who[cid][1]].append(cid)
         parts += [(owner, owned[owner]) for owner in sorted(owned, key=lambda o: (o is None, o or ""))]
     picked: list[tuple[Any, ...]] = []
     for owner, ids in parts:  # one owner holding every customer has the whole book's lists

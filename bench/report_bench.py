@@ -2,6 +2,7 @@
 
     python bench/report_bench.py [bench/out/big.db] [--runs 10] [--without-cover-index]
     python bench/report_bench.py BOOK --whole-process VENV/bin/tinycrm [--runs 10] [--before OLD/bin/tinycrm OLD_BOOK]
+        [--all-modes]
 
 Times `tinycrm.reports.NAME(store, now)` and `NAME(store, now, by="owner")` for every
 report (the figures the CLI and the TUI show), the bulk health computation of every
@@ -21,6 +22,8 @@ interleaved rounds (each round runs F and every report once, so the load of a sh
 falls on all alike): median wall time, least wall time and the children's CPU time, and the
 median as a ratio to F's (PRODUCT.md: ≤ 5 F). Use a regular (non-editable) install: an
 editable one recompiles every module on every run under PYTHONDONTWRITEBYTECODE=1.
+`--all-modes` times every output mode too (`--json`, `--csv`, `--by owner` with each) and
+`report targets`.
 """
 
 from __future__ import annotations
@@ -75,7 +78,10 @@ def cell(times: tuple[float, float, float], places: int = 0) -> str:
     return " / ".join(f"{t:.{places}f}" for t in times) + flag
 
 
-def whole_process(programs: list[tuple[str, Path, Path]], runs: int) -> None:
+MODES = ("", "--json", "--csv", "--by owner", "--by owner --json", "--by owner --csv")
+
+
+def whole_process(programs: list[tuple[str, Path, Path]], runs: int, all_modes: bool = False) -> None:
     """Each `report NAME` (and `--by owner`) as a whole process, next to F of the same venv.
 
     `programs` are (label, console script, book): another installation (`--before`) is
@@ -87,9 +93,11 @@ def whole_process(programs: list[tuple[str, Path, Path]], runs: int) -> None:
     for label, tinycrm, book in programs:
         commands[label, "F"] = [str(tinycrm.parent / "python"), "-c", "import sqlite3"]
         commands[label, "deal show 1 (start-up, for reference)"] = [str(tinycrm), "--db", str(book), "deal", "show", "1"]
-        for name in NAMES:
-            commands[label, f"report {name}"] = [str(tinycrm), "--db", str(book), "report", name]
-            commands[label, f"report {name} --by owner"] = [*commands[label, f"report {name}"], "--by", "owner"]
+        modes = MODES if all_modes else ("", "--by owner")
+        for name in (*NAMES, "targets") if all_modes else NAMES:
+            for mode in modes if name != "targets" else [m for m in modes if "--by" not in m]:
+                command = f"report {name} {mode}".strip()
+                commands[label, command] = [str(tinycrm), "--db", str(book), *command.split()]
     wall: dict[tuple[str, str], list[float]] = {key: [] for key in commands}
     cpu: dict[tuple[str, str], list[float]] = {key: [] for key in commands}
     for round_ in range(runs + 1):  # the first round warms the page cache
@@ -122,6 +130,7 @@ def main() -> None:
     parser.add_argument("--without-cover-index", action="store_true")
     parser.add_argument("--whole-process", type=Path, metavar="TINYCRM")
     parser.add_argument("--before", type=Path, nargs=2, metavar=("TINYCRM", "BOOK"))
+    parser.add_argument("--all-modes", action="store_true")
     args = parser.parse_args()
     if not args.path.exists():
         sys.exit(f"no book at {args.path}: python bench/generate.py {args.path}")
@@ -129,7 +138,7 @@ def main() -> None:
         programs = [("after", args.whole_process, args.path)]
         if args.before:
             programs.insert(0, ("before", *args.before))
-        whole_process(programs, args.runs)
+        whole_process(programs, args.runs, args.all_modes)
         return
     store = Store.open(args.path, "bench", clock=lambda: NOW)
     if args.without_cover_index:

@@ -557,6 +557,17 @@ def test_reports_serialise_money_as_exact_strings(store: Store, sales: dict, nam
     assert "e+" not in text.lower()
 
 
+@pytest.mark.parametrize("by", [None, "owner"])
+@pytest.mark.parametrize("name", NAMES)
+def test_report_json_is_the_jsonable_report_as_json_dumps_writes_it(
+    store: Store, sales: dict, name: str, by: str | None
+) -> None:
+    from tinycrm import jsonout
+
+    rep = getattr(reports, name)(store, NOW, by=by)
+    assert jsonout.dumps(rep) == json.dumps(reports.jsonable(rep), ensure_ascii=False, indent=2)
+
+
 def test_json_money_keeps_its_cents(store: Store, sales: dict) -> None:
     out = reports.jsonable(reports.pipeline(store, NOW))
     assert out["open"]["totals"] == {"EUR": "3000.00", "USD": "1600.50"}

@@ -59,6 +59,41 @@ def test_rfm_ties_are_listed_by_name(store: Store, customers: None) -> None:
     assert [(-m["change"], m["name"]) for m in ups] == sorted((-m["change"], m["name"]) for m in ups)
 
 
+@pytest.mark.parametrize(
+    ("owners", "other", "found"),
+    [
+        (["ann"], None, ["ann"]),
+        ([None], None, [None]),
+        (["ann", None], None, [None, "ann"]),
+        (["ben", "ann", "cy"], None, ["ann", "ben"]),
+        (["ann"], "zed", ["ann", "zed"]),  # a contact with no won deal still counts
+    ],
+)
+def test_rfm_by_owner_groups_each_owners_customers_however_many_owners_the_book_has(
+    store: Store, clock: Clock, owners: list[str | None], other: str | None, found: list[str | None]
+) -> None:
+    from tinycrm.store import reports as sql
+
+    for n in range(12):
+        cid = store.add_contact(f"C{n:02}", owner=owners[n % len(owners)])["id"]
+        clock.at = NOW - timedelta(days=n * 9 + 1)
+        store.move_deal(store.add_deal(cid, "d", value=str(100 + n), currency="USD")["id"], "won")
+    if other:
+        store.add_contact("Prospect", owner=other)
+    gone = store.add_contact("Gone", owner=owners[0])["id"]
+    store.move_deal(store.add_deal(gone, "d", value="5", currency="USD")["id"], "won")
+    store.trash_contact(gone)
+    clock.at = NOW
+    assert sql.contact_owners(store) == found
+    full = reports.rfm(store, NOW, by="owner")
+    listed = reports.rfm(store, NOW, by="owner", listed=2)
+    assert listed == _trim(full, 2)
+    assert [g["owner"] for g in full["groups"]] == sorted(set(owners), key=lambda o: (o is None, o or ""))
+    for group in full["groups"]:
+        assert all(c["owner"] == group["owner"] for s in group["segments"] for c in s["customers"])
+        assert group["customers"] == sum(o == group["owner"] for o in (owners * 12)[:12])
+
+
 def test_activity_by_owner_with_one_person_gives_the_whole_books_figures(store: Store, clock: Clock) -> None:
     ada = store.add_contact("Ada")["id"]
     bob = store.add_contact("Bob")["id"]

@@ -92,6 +92,7 @@ def _escapes() -> dict[int, str]:
 _SAFE = _escapes()
 _JSON_SAFE = {code: f"\\u{code:04x}" for code in _SAFE if code >= 0x7F}
 """JSON escapes C0 itself; DEL, C1 and the invisible ones are escaped here (still valid JSON)."""
+_JSON_UNSAFE = "[" + "".join(map(re.escape, map(chr, sorted(_JSON_SAFE)))) + "]"  # compiled when first used
 
 
 def safe(text: object) -> str:
@@ -106,4 +107,5 @@ def safe(text: object) -> str:
 
 def safe_json(text: str) -> str:
     """Encoded JSON text with DEL, C1 and invisible reorderers escaped too (json escapes only C0)."""
-    return text.translate(_JSON_SAFE)
+    # a search in C first: translating 3 MB of JSON char by char costs ~150 ms, finding nothing ~10
+    return text.translate(_JSON_SAFE) if re.search(_JSON_UNSAFE, text) else text

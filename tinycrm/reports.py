@@ -791,6 +791,9 @@ def rfm(
     # row per customer and currency; the names and owners only of the customers listed,
     # unless every customer is listed or grouped by owner (then with the rows)
     every_name = listed is None  # else only the listed customers' names are read, at the end
+    # grouped by owner in a book whose contacts all have one owner, that is every customer's
+    sole = sql.contact_owners(store) if grouped and not every_name else []
+    owner_rows = every_name or grouped and len(sole) != 1  # else no contact row is read for owners
     who: dict[int, tuple[str, str | None]] = {}  # id: (name, owner)
     recency: dict[int, int] = {}
     frequency: dict[int, int] = {}
@@ -800,7 +803,7 @@ def rfm(
     changed: Moves = defaultdict(lambda: {"up": [], "down": []})
     rows = sql.rfm_rows(
         store, since=since, until=until, previous=since - (until - since),
-        names=every_name, owners=every_name or grouped,
+        names=every_name, owners=owner_rows,
     )  # fmt: skip
     for cid, name, owner, cur, wins, value, days, now_value, before_value in rows:
         if cid in frequency:
@@ -809,7 +812,7 @@ def rfm(
                 recency[cid] = days
         else:
             frequency[cid], recency[cid] = wins, days
-            if every_name or grouped:
+            if owner_rows:
                 who[cid] = (name, owner)
         money[cur][cid] = value
         if now_value > before_value:
@@ -868,8 +871,11 @@ def rfm(
     parts: list[tuple[Any, list[int]]] = [(None, list(frequency))]
     if grouped:
         owned: dict[str | None, list[int]] = defaultdict(list)
-        for cid in frequency:
-            owned[who[cid][1]].append(cid)
+        if owner_rows:
+            for cid in frequency:
+                owned[who[cid][1]].append(cid)
+        elif frequency:
+            owned[sole[0]] = list(frequency)
         parts += [(owner, owned[owner]) for owner in sorted(owned, key=lambda o: (o is None, o or ""))]
     picked: list[tuple[Any, ...]] = []
     for owner, ids in parts:  # one owner holding every customer has the whole book's lists
@@ -881,15 +887,18 @@ def rfm(
                    for way in ways.values() for c in way}  # fmt: skip
         who = sql.customer_names(store, sorted(wanted))
     records: dict[int, dict[str, Any]] = {}
+    # `_major` without its look-up per value: (currency, its customers' values, its exponent)
+    scales = [(cur, money[cur], -minor_units(cur)) for cur in currencies]
 
     def record(cid: int) -> dict[str, Any]:
         """A customer as the report lists it, made once however many lists it is in."""
         if cid not in records:
             r, f, m = r_of[-recency[cid]], f_of[frequency[cid]], m_score[cid]
+            name, owner = who[cid]
             records[cid] = {
-                "id": cid, "name": who[cid][0], "owner": who[cid][1], "recency_days": recency[cid],
+                "id": cid, "name": name, "owner": owner, "recency_days": recency[cid],
                 "frequency": frequency[cid], "lifetime_value": {
-                    cur: _major(money[cur][cid], cur) for cur in currencies if cid in money[cur]},
+                    cur: Decimal(values[cid]).scaleb(exp) for cur, values, exp in scales if cid in values},
                 "r": r, "f": f, "m": m, "score": f"{r}{f}{m}", "segment": segment_of[cid],
             }  # fmt: skip
         return records[cid]

@@ -2,8 +2,9 @@
 
 Every report is drawn the same way: one table whose rows are also the CSV (one row per
 stage or period *and currency*, so no cell ever adds two currencies up), a few summary
-lines, and the charts of `tinycrm.charts` under them (one per currency). `--json` is
-`reports.jsonable` of the report itself. A rate that is None is printed `n/a`.
+lines, and the charts of `tinycrm.charts` under them (one per currency). `--json` is the
+report itself, its Decimals exact strings as `reports.jsonable` makes them. A rate that is
+None is printed `n/a`.
 """
 
 from __future__ import annotations
@@ -94,12 +95,11 @@ def _show(
     charts: Callable[[dict, int, bool], list[tuple[str, list[str]]]] = lambda r, w, a: [],
 ) -> None:
     """Print a report in the form asked for; `empty` is the "nothing yet" line of an empty book."""
-    from ..reports import jsonable
-
     if as_json and as_csv:
         raise UsageError("--json and --csv cannot be combined")
     if as_json:
-        emit_json(jsonable(report))
+        # the writer gives a Decimal the exact string `reports.jsonable` would (no copy of the report)
+        emit_json(report)
         return
     rows, grouped = _by_rows(report, rows_of)
     if grouped:

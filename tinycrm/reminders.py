@@ -253,28 +253,33 @@ def _yearly_items(contact: Row, cal: _Calendar, tz: tzinfo) -> list[DueItem]:
     """Birthday and anniversary occurrences of one contact in the window."""
     items: list[DueItem] = []
     cid, name = contact["id"], contact.get("name") or "?"
-    dates = []
-    if contact.get("birthday"):
-        dates.append(("birthday", None, contact["birthday"], bool(contact.get("birthday_lunar"))))
+    birthday = contact.get("birthday")
+    if birthday:  # the common case, one dict look-up when its day is not in the window
+        hits = cal.hits(birthday, bool(contact.get("birthday_lunar")))
+        if hits:
+            year = _split(birthday)[0]
+            for day, that_year in hits:
+                years = that_year - year if year else None
+                if years is not None and years < 1:
+                    continue  # the day itself, or before it
+                text = f"{name}'s birthday (turns {years})" if years else f"{name}'s birthday"
+                items.append(DueItem(f"birthday:{cid}:{day.isoformat()}", None, cid, None, text,
+                                     _midnight(day, tz), True, None, "birthday", name))  # fmt: skip
     for ann in contact.get("anniversaries") or ():
-        if ann.get("date"):
-            dates.append(("anniversary", ann.get("label"), ann["date"], bool(ann.get("lunar"))))
-    for kind, label, stored, lunar in dates:
-        hits = cal.hits(stored, lunar)
+        stored = ann.get("date")
+        if not stored:
+            continue
+        hits = cal.hits(stored, bool(ann.get("lunar")))
         year = _split(stored)[0] if hits else None
+        label = ann.get("label")
         for day, that_year in hits:
             years = that_year - year if year else None
             if years is not None and years < 1:
-                continue  # the day itself, or before it
-            if kind == "birthday":
-                key = f"birthday:{cid}:{day.isoformat()}"
-                text = f"{name}'s birthday" + (f" (turns {years})" if years else "")
-            else:
-                key = f"anniversary:{cid}:{label or ''}:{day.isoformat()}"
-                text = f"{name}'s {label or 'anniversary'}"
-                text += f" ({_plural(years, 'year')})" if years else ""
-            due = _midnight(day, tz)
-            items.append(DueItem(key, None, cid, None, text, due, True, None, kind, name))
+                continue
+            text = f"{name}'s {label or 'anniversary'}"
+            text += f" ({_plural(years, 'year')})" if years else ""
+            items.append(DueItem(f"anniversary:{cid}:{label or ''}:{day.isoformat()}", None, cid, None,
+                                 text, _midnight(day, tz), True, None, "anniversary", name))  # fmt: skip
     return items
 
 

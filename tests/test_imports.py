@@ -239,3 +239,31 @@ def test_due_with_a_lunar_birthday_today_loads_no_typing(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr == repr([0, False, True])
     assert "张伟's birthday (turns 46)" in result.stdout
+
+
+def test_due_json_on_an_ordinary_book_loads_no_json_typing_or_dataclasses(tmp_path):
+    """`due --json` writes its own JSON (the C escaper) and reads no JSON column of these rows."""
+    book = tmp_path / "crm.db"
+    from tinycrm.store import Store
+
+    with Store.open(book, "tester") as store:
+        store.add_contact("Ada Lovelace", birthday="1815-11-22")
+        store.add_contact("张伟", birthday="1980-10-14", birthday_lunar=True)
+    code = (
+        "import sys\n"
+        "from tinycrm.cli.dispatch import main\n"
+        "code = main(['due', '--json'])\n"
+        "sys.stdout.flush()\n"
+        "heavy = ['json', 'typing', 'dataclasses', 'inspect', 'dateutil']\n"
+        "sys.stderr.write(repr([code, [m for m in heavy if m in sys.modules]]))\n"
+    )
+    env = {"TINYCRM_DB": str(book), "TZ": "UTC", "TINYCRM_USER": "tester",
+           "TINYCRM_NOW": "2026-11-22T09:00:00Z"}  # fmt: skip
+    result = _python(code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == repr([0, []])
+    items = json.loads(result.stdout)
+    assert sorted(i["text"] for i in items) == [
+        "Ada Lovelace's birthday (turns 211)",
+        "张伟's birthday (turns 46)",
+    ]

@@ -7,7 +7,6 @@ clean and the fast paths do not pay for Rich's import.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -16,8 +15,13 @@ from .cells import pad, safe, safe_json, width  # pure: the TUI and the wording 
 
 TYPE_CHECKING = False  # `import typing` costs ~10 ms of start-up; annotations are strings
 if TYPE_CHECKING:
+    import json
     from collections.abc import Mapping
     from typing import Any, TextIO
+else:
+    from .lazy import LazyModule
+
+    json = LazyModule("json")
 
 
 def is_terminal(stream: TextIO | None = None) -> bool:

@@ -236,10 +236,10 @@ def due_document(items: list, tz: tzinfo | None) -> str:
     ints are, the encoder itself only for a value of another type; items sharing a due time
     (the midnights of derived items) share one formatted `due`. ~3x faster for 1,500 items.
     """
-    import json
-    from json.encoder import encode_basestring as quote  # the C escaper the encoder uses
-
-    other = json.JSONEncoder(ensure_ascii=False).encode
+    try:  # the C escaper `json.encoder` uses, without importing json (and its regexes)
+        from _json import encode_basestring as quote
+    except ImportError:  # pragma: no cover - a Python without the C accelerator
+        from json.encoder import encode_basestring as quote
 
     def value(v: object) -> str:
         if v is None:
@@ -252,7 +252,9 @@ def due_document(items: list, tz: tzinfo | None) -> str:
             return "true"
         if v is False:
             return "false"
-        return other(v)
+        import json
+
+        return json.JSONEncoder(ensure_ascii=False).encode(v)
 
     dues: dict[tuple[datetime, object], str] = {}
     lines = []

@@ -177,3 +177,93 @@ def test_a_filtered_list_loads_no_dataclasses_decimal_or_pathlib(one_contact_db,
     exit_code, modules = json.loads(result.stderr)
     assert exit_code == 0
     assert _loaded(_new_modules(modules), ["dataclasses", "inspect", "decimal", "typing", "pathlib"]) == []
+
+
+LUNAR_PROBE = """
+import json, sys
+from datetime import date, timedelta
+from tinycrm import reminders
+if sys.argv[1] == "broken":  # a lunardate that needs more of typing than the stand-in has
+    reminders._typing_stand_in = lambda: __import__("types").ModuleType("typing")
+typing_before = "typing" in sys.modules
+LunarDate = reminders.lunar_date_class()
+typing_after = "typing" in sys.modules
+days = [date(2023, 1, 1) + timedelta(days=n) for n in range(0, 1200, 7)]
+found = [LunarDate.from_solar_date(d.year, d.month, d.day) for d in days]
+lunar = [[ld.year, ld.month, ld.day, ld.is_leap_month] for ld in found]
+back = [LunarDate(y, m, d, leap).to_solar_date().isoformat() for y, m, d, leap in lunar]
+print(json.dumps([typing_before, typing_after, sys.modules["lunardate"].LunarDate is LunarDate, lunar, back]))
+"""
+
+
+def _lunar_reference() -> tuple[list, list]:
+    from datetime import date, timedelta
+
+    from lunardate import LunarDate
+
+    days = [date(2023, 1, 1) + timedelta(days=n) for n in range(0, 1200, 7)]
+    found = [LunarDate.from_solar_date(d.year, d.month, d.day) for d in days]
+    lunar = [[ld.year, ld.month, ld.day, ld.is_leap_month] for ld in found]
+    return lunar, [ld.to_solar_date().isoformat() for ld in found]
+
+
+@pytest.mark.parametrize(("how", "typing_loaded"), [("as due loads it", False), ("broken", True)])
+def test_lunardate_loads_without_typing_and_converts_as_the_library_does(how, typing_loaded):
+    """Without typing (due's path), and through the ordinary import when the stand-in fails."""
+    result = _python(LUNAR_PROBE, how)
+    assert result.returncode == 0, result.stderr
+    typing_before, typing_after, registered, lunar, back = json.loads(result.stdout)
+    assert typing_before is False
+    assert typing_after is typing_loaded
+    assert registered is True
+    assert (lunar, back) == _lunar_reference()
+
+
+def test_due_with_a_lunar_birthday_today_loads_no_typing(tmp_path):
+    book = tmp_path / "crm.db"
+    from tinycrm.store import Store
+
+    with Store.open(book, "tester") as store:
+        # 2026-11-22 is the 14th day of the 10th lunar month
+        store.add_contact("张伟", birthday="1980-10-14", birthday_lunar=True)
+    code = (
+        "import sys\n"
+        "from tinycrm.cli.dispatch import main\n"
+        "code = main(['due', '--json'])\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write(repr([code, 'typing' in sys.modules, 'lunardate' in sys.modules]))\n"
+    )
+    env = {"TINYCRM_DB": str(book), "TZ": "UTC", "TINYCRM_USER": "tester",
+           "TINYCRM_NOW": "2026-11-22T09:00:00Z"}  # fmt: skip
+    result = _python(code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == repr([0, False, True])
+    assert "张伟's birthday (turns 46)" in result.stdout
+
+
+def test_due_json_on_an_ordinary_book_loads_no_json_typing_or_dataclasses(tmp_path):
+    """`due --json` writes its own JSON (the C escaper) and reads no JSON column of these rows."""
+    book = tmp_path / "crm.db"
+    from tinycrm.store import Store
+
+    with Store.open(book, "tester") as store:
+        store.add_contact("Ada Lovelace", birthday="1815-11-22")
+        store.add_contact("张伟", birthday="1980-10-14", birthday_lunar=True)
+    code = (
+        "import sys\n"
+        "from tinycrm.cli.dispatch import main\n"
+        "code = main(['due', '--json'])\n"
+        "sys.stdout.flush()\n"
+        "heavy = ['json', 'typing', 'dataclasses', 'inspect', 'dateutil']\n"
+        "sys.stderr.write(repr([code, [m for m in heavy if m in sys.modules]]))\n"
+    )
+    env = {"TINYCRM_DB": str(book), "TZ": "UTC", "TINYCRM_USER": "tester",
+           "TINYCRM_NOW": "2026-11-22T09:00:00Z"}  # fmt: skip
+    result = _python(code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == repr([0, []])
+    items = json.loads(result.stdout)
+    assert sorted(i["text"] for i in items) == [
+        "Ada Lovelace's birthday (turns 211)",
+        "张伟's birthday (turns 46)",
+    ]

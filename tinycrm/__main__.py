@@ -24,6 +24,11 @@ def main() -> None:
         code = run(sys.argv[1:])
     except KeyboardInterrupt:  # before the dispatcher's own handler was reached
         code = 130
+    # the interpreter's exit runs one last full collection over every object still alive
+    # (modules, functions, a command's records): nothing is left to collect that matters at
+    # exit, and the pass costs ~7 ms of `due --json` (a tenth); frozen objects are skipped
+    # by it. Exit handlers, flushing and closing still run as usual.
+    gc.freeze()
     sys.exit(code)
 
 

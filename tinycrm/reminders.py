@@ -9,9 +9,11 @@ at their close date or stuck in a stage. Each occurrence has a stable `key`
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache, partial
+from types import ModuleType
 
 from .dates import (
     _duration_parts,
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from dateutil.relativedelta import relativedelta
+    from lunardate import LunarDate
 
     Row = Mapping[str, Any]
 
@@ -138,10 +141,66 @@ def _split(stored: str) -> tuple[int | None, int, int]:
     return int(stored[0:4]), int(stored[5:7]), int(stored[8:10])
 
 
+def lunar_date_class() -> type[LunarDate]:
+    """lunardate's `LunarDate`, loaded without `typing` when nothing has loaded typing yet.
+
+    `due` reads lunar birthdays on every run, and `import typing` is ~3 ms of its start-up
+    (a sixth of a bare interpreter's) that nothing else on its path needs: lunardate imports
+    it only for annotations (`from __future__ import annotations`, never evaluated) and
+    `@overload`. So its module runs with a stand-in for those names, and any surprise (a
+    lunardate that needs more of typing) falls back to the ordinary import.
+    """
+    module = sys.modules.get("lunardate")
+    if module is None and "typing" not in sys.modules:
+        module = _lunardate_without_typing()
+    if module is None:
+        import lunardate
+
+        module = lunardate
+    found: type[LunarDate] = module.LunarDate
+    return found
+
+
+def _typing_stand_in() -> ModuleType:
+    """What lunardate takes from typing, with no runtime meaning: names for annotations, `overload`."""
+    stand_in = ModuleType("typing")
+    for name in ("ClassVar", "Iterator", "Optional", "Union"):
+        setattr(stand_in, name, None)
+    stand_in.overload = lambda function: function  # type: ignore[attr-defined]
+    return stand_in
+
+
+def _lunardate_without_typing() -> ModuleType | None:
+    """The lunardate module executed with `typing` answered by `_typing_stand_in` (None if that fails)."""
+    import builtins
+    from importlib.machinery import PathFinder  # frozen: already loaded
+
+    spec = PathFinder.find_spec("lunardate")
+    if spec is None or spec.loader is None:
+        return None
+    stand_in = _typing_stand_in()
+    real_import = builtins.__import__
+
+    def _import(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "typing":
+            return stand_in
+        return real_import(name, *args, **kwargs)
+
+    module = ModuleType(spec.name)
+    module.__spec__, module.__loader__, module.__file__ = spec, spec.loader, spec.origin
+    # only this module's own imports see the stand-in: the process's builtins are untouched
+    module.__builtins__ = {**vars(builtins), "__import__": _import}  # type: ignore[attr-defined]
+    try:
+        spec.loader.exec_module(module)
+    except Exception:  # noqa: BLE001 - any other lunardate: import it as usual
+        return None
+    return sys.modules.setdefault("lunardate", module)
+
+
 @lru_cache(maxsize=4096)
 def _lunar_to_solar(lunar_year: int, month: int, day: int) -> date | None:
     """Gregorian day of a lunar month/day (never the leap month; day 30 → 29 when short)."""
-    from lunardate import LunarDate
+    LunarDate = lunar_date_class()  # noqa: N806 - the class, named as lunardate names it
 
     for d in (day, 29) if day == 30 else (day,):
         try:
@@ -217,7 +276,7 @@ class _Calendar:
         return index
 
     def _lunar(self) -> dict[str, list[tuple[date, int]]]:
-        from lunardate import LunarDate
+        LunarDate = lunar_date_class()  # noqa: N806 - the class, named as lunardate names it
 
         index: dict[str, list[tuple[date, int]]] = {}
         for d in self.days:
@@ -253,28 +312,33 @@ def _yearly_items(contact: Row, cal: _Calendar, tz: tzinfo) -> list[DueItem]:
     """Birthday and anniversary occurrences of one contact in the window."""
     items: list[DueItem] = []
     cid, name = contact["id"], contact.get("name") or "?"
-    dates = []
-    if contact.get("birthday"):
-        dates.append(("birthday", None, contact["birthday"], bool(contact.get("birthday_lunar"))))
+    birthday = contact.get("birthday")
+    if birthday:  # the common case, one dict look-up when its day is not in the window
+        hits = cal.hits(birthday, bool(contact.get("birthday_lunar")))
+        if hits:
+            year = _split(birthday)[0]
+            for day, that_year in hits:
+                years = that_year - year if year else None
+                if years is not None and years < 1:
+                    continue  # the day itself, or before it
+                text = f"{name}'s birthday (turns {years})" if years else f"{name}'s birthday"
+                items.append(DueItem(f"birthday:{cid}:{day.isoformat()}", None, cid, None, text,
+                                     _midnight(day, tz), True, None, "birthday", name))  # fmt: skip
     for ann in contact.get("anniversaries") or ():
-        if ann.get("date"):
-            dates.append(("anniversary", ann.get("label"), ann["date"], bool(ann.get("lunar"))))
-    for kind, label, stored, lunar in dates:
-        hits = cal.hits(stored, lunar)
+        stored = ann.get("date")
+        if not stored:
+            continue
+        hits = cal.hits(stored, bool(ann.get("lunar")))
         year = _split(stored)[0] if hits else None
+        label = ann.get("label")
         for day, that_year in hits:
             years = that_year - year if year else None
             if years is not None and years < 1:
-                continue  # the day itself, or before it
-            if kind == "birthday":
-                key = f"birthday:{cid}:{day.isoformat()}"
-                text = f"{name}'s birthday" + (f" (turns {years})" if years else "")
-            else:
-                key = f"anniversary:{cid}:{label or ''}:{day.isoformat()}"
-                text = f"{name}'s {label or 'anniversary'}"
-                text += f" ({_plural(years, 'year')})" if years else ""
-            due = _midnight(day, tz)
-            items.append(DueItem(key, None, cid, None, text, due, True, None, kind, name))
+                continue
+            text = f"{name}'s {label or 'anniversary'}"
+            text += f" ({_plural(years, 'year')})" if years else ""
+            items.append(DueItem(f"anniversary:{cid}:{label or ''}:{day.isoformat()}", None, cid, None,
+                                 text, _midnight(day, tz), True, None, "anniversary", name))  # fmt: skip
     return items
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 
@@ -16,9 +15,14 @@ from .unit import UnitOfWork
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import json
     from typing import Any
 
     from ..models import Contact
+else:
+    from ..lazy import LazyModule
+
+    json = LazyModule("json")
 
 CONTACT_SORTS = {
     "name": "c.name_sort",  # textindex.sort_key, stored: 张伟 among the Zs, by an index walk

@@ -18,16 +18,20 @@ Trashed contacts never count. Rows come back as the plain dicts `tinycrm.reminde
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable
 
 from .base import chunks
 
 TYPE_CHECKING = False  # `import typing` costs ~5 ms of `due`'s start-up; annotations are strings
 if TYPE_CHECKING:
+    import json
     from typing import Any
 
     from . import Store
+else:
+    from ..lazy import LazyModule
+
+    json = LazyModule("json")
 
 _CONTACT_COLUMNS = (
     "id", "name", "birthday", "birthday_lunar", "anniversaries", "every", "last_contacted_at",

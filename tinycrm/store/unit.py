@@ -11,7 +11,6 @@ e-mail/phone/tag keys) are not history: they are recomputed from the rows.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,8 +21,12 @@ from .base import StoreBase
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import json
     from typing import Any
+else:
+    from ..lazy import LazyModule
 
+    json = LazyModule("json")
 
 
 class Unit:

@@ -199,6 +199,27 @@ def test_utf16_and_bom_vcards(encoding: str) -> None:
     assert one(data).name == "张伟"
 
 
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        # Android's contacts export (an OPPO phone's, in vobject's radicale-1238 cards): a data row
+        ("X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;毅鑫Lee;1;;;;;;;;;;;;;", {"nickname": "毅鑫Lee"}),
+        (
+            "X-ANDROID-CUSTOM;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:vnd.android.cursor.item/nickname;=E5=B0=8F;1;;;;",
+            {"nickname": "小"},
+        ),
+        ("X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;;1;;;;", {}),
+        (
+            "X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;Bob;1;;;;",
+            {"x-android-custom": "vnd.android.cursor.item/relation;Bob;1;;;;"},
+        ),
+    ],
+    ids=["nickname", "quoted-printable", "empty", "other-rows-kept-whole"],
+)
+def test_android_custom_nickname_row_is_the_nickname(line: str, fields: dict[str, str]) -> None:
+    assert dict(one(card("FN:Li", line, version="2.1")).fields) == fields
+
+
 def test_many_cards_and_unknown_properties_kept() -> None:
     data = b"".join(
         card(f"FN:Person {i}", "X-SKYPE:p" + str(i), "IMPP:xmpp:p@example.org") for i in range(50)

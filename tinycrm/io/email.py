@@ -10,6 +10,7 @@ Only a message with nothing in it is refused (InvalidData).
 
 from __future__ import annotations
 
+import codecs
 from datetime import datetime, timezone
 from email import policy
 from email.message import EmailMessage, Message
@@ -57,9 +58,14 @@ def parse_message(data: bytes) -> dict:
 def _header_values(msg: Message, name: str) -> list[str]:
     """Every value of a header as text; a value the parser cannot read is read raw."""
     try:
-        return [_clean(str(v)) for v in msg.get_all(name, [])]
+        values = [_clean(str(v)) for v in msg.get_all(name, [])]
     except Exception:  # noqa: BLE001 - IndexError, LookupError, ... from broken encoded-words
-        return [_raw_header(value) for key, value in msg.raw_items() if key.lower() == name.lower()]
+        values = []
+    if values and not any("\ufffd" in v for v in values):
+        return values
+    # read again by hand: the stdlib decodes a declared GB2312 strictly, where Outlook Express wrote GBK
+    raw = [_raw_header(value) for key, value in msg.raw_items() if key.lower() == name.lower()]
+    return raw or values
 
 
 def _raw_header(value: str) -> str:
@@ -79,14 +85,37 @@ def _raw_header(value: str) -> str:
     return _clean("".join(out))
 
 
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "shift_jis": "cp932",
+    "big5": "big5hkscs",
+}
+"""Charsets that mailers declare for text in their superset (Outlook Express's GB2312 subjects hold GBK)."""
+
+
 def _decode(data: bytes, charset: str | None) -> str:
-    """Bytes in a declared charset; an unknown or wrong one falls back to UTF-8 with U+FFFD."""
+    """Bytes in a declared charset (read as its superset); bytes that are not valid in it but are
+    valid UTF-8 (a message re-saved as UTF-8 under its old header) as UTF-8; an unknown charset as
+    UTF-8; whatever is left with U+FFFD."""
+    codec = "utf-8"
     if charset:
         try:
-            return data.decode(charset.strip().strip('"'), errors="replace")
+            codec = codecs.lookup(charset.strip().strip('"')).name
         except (LookupError, ValueError):
+            codec = "utf-8"
+        codec = _SUPERSETS.get(codec, codec)
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        pass
+    if codec != "utf-8" and not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
             pass
-    return data.decode("utf-8", errors="replace")
+    return data.decode(codec, errors="replace")
 
 
 def _clean(text: str) -> str:

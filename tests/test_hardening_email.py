@@ -142,3 +142,31 @@ def test_gb2312_header_holding_gbk_characters_is_read_as_gbk() -> None:
 def test_body_charset_is_read_as_its_superset_then_as_utf8(charset: str, body: bytes, text: str) -> None:
     data = msg("From: a@b.cn", "Subject: x", f"Content-Type: text/plain; charset={charset}", body=body)
     assert parse_message(data)["body"] == text
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # Outlook Express 6's HTML-only message (real: mail-parser's mail_test_4), in small
+        (
+            b"<HTML><HEAD><TITLE>x</TITLE><STYLE>p {}</STYLE></HEAD><BODY><DIV>&nbsp;</DIV>"
+            b"<DIV>Dear All,</DIV><DIV> </DIV><DIV>Payment&nbsp;of USD 103,349.35<BR>attached</DIV>"
+            b"</BODY></HTML>",
+            "Dear All,\n\nPayment of USD 103,349.35\nattached",
+        ),
+        (b"<p>caf\xe9 <b>ol\xe9</b></p><script>alert(1)</script>", "café olé"),
+        (b"<p>unclosed <div", "unclosed <div"),  # a cut tag stays as text
+    ],
+    ids=["outlook-express", "latin1-script", "unclosed-tag"],
+)
+def test_html_only_body_is_kept_as_its_text(html: bytes, text: str) -> None:
+    data = msg("From: a@b.com", "Subject: x", "Content-Type: text/html; charset=windows-1252", body=html)
+    assert parse_message(data)["body"] == text
+
+
+def test_plain_part_is_preferred_to_the_html_one() -> None:
+    body = (
+        b"--b\nContent-Type: text/html\n\n<p>html</p>\n--b\nContent-Type: text/plain\n\nplain\n--b--\n"
+    )
+    data = msg("From: a@b.com", "Subject: x", 'Content-Type: multipart/alternative; boundary="b"', body=body)
+    assert parse_message(data)["body"] == "plain"

@@ -220,6 +220,13 @@ def test_android_custom_nickname_row_is_the_nickname(line: str, fields: dict[str
     assert dict(one(card("FN:Li", line, version="2.1")).fields) == fields
 
 
+@pytest.mark.parametrize("charset", ["UTF-\x008", "X-NOT-A-CHARSET", "UTF-8;X=\x00"])
+def test_a_charset_name_no_codec_knows_reads_the_value_as_utf8(charset: str) -> None:
+    # a NUL spliced into an OPPO phone's CHARSET=UTF-8 once ended the import with an internal error
+    draft = one(card(f"FN;CHARSET={charset};ENCODING=QUOTED-PRINTABLE:=E8=94=A1=E5=AA=9B", version="2.1"))
+    assert draft.name == "蔡媛"
+
+
 def test_many_cards_and_unknown_properties_kept() -> None:
     data = b"".join(
         card(f"FN:Person {i}", "X-SKYPE:p" + str(i), "IMPP:xmpp:p@example.org") for i in range(50)

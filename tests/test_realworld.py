@@ -122,13 +122,21 @@ SDISTS = (
         tuple(f"tests/mails/{name}" for name in MAIL_PARSER_FILES),
         file="mail_parser-4.8.0.tar.gz",
     ),
-    # the only npm package found with real address-book exports in its tests: Mac OS X 10.10 Contacts
+    # the npm packages found with real address-book exports in their tests: Mac OS X 10.10 and 10.12 Contacts
     Sdist(
         "vcard-json",
         "0.5.2",
         "2495b2f96103e118b4b1be2bd10d040d5471b0292802d0170e00929c87bc82a8",
         "MIT",
         ("test/lots.vcf", "test/Apple Inc..vcf", "test/some-contact.vcf"),
+        registry="npm",
+    ),
+    Sdist(
+        "vcf-parser",
+        "1.0.1",
+        "370782e64f9e3abf90d3748a06b696f5f754ffdecc91be550dab8fcf75db5f4a",
+        "MIT",
+        ("test/freeman.vcf",),
         registry="npm",
     ),
 )
@@ -797,6 +805,23 @@ def test_mac_contacts_company_card_keeps_its_vanity_number_aside(sdists: dict[st
     assert list(draft.warnings) == ["'1-800-MY-APPLE' is not a phone number: kept in field 'phone main'"]
 
 
+def test_mac_contacts_card_with_an_email_typed_as_a_phone(sdists: dict[str, Path]) -> None:
+    [draft] = list(read_path(sdists["vcf-parser"] / "test/freeman.vcf"))  # Mac OS X 10.12.3
+    assert (draft.name, draft.org) == ("Gordon  Freeman", "Aperture Science")  # FN's spaces as typed
+    assert list(draft.phones) == ["+1-541-754-3010"]
+    assert list(draft.emails) == ["g.freeman@aperture.com"]  # in an iPhone phone field
+    assert list(draft.addresses) == ["Hibiscus Court, Cupertino, 95015, USA"]
+    assert dict(draft.labels) == {
+        "+1-541-754-3010": "cell",
+        "g.freeman@aperture.com": "iphone, cell",
+        "Hibiscus Court, Cupertino, 95015, USA": "home",
+    }
+    assert dict(draft.fields) == {}
+    assert list(draft.warnings) == [
+        "'g.freeman@aperture.com' is an e-mail address in a phone field: kept as an e-mail"
+    ]
+
+
 MAC_BOOK = {  # lots.vcf: name → (e-mails, phones), in the order the cards hold them
     "Jeremy Aaronson": (["jeremy@upsellit.com"], ["(818) 903-7550"]),
     "Ali Alsaleh": ([], ["(909) 721-9918"]),
@@ -883,6 +908,7 @@ def test_real_cards_cut_and_spliced_give_records_or_a_crm_error(
     files = sorted((sdists["khard"] / "test/fixture/vcards").glob("*.vcf"))
     files += [sdists["vobject"] / "test_files" / name for name in ("simple_3_0_test.ics", *PHONE_CARDS)]
     files += sorted((sdists["vcard-json"] / "test").glob("*.vcf"))
+    files.append(sdists["vcf-parser"] / "test/freeman.vcf")
     raw = spliced(data, data.draw(st.sampled_from(files)).read_bytes())
     try:
         items = list(read_vcards(raw))

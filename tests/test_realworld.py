@@ -97,7 +97,7 @@ SDISTS = (
         "Apache-2.0",
         ("tests/fixtures/standard_replies/",),
     ),
-    # 0.22.0's sdist names itself 0.21.1.dev4 in its metadata, so pip refuses it: 0.21.0
+    # 0.22.0's sdist names itself 0.21.1.dev4 in its metadata (pip refused it when pip fetched these): 0.21.0
     Sdist(
         "khard",
         "0.21.0",

@@ -246,6 +246,24 @@ def test_semicolon_sheet_with_two_emails_in_a_cell() -> None:
     assert ada.emails == ["ada@example.com", "ada@work.example"]
 
 
+@pytest.mark.parametrize(
+    ("phone", "emails", "phones", "fields"),
+    [
+        ("g.freeman@aperture.com", ["g.freeman@aperture.com"], [], {}),  # typed into a phone field
+        ("+1-541-754-3010", [], ["+1-541-754-3010"], {}),
+        ("call the office", [], [], {"phone": "call the office"}),
+        ("not@an address", [], [], {"phone": "not@an address"}),
+    ],
+    ids=["email", "phone", "word", "at-sign-with-spaces"],
+)
+def test_an_email_in_a_phone_cell_arrives_as_an_email(
+    phone: str, emails: list[str], phones: list[str], fields: dict[str, str]
+) -> None:
+    (d,) = read_csv(f"Name,Phone\nGordon,{phone}\n")
+    assert (list(d.emails), list(d.phones), dict(d.fields)) == (emails, phones, fields)
+    assert bool(d.warnings) == (not phones)
+
+
 def test_row_with_nothing_usable_is_a_bad_row_and_blank_rows_are_skipped() -> None:
     items = list(read_csv("name,email,notes\n,,\n,,just a note\nAda,,\n"))
     assert len(items) == 2

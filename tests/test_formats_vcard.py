@@ -199,6 +199,53 @@ def test_utf16_and_bom_vcards(encoding: str) -> None:
     assert one(data).name == "张伟"
 
 
+@pytest.mark.parametrize(
+    ("line", "fields"),
+    [
+        # Android's contacts export (an OPPO phone's, in vobject's radicale-1238 cards): a data row
+        ("X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;毅鑫Lee;1;;;;;;;;;;;;;", {"nickname": "毅鑫Lee"}),
+        (
+            "X-ANDROID-CUSTOM;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:vnd.android.cursor.item/nickname;=E5=B0=8F;1;;;;",
+            {"nickname": "小"},
+        ),
+        ("X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;;1;;;;", {}),
+        (
+            "X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;Bob;1;;;;",
+            {"x-android-custom": "vnd.android.cursor.item/relation;Bob;1;;;;"},
+        ),
+    ],
+    ids=["nickname", "quoted-printable", "empty", "other-rows-kept-whole"],
+)
+def test_android_custom_nickname_row_is_the_nickname(line: str, fields: dict[str, str]) -> None:
+    assert dict(one(card("FN:Li", line, version="2.1")).fields) == fields
+
+
+@pytest.mark.parametrize("charset", ["UTF-\x008", "X-NOT-A-CHARSET", "UTF-8;X=\x00"])
+def test_a_charset_name_no_codec_knows_reads_the_value_as_utf8(charset: str) -> None:
+    # a NUL spliced into an OPPO phone's CHARSET=UTF-8 once ended the import with an internal error
+    draft = one(card(f"FN;CHARSET={charset};ENCODING=QUOTED-PRINTABLE:=E8=94=A1=E5=AA=9B", version="2.1"))
+    assert draft.name == "蔡媛"
+
+
+def test_macos_card_with_an_email_in_a_phone_field() -> None:
+    # the shape of Mac OS X 10.12.3's export in vcf-parser's test card, in small
+    draft = one(
+        card(
+            "PRODID:-//Apple Inc.//Mac OS X 10.12.3//EN",
+            "N:Freeman;Gordon;;;",
+            "FN: Gordon  Freeman ",
+            "TEL;type=CELL;type=VOICE;type=pref:+1-541-754-3010",
+            "TEL;type=IPHONE;type=CELL;type=VOICE:g.freeman@aperture.com",
+        )
+    )
+    assert draft.name == "Gordon  Freeman"  # as typed: a writer's spaces round-trip
+    assert (list(draft.phones), list(draft.emails)) == (["+1-541-754-3010"], ["g.freeman@aperture.com"])
+    assert dict(draft.labels) == {"+1-541-754-3010": "cell", "g.freeman@aperture.com": "iphone, cell"}
+    assert list(draft.warnings) == [
+        "'g.freeman@aperture.com' is an e-mail address in a phone field: kept as an e-mail"
+    ]
+
+
 def test_many_cards_and_unknown_properties_kept() -> None:
     data = b"".join(
         card(f"FN:Person {i}", "X-SKYPE:p" + str(i), "IMPP:xmpp:p@example.org") for i in range(50)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -117,3 +118,55 @@ def test_headers_without_a_blank_line() -> None:
 def test_not_a_message_is_one_sentence(data: bytes) -> None:
     with pytest.raises(InvalidData):
         parse_message(data)
+
+
+def test_gb2312_header_holding_gbk_characters_is_read_as_gbk() -> None:
+    # Outlook Express labels GBK text GB2312; 镕 is GBK only (real: mail-parser's mail_test_9)
+    subject = "=?gb2312?B?" + base64.b64encode("朱镕基来信".encode("gbk")).decode() + "?="
+    found = parse_message(msg("From: =?GB2312?B?1cXPyMn6?= <a@b.cn>", f"Subject: {subject}"))
+    assert found["subject"] == "朱镕基来信"
+    assert found["from_name"] == "张先生"
+
+
+@pytest.mark.parametrize(
+    ("charset", "body", "text"),
+    [
+        ("GB2312", "你好，发票".encode(), "你好，发票"),  # re-saved as UTF-8 under its old header
+        ("GB2312", "你好，发票".encode("gb2312"), "你好，发票"),  # what the header says
+        ("gb2312", "朱镕基".encode("gbk"), "朱镕基"),  # GBK under a GB2312 label
+        ("iso-8859-1", "Zoë".encode("latin-1"), "Zoë"),
+        ("iso-8859-1", "Zoë".encode(), "ZoÃ«"),  # valid in Latin-1: the header is believed
+    ],
+    ids=["utf8-under-gb2312", "gb2312", "gbk-under-gb2312", "latin1", "utf8-under-latin1"],
+)
+def test_body_charset_is_read_as_its_superset_then_as_utf8(charset: str, body: bytes, text: str) -> None:
+    data = msg("From: a@b.cn", "Subject: x", f"Content-Type: text/plain; charset={charset}", body=body)
+    assert parse_message(data)["body"] == text
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # Outlook Express 6's HTML-only message (real: mail-parser's mail_test_4), in small
+        (
+            b"<HTML><HEAD><TITLE>x</TITLE><STYLE>p {}</STYLE></HEAD><BODY><DIV>&nbsp;</DIV>"
+            b"<DIV>Dear All,</DIV><DIV> </DIV><DIV>Payment&nbsp;of USD 103,349.35<BR>attached</DIV>"
+            b"</BODY></HTML>",
+            "Dear All,\n\nPayment of USD 103,349.35\nattached",
+        ),
+        (b"<p>caf\xe9 <b>ol\xe9</b></p><script>alert(1)</script>", "café olé"),
+        (b"<p>unclosed <div", "unclosed <div"),  # a cut tag stays as text
+    ],
+    ids=["outlook-express", "latin1-script", "unclosed-tag"],
+)
+def test_html_only_body_is_kept_as_its_text(html: bytes, text: str) -> None:
+    data = msg("From: a@b.com", "Subject: x", "Content-Type: text/html; charset=windows-1252", body=html)
+    assert parse_message(data)["body"] == text
+
+
+def test_plain_part_is_preferred_to_the_html_one() -> None:
+    body = (
+        b"--b\nContent-Type: text/html\n\n<p>html</p>\n--b\nContent-Type: text/plain\n\nplain\n--b--\n"
+    )
+    data = msg("From: a@b.com", "Subject: x", 'Content-Type: multipart/alternative; boundary="b"', body=body)
+    assert parse_message(data)["body"] == "plain"

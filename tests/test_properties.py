@@ -149,7 +149,8 @@ HEADER_NAMES = ("From", "To", "Cc", "Subject", "Date", "Message-ID", "Content-Ty
 HEADER_WORDS = ("=?utf-8?q?", "=?x-unknown?b?", "=?ISO-2022-JP?B?", "?=", "<", ">", "@", '"', "\\",
                 "(", ")", ",", ";", ":", "a@b.com", "text/plain; charset=", "utf-8", "*0=", "*1*=", "''",
                 "multipart/mixed; boundary=b", "--b", "base64", "quoted-printable", "=E2=98",
-                "Fri, 31 Dec 9999 23:59:59 -1200", " ", "\t", "é", "\xff")  # fmt: skip
+                "Fri, 31 Dec 9999 23:59:59 -1200", " ", "\t", "é", "\xff", "text/html; charset=", "gb2312",
+                "=?gb2312?b?1cXPyMn6?=", "<p>", "<script>", "</div", "&nbsp;", "&#x", "\xc3")  # fmt: skip
 
 
 @st.composite

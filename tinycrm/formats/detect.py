@@ -168,7 +168,7 @@ def decode_value(data: bytes, charset: str | None) -> tuple[str, str | None]:
     if charset:
         try:
             return data.decode(_codec(charset)), None
-        except (UnicodeDecodeError, LookupError):
+        except (LookupError, ValueError):  # not valid in it, an unknown name, a NUL inside the name
             pass
     try:
         text = data.decode("utf-8")

@@ -172,6 +172,10 @@ class Draft:
             self.phones = _added(self.phones, value)
             if label:
                 self.set_label(value, label)
+        elif EMAIL_RE.match(value):
+            # macOS Contacts lets an address be typed into a phone field; as an e-mail it still finds them
+            self.add_email(value, label)
+            self.warn(f"'{value}' is an e-mail address in a phone field: kept as an e-mail")
         else:
             self.keep_aside(f"phone {label}" if label else "phone", value, f"'{value}' is not a phone number")
 

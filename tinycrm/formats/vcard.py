@@ -406,6 +406,11 @@ def _card_to_draft(card: _Card, source_id: str | None) -> Draft:
             draft.set_field(key, _unescape(value))
         elif name == "NICKNAME":
             draft.set_field("nickname", _unescape(value).strip())
+        elif name == "X-ANDROID-CUSTOM" and value.startswith("vnd.android.cursor.item/nickname;"):
+            # Android's contacts export writes a nickname as its data row: mimetype;data1;data2;…
+            nickname = _split_escaped(value, ";")[1].strip()
+            if nickname:
+                draft.set_field("nickname", nickname)
         elif name == "URL":
             draft.set_field(f"url {label}" if label else "url", _unescape(value).strip())
         elif value.strip():

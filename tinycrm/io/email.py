@@ -10,11 +10,13 @@ Only a message with nothing in it is refused (InvalidData).
 
 from __future__ import annotations
 
+import codecs
 from datetime import datetime, timezone
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
 
 from ..errors import InvalidData
 
@@ -57,9 +59,14 @@ def parse_message(data: bytes) -> dict:
 def _header_values(msg: Message, name: str) -> list[str]:
     """Every value of a header as text; a value the parser cannot read is read raw."""
     try:
-        return [_clean(str(v)) for v in msg.get_all(name, [])]
+        values = [_clean(str(v)) for v in msg.get_all(name, [])]
     except Exception:  # noqa: BLE001 - IndexError, LookupError, ... from broken encoded-words
-        return [_raw_header(value) for key, value in msg.raw_items() if key.lower() == name.lower()]
+        values = []
+    if values and not any("\ufffd" in v for v in values):
+        return values
+    # read again by hand: the stdlib decodes a declared GB2312 strictly, where Outlook Express wrote GBK
+    raw = [_raw_header(value) for key, value in msg.raw_items() if key.lower() == name.lower()]
+    return raw or values
 
 
 def _raw_header(value: str) -> str:
@@ -79,14 +86,37 @@ def _raw_header(value: str) -> str:
     return _clean("".join(out))
 
 
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "shift_jis": "cp932",
+    "big5": "big5hkscs",
+}
+"""Charsets that mailers declare for text in their superset (Outlook Express's GB2312 subjects hold GBK)."""
+
+
 def _decode(data: bytes, charset: str | None) -> str:
-    """Bytes in a declared charset; an unknown or wrong one falls back to UTF-8 with U+FFFD."""
+    """Bytes in a declared charset (read as its superset); bytes that are not valid in it but are
+    valid UTF-8 (a message re-saved as UTF-8 under its old header) as UTF-8; an unknown charset as
+    UTF-8; whatever is left with U+FFFD."""
+    codec = "utf-8"
     if charset:
         try:
-            return data.decode(charset.strip().strip('"'), errors="replace")
+            codec = codecs.lookup(charset.strip().strip('"')).name
         except (LookupError, ValueError):
+            codec = "utf-8"
+        codec = _SUPERSETS.get(codec, codec)
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        pass
+    if codec != "utf-8" and not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
             pass
-    return data.decode("utf-8", errors="replace")
+    return data.decode(codec, errors="replace")
 
 
 def _clean(text: str) -> str:
@@ -127,17 +157,25 @@ def _sent(values: list[str]) -> datetime | None:
 
 
 def _body(msg: Message) -> str:
-    """The plain-text body (or the first text part), decoded as well as it can be."""
-    part: Message | None
-    try:
-        part = msg.get_body(preferencelist=("plain",)) if isinstance(msg, EmailMessage) else None
-    except Exception:  # noqa: BLE001 - a broken multipart structure
-        part = None
-    if part is None and not msg.is_multipart() and msg.get_content_maintype() == "text":
-        if msg.get_content_subtype() == "plain":
+    """The plain-text body (else the HTML one as text: Outlook Express sent many with no other)."""
+    part: Message | None = None
+    for subtype in ("plain", "html"):
+        try:
+            part = msg.get_body(preferencelist=(subtype,)) if isinstance(msg, EmailMessage) else None
+        except Exception:  # noqa: BLE001 - a broken multipart structure
+            part = None
+        if part is None and not msg.is_multipart() and msg.get_content_type() == f"text/{subtype}":
             part = msg
+        if part is not None:
+            break
     if part is None:
         return ""
+    text = _part_text(part)
+    return _html_text(text) if part.get_content_subtype() == "html" else text
+
+
+def _part_text(part: Message) -> str:
+    """A text part's payload, decoded as well as it can be."""
     try:
         payload = part.get_payload(decode=True)
     except Exception:  # noqa: BLE001 - a broken transfer encoding
@@ -152,3 +190,49 @@ def _body(msg: Message) -> str:
     if charset in (None, "us-ascii", "ascii"):
         charset = None  # undeclared 8-bit text is most often UTF-8 today
     return _decode(payload, charset).replace("\r\n", "\n").strip()
+
+
+class _HtmlText(HTMLParser):
+    """The text of an HTML body: what a reader sees, one line per block, no scripts or styles."""
+
+    _BLOCKS = frozenset(
+        {"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote"}
+    )
+    _HIDDEN = frozenset({"script", "style", "head", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self.hidden += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def _html_text(html: str) -> str:
+    """Readable text of an HTML body: its lines stripped, runs of blank lines made one."""
+    parser = _HtmlText()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # noqa: BLE001 - HTMLParser is lenient; keep the markup rather than fail
+        return html
+    lines = [" ".join(line.replace("\xa0", " ").split()) for line in "".join(parser.parts).splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()

@@ -123,3 +123,32 @@ def test_activity_by_owner_with_two_people_keeps_them_apart(store: Store, tmp_pa
         ("tester", {"call": 1}, 1), ("zed", {"call": 1, "email": 1}, 1),
     ]  # fmt: skip
     assert (grouped["kinds"], grouped["contacts_touched"]) == ({"call": 2, "email": 1}, 1)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5])
+def test_rfm_limit_lists_that_many_per_segment_in_json_and_names_them_in_the_table(
+    store: Store,
+    customers: None,
+    limit: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`report rfm --json --limit N` is a page: each segment's first N customers, its count still all."""
+    import json
+
+    from tinycrm.cli.dispatch import main
+
+    full = reports.jsonable(reports.rfm(store, NOW))
+    store.close()
+    monkeypatch.setenv("TINYCRM_DB", str(store.path))
+    monkeypatch.setenv("TINYCRM_NOW", NOW.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    monkeypatch.setenv("TZ", "UTC")
+    capsys.readouterr()
+    assert main(["report", "rfm", "--json", "--limit", str(limit)]) == 0
+    assert json.loads(capsys.readouterr().out) == _trim(full, limit)
+    assert main(["report", "rfm", "--limit", str(limit)]) == 0
+    table = capsys.readouterr().out
+    for seg in full["segments"]:
+        named = [c["name"] for c in seg["customers"][:limit]]
+        more = seg["count"] - len(named)
+        assert ", ".join(named) + (f" and {more} more" if more > 0 else "") in table

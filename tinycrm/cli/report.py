@@ -141,6 +141,10 @@ def rfm(
         int,
         typer.Option("--top", min=1, max=1000, help="Customers listed whose won value rose or fell most."),
     ] = 10,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="Customers named per segment (default 3; --json: every one)."),
+    ] = None,
     as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
     ascii: AsciiOpt = False,
@@ -148,9 +152,12 @@ def rfm(
     """Customers scored by recency, frequency and money of their won deals, in segments.
 
     The table names each segment's first three customers (best score first, then by name)
-    and how many more; --json lists every customer with its scores and lifetime value.
+    and how many more; --json lists every customer with its scores and lifetime value,
+    or the first --limit N of each segment.
 
     Example: tinycrm report rfm --since 90d --top 5
+
+    Example: tinycrm report rfm --json --limit 10
     """
 
 

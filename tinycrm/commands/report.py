@@ -489,6 +489,7 @@ def rfm(
     until: str | None,
     by: str | None,
     top: int,
+    limit: int | None,
     as_json: bool,
     as_csv: bool,
     ascii: bool,
@@ -498,7 +499,7 @@ def rfm(
 
     start, end = _window(state, since, until)
     # a table names a segment's first few customers ("and N more"); --json lists them all
-    listed = None if as_json else RFM_NAMES_SHOWN
+    listed = limit if limit is not None else None if as_json else RFM_NAMES_SHOWN
     report = reports.rfm(
         state.store(), state.local_now(), since=start, until=end, by=by, top=top, listed=listed
     )
@@ -506,7 +507,7 @@ def rfm(
     def rows_of(part: dict) -> Rows:
         rows = []
         for s in part["segments"]:
-            names = [c["name"] for c in s["customers"][:RFM_NAMES_SHOWN]]
+            names = [c["name"] for c in s["customers"][:listed]]
             more = s["count"] - len(names)
             rows.append(
                 {

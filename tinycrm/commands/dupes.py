@@ -27,7 +27,7 @@ def dupes(state: State, *, min_score: int | None, as_json: bool) -> None:
 
     found = find_duplicates(state.store(), min_score=min_score)
     groups, score = found.groups, found.min_score
-    names = {i: c["name"] for i, c in found.contacts.items()}
+    names = {i: name for i, (name, _) in found.people.items()}
     if as_json:
         emit_json([{**g.to_json(), "names": [names[i] for i in g.ids]} for g in groups])
         return

@@ -276,20 +276,6 @@ def _name_blocks(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(blocks))
 
 
-def _blocks(kind: str, org: str, name: str) -> list[tuple[str, str]]:
-    """The name blocks of every record of one kind, org_key and name: (org, name part) keys.
-
-    A person at an organisation: the name spelled and each word there; without one, the
-    name spelled alone; an organisation: its org_key.
-    """
-    if kind == "org":
-        return [(org, "o")] if org else []
-    if not org:
-        spelled = _name_parts(name)[4]
-        return [("", "n\x1f" + spelled)] if spelled else []
-    return [(org, part) for part in _name_blocks(name)]
-
-
 def record_keys(record: Record, region: str | None = None) -> list[tuple[str, str]]:
     """The (kind, value) look-up keys a store keeps for a contact: e-mails, phones, names, organisation.
 
@@ -473,18 +459,31 @@ def _linked(combos: Sequence[tuple[str, str, str]], rows_of: Sequence[list[int]]
     pair them already, unless they were too big (then such rows pair here whatever their
     names). An oversized block pairs only the groups of one name_key.
     """
-    blocks: dict[tuple[str, str], list[int]] = {}
+    at: dict[str, dict[str, list[int]]] = {}  # org_key → name part → groups: one block each
     for g, (kind, org, name) in enumerate(combos):
-        for key in _blocks(kind, org, name):
-            got = blocks.get(key)
+        if kind == "org":  # an organisation: its org_key
+            if not org:
+                continue
+            parts: tuple[str, ...] = ("o",)
+        else:  # a person: the name spelled and each word there; without one, the name spelled
+            parts = _name_blocks(name)
+            if not org:
+                if parts[0] == "n\x1f":
+                    continue
+                parts = parts[:1]
+        blocks = at.get(org)
+        if blocks is None:
+            blocks = at[org] = {}
+        for part in parts:
+            got = blocks.get(part)
             if got is None:
-                blocks[key] = [g]
+                blocks[part] = [g]
             else:
                 got.append(g)
     weak = min(FUZZY_MIN, 90)
     linked: set[tuple[int, int]] = set()
     loose: set[tuple[int, int]] = set()
-    for key, groups in blocks.items():
+    for part, groups in (block for blocks in at.values() for block in blocks.items()):
         size = len(rows_of[groups[0]]) if len(groups) == 1 else sum(len(rows_of[g]) for g in groups)
         if size < 2:
             continue
@@ -496,7 +495,7 @@ def _linked(combos: Sequence[tuple[str, str, str]], rows_of: Sequence[list[int]]
                 if 1 < sum(len(rows_of[g]) for g in bucket) <= BLOCK_MAX:
                     linked.update((g, h) for x, g in enumerate(bucket) for h in bucket[x:])
             continue
-        kind = "org" if key[1] == "o" else "person"
+        kind = "org" if part == "o" else "person"
         for x, g in enumerate(groups):
             name = combos[g][2]
             for h in groups[x:]:
@@ -511,7 +510,7 @@ def _linked(combos: Sequence[tuple[str, str, str]], rows_of: Sequence[list[int]]
 
 
 def _row_pairs(rows: Sequence[Row], min_score: int, region: str | None) -> list[Pair]:
-    """The pairs of rows (ascending ids) scoring at least `min_score`, with the score and reasons.
+    """The pairs of rows (ids ascending in each, pairs in no order) scoring at least `min_score`.
 
     Most pairs share only their names: their verdict is one per pair of groups and what each
     row has (an e-mail, a phone), so it is looked up, not worked out, for each pair of rows.
@@ -552,7 +551,6 @@ def _row_pairs(rows: Sequence[Row], min_score: int, region: str | None) -> list[
         verdict = _score_pair(a, b)
         if verdict[0] >= min_score:
             found.append(Pair(ids[i], ids[j], *verdict))
-    found.sort()  # by ids: no two pairs have the same two
     return found
 
 
@@ -570,7 +568,9 @@ def find_row_pairs(rows: Iterable[Row], *, min_score: int = DEFAULT_MIN_SCORE,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _row_pairs(sorted(rows, key=itemgetter(0)), min_score, region)
+        found = _row_pairs(sorted(rows, key=itemgetter(0)), min_score, region)
+        found.sort()  # by ids: no two pairs have the same two
+        return found
     finally:
         if collecting:
             gc.enable()
@@ -585,29 +585,32 @@ def find_groups(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE
 def find_row_groups(rows: Iterable[Row], *, min_score: int = DEFAULT_MIN_SCORE,
                     region: str | None = None) -> list[Group]:
     """`find_groups` over the store's rows (`Store.dedupe_records`)."""
-    pairs = find_row_pairs(rows, min_score=min_score, region=region)
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _grouped(pairs)
+        return _grouped(_row_pairs(sorted(rows, key=itemgetter(0)), min_score, region))
     finally:
         if collecting:
             gc.enable()
 
 
 def _grouped(pairs: list[Pair]) -> list[Group]:
-    """The connected groups of pairs (ascending), each with its ids, weakest best link and reasons."""
+    """The connected groups of pairs, each with its ids, pairs (ascending), weakest best link and reasons.
+
+    The pairs come in any order: each group's few are sorted, not all 175,000 at once.
+    """
     joined: dict[int, list[int]] = {}  # id → the ids of its group so far (one list per group)
-    for p in pairs:
-        one, other = joined.get(p.a), joined.get(p.b)
-        if one is None and other is None:
-            joined[p.a] = joined[p.b] = [p.a, p.b]
-        elif one is None:
-            other.append(p.a)  # type: ignore[union-attr]
-            joined[p.a] = other  # type: ignore[assignment]
+    for a, b, _, _ in pairs:
+        one, other = joined.get(a), joined.get(b)
+        if one is None:
+            if other is None:
+                joined[a] = joined[b] = [a, b]
+            else:
+                other.append(a)
+                joined[a] = other
         elif other is None:
-            one.append(p.b)
-            joined[p.b] = one
+            one.append(b)
+            joined[b] = one
         elif one is not other:
             if len(one) < len(other):
                 one, other = other, one
@@ -616,20 +619,24 @@ def _grouped(pairs: list[Pair]) -> list[Group]:
                 joined[x] = one
     members: dict[int, list[Pair]] = {}
     for p in pairs:
-        key = id(joined[p.a])
+        key = id(joined[p[0]])
         got = members.get(key)
         if got is None:
             members[key] = [p]
         else:
             got.append(p)
     groups = []
+    reasons_of = itemgetter(3)
     for found in members.values():
+        found.sort()
         best: dict[int, int] = {}
-        for p in found:
-            for x in (p.a, p.b):
-                if (seen := best.get(x)) is None or seen < p.score:
-                    best[x] = p.score
-        reasons = dict.fromkeys(r for p in found for r in p.reasons)
+        get = best.get
+        for a, b, score, _ in found:
+            if get(a, score - 1) < score:
+                best[a] = score
+            if get(b, score - 1) < score:
+                best[b] = score
+        reasons = dict.fromkeys(itertools.chain.from_iterable(map(reasons_of, found)))
         groups.append(Group(tuple(sorted(best)), min(best.values()), tuple(reasons), tuple(found)))
     groups.sort(key=lambda g: (-g.score, g.ids))
     return groups

@@ -416,11 +416,19 @@ def _index(rows: Sequence[Row], region: str | None) -> tuple[
             for key in mails:
                 if (j := mail_first.setdefault(key, i)) != i:
                     mail_shared.setdefault(key, [j]).append(i)
-        if phones and (numbers := _phone_keys(phones, region)):
-            flags[i] |= 2
-            for key in numbers:
-                if (j := phone_first.setdefault(key, i)) != i:
-                    phone_shared.setdefault(key, [j]).append(i)
+        if phones:
+            if len(phones) == 1:  # most contacts: no set built
+                try:
+                    numbers: Iterable[str] = (phone_key(phones[0], region),)
+                except CrmError:
+                    numbers = ()
+            else:
+                numbers = _phone_keys(phones, region)
+            if numbers:
+                flags[i] |= 2
+                for key in numbers:
+                    if (j := phone_first.setdefault(key, i)) != i:
+                        phone_shared.setdefault(key, [j]).append(i)
         combo = (kind, org_key(name if kind == "org" else org), name)
         members = combos.get(combo)
         if members is None:

@@ -552,11 +552,11 @@ def _row_pairs(rows: Sequence[Row], min_score: int, region: str | None) -> list[
                 found.append(Pair(ids[i], ids[j], *verdict))
     entries: dict[int, _Entry] = {}
     for i, j in strong | loose:
-        if (a := entries.get(i)) is None:
-            a = entries[i] = _row_entry(rows[i], region)
-        if (b := entries.get(j)) is None:
-            b = entries[j] = _row_entry(rows[j], region)
-        verdict = _score_pair(a, b)
+        if (one := entries.get(i)) is None:
+            one = entries[i] = _row_entry(rows[i], region)
+        if (two := entries.get(j)) is None:
+            two = entries[j] = _row_entry(rows[j], region)
+        verdict = _score_pair(one, two)
         if verdict[0] >= min_score:
             found.append(Pair(ids[i], ids[j], *verdict))
     return found

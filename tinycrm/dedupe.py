@@ -170,7 +170,7 @@ class Pair(NamedTuple):
     """Two records that look like one, with the score and reasons that say why.
 
     A named tuple, not a dataclass: 100,000 contacts can make 175,000 of them, and a frozen
-    dataclass takes seven times as long to build.
+    dataclass takes more than twice as long to build.
     """
 
     a: int

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dedupe_before
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -457,7 +458,7 @@ def _every_candidate(records, region):
 
     blocks = defaultdict(list)
     for i, record in enumerate(records):
-        for key in dict.fromkeys(dedupe._blocks(record, region)):
+        for key in dict.fromkeys(dedupe_before.record_blocks(record, region)):
             blocks[key].append(i)
     pairs = set()
     for key, members in blocks.items():
@@ -506,3 +507,60 @@ def test_dupes_pairs_equal_scoring_every_candidate(rows, block_max):
     finally:
         dedupe.BLOCK_MAX = saved
     assert found == sorted(expected, key=lambda p: (p.a, p.b))
+
+
+_KINDS = st.sampled_from(["person", "person", "org"])
+_ORG_NAMES = ["Acme Inc.", "ACME", "Acme GmbH", "佛山企业电子有限公司", "企业电子"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_KINDS, st.sampled_from(_NAMES), st.sampled_from(_ORG_NAMES),
+                          st.sampled_from(_ORGS), st.lists(st.sampled_from(_MAILS), max_size=2),
+                          st.lists(st.sampled_from(_PHONES), max_size=2)), min_size=2, max_size=40),
+       st.sampled_from([2, 3, 300]), st.sampled_from([0, 40, 70, 90]), st.randoms(use_true_random=False))
+def test_dupes_scored_per_group_of_names_equal_scoring_each_pair_as_before(rows, block_max, min_score, rnd):
+    """The pairs, scores and reasons of main before the change (tests/dedupe_before.py), on any book."""
+    records = [company(i + 1, org_name, emails=mails, phones=phones) if kind == "org"
+               else person(i + 1, name, org, emails=mails, phones=phones)
+               for i, (kind, name, org_name, org, mails, phones) in enumerate(rows)]
+    rnd.shuffle(records)
+    saved = dedupe.BLOCK_MAX
+    dedupe.BLOCK_MAX = block_max  # tiny blocks too: oversized name blocks, crowded e-mail and phone stars
+    try:
+        found = dedupe.find_pairs(records, min_score=min_score, region="US")
+        expected = dedupe_before.find_pairs(records, min_score=min_score, region="US")
+    finally:
+        dedupe.BLOCK_MAX = saved
+    assert found == expected
+
+
+def test_dupes_on_store_rows_equal_dupes_on_records():
+    """The store's tuples and the records a test writes give the same groups."""
+    records = [person(3, "Ada Lovelace", "Acme", emails=["ada@x.org"]),
+               person(1, "Ada Lovelcae", "ACME Inc."),
+               person(2, "张伟", phones=["+1 202 555 0100"]), person(4, "張偉", phones=["(202) 555-0100"]),
+               company(5, "Acme Inc."), company(6, "ACME")]
+    rows = [dedupe._row(r) for r in records]
+    assert dedupe.find_row_groups(rows, region="US") == find_groups(records, region="US")
+    assert [g.ids for g in find_groups(records, region="US")] == [(2, 4), (5, 6), (1, 3)]
+
+
+_TEXT = st.text(st.sampled_from('ab"\\\n\t\x00\x1b\x7f\x85\u200f\u202e张偉 é'), max_size=6)
+_PAIRS = st.lists(st.builds(dedupe.Pair, st.integers(1, 9), st.integers(1, 9), st.integers(-20, 100),
+                            st.lists(_TEXT, max_size=3).map(tuple)), max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.integers(1, 9), max_size=3, unique=True), st.integers(0, 100),
+                          st.lists(_TEXT, max_size=3), _PAIRS), max_size=4),
+       st.dictionaries(st.integers(1, 9), _TEXT, min_size=9))
+def test_dupes_json_is_emit_json_byte_for_byte(rows, names):
+    """`dupes --json` lays out the groups itself: the same text as `emit_json` of `Group.to_json`."""
+    from tinycrm.cells import safe_json
+    from tinycrm.commands.dupes import _groups_json
+
+    groups = [dedupe.Group(tuple(ids), score, tuple(reasons), tuple(pairs))
+              for ids, score, reasons, pairs in rows]
+    data = [{**g.to_json(), "names": [names[i] for i in g.ids]} for g in groups]
+    expected = safe_json(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    assert _groups_json(groups, names) == expected

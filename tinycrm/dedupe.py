@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from tinycrm.errors import Conflict, CrmError
 from tinycrm.normalize import email_key, fold, phone_key
 from tinycrm.textindex import is_cjk
 
 Record = Mapping[str, Any]  # a contact as the store returns it, or as a test writes it
+# What duplicate finding reads of a contact (`Store.dedupe_records`): id, kind, name, org, e-mails, phones.
+Row = tuple[int, str, str, "str | None", Sequence[str], Sequence[str]]
 
 DEFAULT_MIN_SCORE = 70
 # A block larger than this (a very common first name at one big organisation) is not
@@ -109,10 +113,11 @@ def to_simplified(text: str) -> str:
 
 @functools.cache
 def _syllable(ch: str) -> str:
-    """The pinyin of one character (cached: names reuse few characters, pypinyin is slow per call)."""
-    from pypinyin import lazy_pinyin
+    """The pinyin of one character, as the search index reads it: pypinyin without its phrase
+    dictionary (the same reading for one character, and ~300 ms less to import)."""
+    from tinycrm.textindex import _char_pinyin
 
-    return "".join(lazy_pinyin(ch, errors="ignore"))
+    return _char_pinyin(ch)
 
 
 def pinyin(name: str) -> tuple[str, ...]:
@@ -161,9 +166,12 @@ def org_key(name: str | None) -> str:
 # --- prepared records ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Pair:
-    """Two records that look like one, with the score and reasons that say why."""
+class Pair(NamedTuple):
+    """Two records that look like one, with the score and reasons that say why.
+
+    A named tuple, not a dataclass: 100,000 contacts can make 175,000 of them, and a frozen
+    dataclass takes more than twice as long to build.
+    """
 
     a: int
     b: int
@@ -228,45 +236,44 @@ def _name_parts(name: str) -> tuple[str, str, bool, str, str, tuple[str, ...]]:
     return fold(name).replace(" ", ""), key, False, "", "".join(words), tuple(sorted(words))
 
 
+def _row(record: Record) -> Row:
+    """A record as the tuple duplicate finding reads (what `Store.dedupe_records` returns)."""
+    return (record["id"], record.get("kind") or "person", record.get("name") or "", record.get("org"),
+            record.get("emails") or (), record.get("phones") or ())
+
+
 def _entry(record: Record, region: str | None) -> _Entry:
     """A record with everything scoring compares, worked out once."""
-    kind = record.get("kind") or "person"
-    name = record.get("name") or ""
+    return _row_entry(_row(record), region)
+
+
+def _row_entry(row: Row, region: str | None) -> _Entry:
+    cid, kind, name, org, emails, phones = row
     folded, key, cjk, spelled_pinyin, spelled, tokens = _name_parts(name)
     return _Entry(
-        record["id"], kind, name, folded, key, cjk, spelled_pinyin, spelled, tokens,
-        org_key(name if kind == "org" else record.get("org")),
-        frozenset(email_key(e) for e in record.get("emails") or () if e),
-        _phone_keys(record.get("phones") or (), region),
+        cid, kind, name, folded, key, cjk, spelled_pinyin, spelled, tokens,
+        org_key(name if kind == "org" else org),
+        frozenset(email_key(e) for e in emails if e),
+        _phone_keys(phones, region),
     )
 
 
-def _blocks(record: Record, region: str | None) -> list[str]:
-    """The block keys of a record: strings (their hash is cached), parts joined by \\x1f."""
-    kind = record.get("kind") or "person"
-    name = record.get("name") or ""
-    blocks = ["e\x1f" + email_key(e) for e in record.get("emails") or () if e]
-    blocks += ["p\x1f" + k for k in _phone_keys(record.get("phones") or (), region)]
-    if kind == "org":
-        org = org_key(name)
-        if org:
-            blocks.append("o\x1f" + org)
-        return blocks
+@functools.lru_cache(maxsize=1 << 16)
+def _name_blocks(name: str) -> tuple[str, ...]:
+    """The name parts of a person's block keys, once per name (`n`: the name spelled, `t`: one word).
+
+    Each word goes with the first letters, and again with the last letters, of the others: a
+    typo in one word keeps the other word's blocks (unless it hits both ends), and a common
+    first name at a big firm does not make one huge block.
+    """
     spelled, tokens = _name_parts(name)[4:]
-    org = org_key(record.get("org"))
-    if org:
-        blocks.append(f"n\x1f{org}\x1f{spelled}")
-        # Each word with the first letters, and again with the last letters, of the others: a
-        # typo in one word keeps the other word's blocks (unless it hits both ends), and a
-        # common first name at a big firm does not make one huge block.
-        if len(tokens) > 1:
-            for x, t in enumerate(tokens):
-                others = [o for y, o in enumerate(tokens) if y != x]
-                blocks.append(f"t\x1f{org}\x1f{t}\x1f<{''.join(o[0] for o in others)}")
-                blocks.append(f"t\x1f{org}\x1f{t}\x1f>{''.join(o[-1] for o in others)}")
-    elif spelled:
-        blocks.append("n\x1f\x1f" + spelled)
-    return blocks
+    blocks = ["n\x1f" + spelled]
+    if len(tokens) > 1:
+        for x, t in enumerate(tokens):
+            others = [o for y, o in enumerate(tokens) if y != x]
+            blocks.append(f"t\x1f{t}\x1f<{''.join(o[0] for o in others)}")
+            blocks.append(f"t\x1f{t}\x1f>{''.join(o[-1] for o in others)}")
+    return tuple(dict.fromkeys(blocks))
 
 
 def record_keys(record: Record, region: str | None = None) -> list[tuple[str, str]]:
@@ -389,112 +396,256 @@ def _judge(kind: str, a_name: str, b_name: str, same_org: bool, any_org: bool, b
 _judged_by_names = functools.lru_cache(maxsize=1 << 16)(_judge)
 
 
-def _candidate_pairs(records: Sequence[Record], region: str | None) -> set[tuple[int, int]]:
-    """Index pairs that share a block; oversized blocks give only their identical names."""
-    first: dict[str, int] = {}
-    shared: dict[str, list[int]] = {}  # only the keys seen twice get a list
-    for i, record in enumerate(records):
-        for key in _blocks(record, region):
-            j = first.setdefault(key, i)
-            if j != i:
-                members = shared.get(key)
-                if members is None:
-                    shared[key] = [j, i]
-                elif members[-1] != i:
-                    members.append(i)
-    # A pair that shares an e-mail or a phone comes from that block, unless the block is too
-    # big to pair in full (then only a star): its members stay paired through the name blocks.
-    crowded = {i for key, members in shared.items()
-               if key[0] in ("e", "p") and len(members) > BLOCK_MAX for i in members}
-    weak = min(FUZZY_MIN, 90)
-    pairs: set[tuple[int, int]] = set()
-    for key, members in shared.items():
-        if key[0] in ("e", "p"):
-            if len(members) > BLOCK_MAX:  # one shared address: a star joins them all
-                pairs.update((members[0], j) for j in members[1:])
+def _index(rows: Sequence[Row], region: str | None) -> tuple[
+        bytearray, set[tuple[int, int]], set[int], dict[tuple[str, str, str], list[int]]]:
+    """One pass over the rows (ascending ids): what blocking needs of each, worked out once.
+
+    Returns each row's flags (1: it has an e-mail, 2: a phone), the row pairs that share an
+    e-mail or a phone (only a star when a block is too big to pair in full), the rows of
+    such crowded blocks, and the rows of each (kind, org_key, name).
+    """
+    flags = bytearray(len(rows))
+    mail_first: dict[str, int] = {}
+    mail_shared: dict[str, list[int]] = {}  # only the keys seen twice get a list
+    phone_first: dict[str, int] = {}
+    phone_shared: dict[str, list[int]] = {}
+    combos: dict[tuple[str, str, str], list[int]] = {}
+    for i, (_, kind, name, org, emails, phones) in enumerate(rows):
+        if emails and (mails := {email_key(e) for e in emails if e}):
+            flags[i] = 1
+            for key in mails:
+                if (j := mail_first.setdefault(key, i)) != i:
+                    mail_shared.setdefault(key, [j]).append(i)
+        if phones:
+            if len(phones) == 1:  # most contacts: no set built
+                try:
+                    numbers: Iterable[str] = (phone_key(phones[0], region),)
+                except CrmError:
+                    numbers = ()
             else:
-                for x, i in enumerate(members):
-                    pairs.update((i, j) for j in members[x + 1:])
+                numbers = _phone_keys(phones, region)
+            if numbers:
+                flags[i] |= 2
+                for key in numbers:
+                    if (j := phone_first.setdefault(key, i)) != i:
+                        phone_shared.setdefault(key, [j]).append(i)
+        combo = (kind, org_key(name if kind == "org" else org), name)
+        members = combos.get(combo)
+        if members is None:
+            combos[combo] = [i]
+        else:
+            members.append(i)
+    strong: set[tuple[int, int]] = set()
+    crowded: set[int] = set()
+    for members in (*mail_shared.values(), *phone_shared.values()):
+        if len(members) > BLOCK_MAX:  # one shared address: a star joins them all
+            crowded.update(members)
+            strong.update((members[0], j) for j in members[1:])
+        else:
+            strong.update(itertools.combinations(members, 2))
+    return flags, strong, crowded, combos
+
+
+def _ordered(rows_g: list[int], rows_h: list[int], same: bool) -> Iterator[tuple[int, int, bool]]:
+    """The row pairs (i < j) of two groups of rows, and whether i is of the first group."""
+    if same:
+        for x, i in enumerate(rows_g):
+            for j in rows_g[x + 1:]:
+                yield i, j, True
+        return
+    for i in rows_g:
+        for j in rows_h:
+            yield (i, j, True) if i < j else (j, i, False)
+
+
+def _linked(combos: Sequence[tuple[str, str, str]], rows_of: Sequence[list[int]], crowded: set[int]
+            ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """The name blocks: pairs of (kind, org, name) groups whose rows all pair, and crowded row pairs.
+
+    A name block (one firm and one word of the name) pairs two groups when their names are
+    alike: names that are not can only score through an e-mail or a phone, and those blocks
+    pair them already, unless they were too big (then such rows pair here whatever their
+    names). An oversized block pairs only the groups of one name_key.
+    """
+    at: dict[str, dict[str, list[int]]] = {}  # org_key → name part → groups: one block each
+    for g, (kind, org, name) in enumerate(combos):
+        if kind == "org":  # an organisation: its org_key
+            if not org:
+                continue
+            parts: tuple[str, ...] = ("o",)
+        else:  # a person: the name spelled and each word there; without one, the name spelled
+            parts = _name_blocks(name)
+            if not org:
+                if parts[0] == "n\x1f":
+                    continue
+                parts = parts[:1]
+        blocks = at.get(org)
+        if blocks is None:
+            blocks = at[org] = {}
+        for part in parts:
+            got = blocks.get(part)
+            if got is None:
+                blocks[part] = [g]
+            else:
+                got.append(g)
+    weak = min(FUZZY_MIN, 90)
+    linked: set[tuple[int, int]] = set()
+    loose: set[tuple[int, int]] = set()
+    for part, groups in (block for blocks in at.values() for block in blocks.items()):
+        size = len(rows_of[groups[0]]) if len(groups) == 1 else sum(len(rows_of[g]) for g in groups)
+        if size < 2:
             continue
-        if len(members) > BLOCK_MAX:
+        if size > BLOCK_MAX:
             same: dict[str, list[int]] = defaultdict(list)
-            for i in members:
-                same[_name_parts(records[i].get("name") or "")[1]].append(i)
-            for group in same.values():
-                if 1 < len(group) <= BLOCK_MAX:
-                    for x, i in enumerate(group):
-                        pairs.update((i, j) for j in group[x + 1:])
+            for g in groups:
+                same[_name_parts(combos[g][2])[1]].append(g)
+            for bucket in same.values():
+                if 1 < sum(len(rows_of[g]) for g in bucket) <= BLOCK_MAX:
+                    linked.update((g, h) for x, g in enumerate(bucket) for h in bucket[x:])
             continue
-        # A name block: one firm and one word of the name. Pairs of names that are not alike
-        # can only score through an e-mail or a phone, and those blocks pair them already, so
-        # each pair of distinct names is judged once instead of each pair of records.
-        by_name: dict[str, list[int]] = defaultdict(list)
-        for i in members:
-            by_name[records[i].get("name") or ""].append(i)
-        kind = "org" if key[0] == "o" else "person"
-        names = list(by_name)
-        for x, u in enumerate(names):
-            for v in names[x:]:
-                alike = _names_alike(kind, u, v)[0] >= weak
-                mu, mv = by_name[u], by_name[v]
-                for y, i in enumerate(mu):
-                    for j in mu[y + 1:] if u == v else mv:
-                        if alike or i in crowded or j in crowded:
-                            pairs.add((i, j) if i < j else (j, i))
-    return pairs
+        kind = "org" if part == "o" else "person"
+        for x, g in enumerate(groups):
+            name = combos[g][2]
+            for h in groups[x:]:
+                if g == h and len(rows_of[g]) < 2:
+                    continue
+                if _names_alike(kind, name, combos[h][2])[0] >= weak:
+                    linked.add((g, h))
+                elif crowded:
+                    loose.update((i, j) for i, j, _ in _ordered(rows_of[g], rows_of[h], g == h)
+                                 if i in crowded or j in crowded)
+    return linked, loose
+
+
+def _row_pairs(rows: Sequence[Row], min_score: int, region: str | None) -> list[Pair]:
+    """The pairs of rows (ids ascending in each, pairs in no order) scoring at least `min_score`.
+
+    Most pairs share only their names: their verdict is one per pair of groups and what each
+    row has (an e-mail, a phone), so it is looked up, not worked out, for each pair of rows.
+    """
+    flags, strong, crowded, by_combo = _index(rows, region)
+    combos, rows_of = list(by_combo), list(by_combo.values())
+    linked, loose = _linked(combos, rows_of, crowded)
+    ids = [row[0] for row in rows]
+    found = []
+    for g, h in linked:
+        kind, org, name = combos[g]
+        other_kind, other_org, other = combos[h]
+        same_org, any_org = bool(org) and org == other_org, bool(org or other_org)
+        verdicts: dict[int, tuple[int, tuple[str, ...]]] = {}
+        for i, j, forward in _ordered(rows_of[g], rows_of[h], g == h):
+            if strong and (i, j) in strong:
+                continue  # scored below, with what they share
+            if crowded and (i in crowded or j in crowded):
+                loose.add((i, j))  # they may share an address of a crowded block
+                continue
+            code = (flags[i] & flags[j]) | (4 if forward else 0)
+            verdict = verdicts.get(code)
+            if verdict is None:
+                if kind != other_kind:
+                    verdict = (0, ())
+                else:
+                    a, b = (name, other) if forward else (other, name)
+                    verdict = _judged_by_names(kind, a, b, same_org, any_org, bool(code & 1), bool(code & 2))
+                verdicts[code] = verdict
+            if verdict[0] >= min_score:
+                found.append(Pair(ids[i], ids[j], *verdict))
+    entries: dict[int, _Entry] = {}
+    for i, j in strong | loose:
+        if (one := entries.get(i)) is None:
+            one = entries[i] = _row_entry(rows[i], region)
+        if (two := entries.get(j)) is None:
+            two = entries[j] = _row_entry(rows[j], region)
+        verdict = _score_pair(one, two)
+        if verdict[0] >= min_score:
+            found.append(Pair(ids[i], ids[j], *verdict))
+    return found
 
 
 def find_pairs(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE,
                region: str | None = None) -> list[Pair]:
     """Every pair of records scoring at least `min_score`, compared within blocks only."""
+    return find_row_pairs([_row(r) for r in records], min_score=min_score, region=region)
+
+
+def find_row_pairs(rows: Iterable[Row], *, min_score: int = DEFAULT_MIN_SCORE,
+                   region: str | None = None) -> list[Pair]:
+    """`find_pairs` over the store's rows (`Store.dedupe_records`): no record dict built per contact."""
     # Hundreds of thousands of small objects and none of them cyclic: the collector's full
     # passes over a growing heap would double the time.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        ordered = sorted(records, key=lambda r: r["id"])
-        candidates = _candidate_pairs(ordered, region)
-        # Only the records in some pair (a few percent) are worked out in full.
-        entries = {i: _entry(ordered[i], region) for i in {i for pair in candidates for i in pair}}
-        found = []
-        for i, j in candidates:  # i < j, and ids ascend with the index
-            a, b = entries[i], entries[j]
-            score, reasons = _score_pair(a, b)
-            if score >= min_score:
-                found.append(Pair(entries[i].id, entries[j].id, score, reasons))
+        found = _row_pairs(sorted(rows, key=itemgetter(0)), min_score, region)
+        found.sort()  # by ids: no two pairs have the same two
+        return found
     finally:
         if collecting:
             gc.enable()
-    found.sort(key=lambda p: (p.a, p.b))
-    return found
 
 
 def find_groups(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE,
                 region: str | None = None) -> list[Group]:
     """Groups of likely duplicates, strongest first; the same groups whatever the records' order."""
-    pairs = find_pairs(records, min_score=min_score, region=region)
-    parent: dict[int, int] = {}
+    return find_row_groups([_row(r) for r in records], min_score=min_score, region=region)
 
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
+def find_row_groups(rows: Iterable[Row], *, min_score: int = DEFAULT_MIN_SCORE,
+                    region: str | None = None) -> list[Group]:
+    """`find_groups` over the store's rows (`Store.dedupe_records`)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _grouped(_row_pairs(sorted(rows, key=itemgetter(0)), min_score, region))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _grouped(pairs: list[Pair]) -> list[Group]:
+    """The connected groups of pairs, each with its ids, pairs (ascending), weakest best link and reasons.
+
+    The pairs come in any order: each group's few are sorted, not all 175,000 at once.
+    """
+    joined: dict[int, list[int]] = {}  # id → the ids of its group so far (one list per group)
+    for a, b, _, _ in pairs:
+        one, other = joined.get(a), joined.get(b)
+        if one is None:
+            if other is None:
+                joined[a] = joined[b] = [a, b]
+            else:
+                other.append(a)
+                joined[a] = other
+        elif other is None:
+            one.append(b)
+            joined[b] = one
+        elif one is not other:
+            if len(one) < len(other):
+                one, other = other, one
+            one.extend(other)
+            for x in other:
+                joined[x] = one
+    members: dict[int, list[Pair]] = {}
     for p in pairs:
-        ra, rb = root(p.a), root(p.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    by_root: dict[int, list[Pair]] = defaultdict(list)
-    for p in pairs:
-        by_root[root(p.a)].append(p)
+        key = id(joined[p[0]])
+        got = members.get(key)
+        if got is None:
+            members[key] = [p]
+        else:
+            got.append(p)
     groups = []
-    for members in by_root.values():
-        ids = sorted({x for p in members for x in (p.a, p.b)})
-        best = {i: max(p.score for p in members if i in (p.a, p.b)) for i in ids}
-        reasons = list(dict.fromkeys(r for p in members for r in p.reasons))
-        groups.append(Group(tuple(ids), min(best.values()), tuple(reasons), tuple(members)))
+    reasons_of = itemgetter(3)
+    for found in members.values():
+        found.sort()
+        best: dict[int, int] = {}
+        get = best.get
+        for a, b, score, _ in found:
+            if get(a, score - 1) < score:
+                best[a] = score
+            if get(b, score - 1) < score:
+                best[b] = score
+        reasons = dict.fromkeys(itertools.chain.from_iterable(map(reasons_of, found)))
+        groups.append(Group(tuple(sorted(best)), min(best.values()), tuple(reasons), tuple(found)))
     groups.sort(key=lambda g: (-g.score, g.ids))
     return groups
 

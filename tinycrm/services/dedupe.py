@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
-from typing import Any
 
 from ..errors import Conflict
 
@@ -28,27 +27,31 @@ def region(store: Store) -> str | None:
 
 @dataclass(frozen=True)
 class Found:
-    """The duplicate groups of a book, strongest first, and every live contact by id."""
+    """The duplicate groups of a book, strongest first, and who is in them."""
 
     groups: list[Group]
-    contacts: dict[int, dict[str, Any]]
-    """id, kind, name, org, emails and phones of each live contact (`Store.dedupe_records`)."""
+    people: dict[int, tuple[str, str | None]]
+    """Name and organisation of each contact in a group (and only those)."""
+    contacts: int
+    """How many live contacts were looked at."""
     min_score: int
 
 
 def find_duplicates(store: Store, *, min_score: int | None = None) -> Found:
     """Every group of likely duplicates among the live contacts (seconds on 100,000: run it off the UI)."""
-    from ..dedupe import DEFAULT_MIN_SCORE, find_groups
+    from ..dedupe import DEFAULT_MIN_SCORE, find_row_groups
 
     # Hundreds of thousands of records, none cyclic: a full collection over them would hold
     # the GIL for most of a second, a freeze the TUI's event loop would feel.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        records = store.dedupe_records()
+        rows = store.dedupe_records()
         score = DEFAULT_MIN_SCORE if min_score is None else min_score
-        groups = find_groups(records, min_score=score, region=region(store))
-        return Found(groups, {r["id"]: r for r in records}, score)
+        groups = find_row_groups(rows, min_score=score, region=region(store))
+        grouped = {i for g in groups for i in g.ids}
+        people = {row[0]: (row[2], row[3]) for row in rows if row[0] in grouped}
+        return Found(groups, people, len(rows), score)
     finally:
         if collecting:
             gc.enable()
@@ -178,7 +181,5 @@ def list_duplicates(path: str, user: str, *, min_score: int | None = None) -> Li
 
     with Store.open(path, user, create=False) as store:
         found = find_duplicates(store, min_score=min_score)
-    grouped = {i for g in found.groups for i in g.ids}
-    people = {i: (found.contacts[i]["name"], found.contacts[i]["org"]) for i in grouped}
     groups = [(g.ids, g.score, g.reasons) for g in found.groups]
-    return Listed(groups, people, len(found.contacts), found.min_score)
+    return Listed(groups, found.people, found.contacts, found.min_score)

@@ -651,20 +651,20 @@ class ContactStore(UnitOfWork):
         cols = [d[0] for d in cur.description]
         return [contact_record(dict(zip(cols, row))) for row in cur]
 
-    def dedupe_records(self) -> list[dict[str, Any]]:
-        """What duplicate finding reads of every live contact, by id: six columns, not the whole record.
+    def dedupe_records(self) -> list[tuple[int, str, str, str | None, list[str], list[str]]]:
+        """What duplicate finding reads of every live contact, by id: six columns as tuples, not records.
 
-        `id`, `kind`, `name`, `org`, `emails`, `phones`: on 100,000 contacts, building full
-        records (seven JSON columns each) took longer than scoring them.
+        `(id, kind, name, org, emails, phones)`: on 100,000 contacts, building full records
+        (seven JSON columns each) took longer than scoring them, and one `json.loads` of all
+        the e-mail lists (then of all the phone lists) takes a fifth of one call per list.
         """
-        loads = json.loads
-        return [
-            {"id": i, "kind": kind, "name": name, "org": org,
-             "emails": loads(emails) if emails else [], "phones": loads(phones) if phones else []}
-            for i, kind, name, org, emails, phones in self.conn.execute(
-                "SELECT id, kind, name, org, emails, phones FROM contact WHERE deleted_at IS NULL ORDER BY id"
-            )
-        ]
+        rows = self.conn.execute(
+            "SELECT id, kind, name, org, emails, phones FROM contact WHERE deleted_at IS NULL ORDER BY id"
+        ).fetchall()
+        emails = json.loads("[" + ",".join(row[4] or "[]" for row in rows) + "]")
+        phones = json.loads("[" + ",".join(row[5] or "[]" for row in rows) + "]")
+        return [(i, kind, name, org, mails, numbers)
+                for (i, kind, name, org, _, _), mails, numbers in zip(rows, emails, phones, strict=True)]
 
     def match_index(self) -> dict[str, dict[str, int]]:
         """Every look-up key of every contact (trash included) → its id: what an import matches on.

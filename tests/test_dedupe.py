@@ -543,24 +543,3 @@ def test_dupes_on_store_rows_equal_dupes_on_records():
     rows = [dedupe._row(r) for r in records]
     assert dedupe.find_row_groups(rows, region="US") == find_groups(records, region="US")
     assert [g.ids for g in find_groups(records, region="US")] == [(2, 4), (5, 6), (1, 3)]
-
-
-_TEXT = st.text(st.sampled_from('ab"\\\n\t\x00\x1b\x7f\x85\u200f\u202e张偉 é'), max_size=6)
-_PAIRS = st.lists(st.builds(dedupe.Pair, st.integers(1, 9), st.integers(1, 9), st.integers(-20, 100),
-                            st.lists(_TEXT, max_size=3).map(tuple)), max_size=3)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.lists(st.integers(1, 9), max_size=3, unique=True), st.integers(0, 100),
-                          st.lists(_TEXT, max_size=3), _PAIRS), max_size=4),
-       st.dictionaries(st.integers(1, 9), _TEXT, min_size=9))
-def test_dupes_json_is_emit_json_byte_for_byte(rows, names):
-    """`dupes --json` lays out the groups itself: the same text as `emit_json` of `Group.to_json`."""
-    from tinycrm.cells import safe_json
-    from tinycrm.commands.dupes import _groups_json
-
-    groups = [dedupe.Group(tuple(ids), score, tuple(reasons), tuple(pairs))
-              for ids, score, reasons, pairs in rows]
-    data = [{**g.to_json(), "names": [names[i] for i in g.ids]} for g in groups]
-    expected = safe_json(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    assert _groups_json(groups, names) == expected

@@ -57,6 +57,22 @@ _CONTACT_DEFAULTS: dict[str, Any] = {
 _CONTACT_ROW = itemgetter(*_CONTACT_COLUMNS)
 _PLAIN_FIELDS = frozenset(("name", "kind", "emails", "phones", "owner"))
 """What most rows of a sheet hold: `_plain_contact` makes their row without the general layers."""
+_PLAIN_COLUMNS = (
+    "id", "name", "emails", "phones", "owner", "created_at", "updated_at", "owner_since", "health",
+    "name_sort",
+)  # fmt: skip
+_INSERT_PLAIN = (  # the other columns are the same for every plain person: written in the statement,
+    # which saves binding 20 values a row (~6 µs of the ~9 µs an insert of the whole row costs)
+    f"INSERT INTO contact ({', '.join(_CONTACT_COLUMNS)}) VALUES ("
+    + ", ".join(
+        "?" if c in _PLAIN_COLUMNS
+        else "NULL" if _CONTACT_DEFAULTS[c] is None
+        else repr(_CONTACT_DEFAULTS[c]) if type(_CONTACT_DEFAULTS[c]) is int
+        else "'" + _CONTACT_DEFAULTS[c].replace("'", "''") + "'"
+        for c in _CONTACT_COLUMNS
+    )
+    + ")"
+)  # fmt: skip
 _INSERT_CONTACT = (
     f"INSERT INTO contact ({', '.join(_CONTACT_COLUMNS)}) VALUES ({', '.join('?' * len(_CONTACT_COLUMNS))})"
 )
@@ -78,8 +94,9 @@ def new_contact_health(now: datetime) -> int:
 def _plain_contact(
     fields: dict[str, Any], contact_id: int, now: str, health: int, user: str | None, region: str | None
 ) -> tuple[tuple[Any, ...], Entries] | None:
-    """The row and index entries of a plain person (a name, at most one e-mail and one phone, an
-    owner), or None for anything else; a bad value raises what `_contact_values` would raise.
+    """The row (`_PLAIN_COLUMNS`) and index entries of a plain person (a name, at most one e-mail
+    and one phone, an owner), or None for anything else; a bad value raises what
+    `_contact_values` would raise.
 
     The same values `_contact_values` and `index_entries` make (a hypothesis test in
     tests/test_bulk_same_book.py holds the two paths to the same answers), without their dict
@@ -116,10 +133,9 @@ def _plain_contact(
         parts = (p if p.isascii() else textindex.split_cjk(p) for p in (mail, phone) if p)
         doc = " ".join((head, *parts)) + tail
     row = (
-        contact_id, "person", name, None, None, None, json_list([mail]) if mail else "[]",
-        json_list([phone]) if phone else "[]", "[]", "[]", None, 0, "[]", None, None, owner, None, "{}",
-        "[]", now, now, None, None, None, now if owner else None, None, "[]", health, name_sort, "{}",
-    )  # fmt: skip
+        contact_id, name, json_list([mail]) if mail else "[]", json_list([phone]) if phone else "[]",
+        owner, now, now, now if owner else None, health, name_sort,
+    )  # fmt: skip (_PLAIN_COLUMNS)
     return row, (doc, name, keys)
 
 
@@ -193,12 +209,13 @@ class BulkStore(ContactStore, InteractionStore):
             region, user = self.region(), self.user
             org_cache: dict[str, int | None] = {}
             first = self._next_ids("contact", 0)
-            rows: list[tuple[Any, ...]] = []
-            entries: list[Entries] = []
+            rows: list[tuple[Any, ...]] = []  # _CONTACT_COLUMNS
+            plain: list[tuple[Any, ...]] = []  # _PLAIN_COLUMNS
+            entries: list[Entries] = []  # of both, in id order
             for index, draft in enumerate(drafts):
                 if draft.keys() <= _PLAIN_FIELDS and draft.get("kind", "person") == "person":
                     try:
-                        made = _plain_contact(draft, first + len(rows), now, health, user, region)
+                        made = _plain_contact(draft, first + len(entries), now, health, user, region)
                     except InvalidData as exc:
                         label = where[index] if where is not None else f"row {index + 1}"
                         error = InvalidData(f"{label}: {exc}")
@@ -208,7 +225,7 @@ class BulkStore(ContactStore, InteractionStore):
                         ids.append(None)
                         continue
                     if made is not None:
-                        rows.append(made[0])
+                        plain.append(made[0])
                         entries.append(made[1])
                         ids.append(made[0][0])
                         continue
@@ -228,7 +245,7 @@ class BulkStore(ContactStore, InteractionStore):
                     on_error(index, error)
                     ids.append(None)
                     continue
-                contact_id = first + len(rows)
+                contact_id = first + len(entries)
                 row = {**_CONTACT_DEFAULTS, **values, "id": contact_id, "created_at": now, "updated_at": now,
                        "health": health}  # fmt: skip
                 if row["every"]:
@@ -242,20 +259,28 @@ class BulkStore(ContactStore, InteractionStore):
                 rows.append(_CONTACT_ROW(row))
                 entries.append(index_entries(row, region, lists))
                 ids.append(contact_id)
-            if rows:
+            if entries:
                 made = [i for i in ids if i is not None]
-                self._write_contacts(rows, entries, made)
+                self._write_contacts(rows, plain, entries, made)
                 if self.setting("tiers"):  # tier rules: the unit of work applies them at commit
                     unit.touched.update(made)
         return ids
 
-    def _write_contacts(self, rows: list[tuple[Any, ...]], entries: list[Entries], ids: list[int]) -> None:
-        """Insert prepared contact rows, their search documents and keys; one history row per BATCH."""
+    def _write_contacts(
+        self,
+        rows: list[tuple[Any, ...]],
+        plain: list[tuple[Any, ...]],
+        entries: list[Entries],
+        ids: list[int],
+    ) -> None:
+        """Insert prepared contact rows (whole, and plain persons), their search documents and keys;
+        one history row per BATCH. Organisations are among the whole rows: they go in first."""
         conn = self.conn
         held = conn.execute("SELECT count(*) FROM contact").fetchone()[0]
-        rebuild = len(rows) >= REBUILD_MIN and len(rows) >= REBUILD_SHARE * held
+        rebuild = len(ids) >= REBUILD_MIN and len(ids) >= REBUILD_SHARE * held
         indexes = self._drop_indexes(("contact", "contact_key")) if rebuild else []
         conn.executemany(_INSERT_CONTACT, rows)
+        conn.executemany(_INSERT_PLAIN, plain)
         conn.executemany(
             "INSERT INTO contact_fts(rowid, doc) VALUES (?, ?)", zip(ids, (e[0] for e in entries))
         )

@@ -6,6 +6,8 @@ validated exactly as the single path does (`_contact_values`), their ids taken f
 table's sequence up front, and rows, search documents and keys written with `executemany`;
 history gets one `bulk` row per batch listing the ids, which is what undo deletes. A bulk
 history row holds ids only, never personal data, so `forget` has nothing to erase there.
+Most rows of a sheet are plain persons (a name, an e-mail, a phone): `_plain_contact` makes
+the same row and entries for them with the same checks, minus the general path's layers.
 
 All contacts are validated (and their index entries made) before the first row is written,
 so a bad row costs no writes, and a large import (REBUILD_SHARE) can drop the B-tree indexes

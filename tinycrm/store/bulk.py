@@ -230,7 +230,7 @@ class BulkStore(ContactStore, InteractionStore):
             for index, draft in enumerate(drafts):
                 if draft.keys() <= _PLAIN_FIELDS and draft.get("kind", "person") == "person":
                     try:
-                        made = _plain_contact(draft, first + len(entries), now, health, user, region)
+                        fast = _plain_contact(draft, first + len(entries), now, health, user, region)
                     except InvalidData as exc:
                         label = where[index] if where is not None else f"row {index + 1}"
                         error = InvalidData(f"{label}: {exc}")
@@ -239,10 +239,10 @@ class BulkStore(ContactStore, InteractionStore):
                         on_error(index, error)
                         ids.append(None)
                         continue
-                    if made is not None:
-                        plain.append(made[0])
-                        entries.append(made[1])
-                        ids.append(made[0][0])
+                    if fast is not None:
+                        plain.append(fast[0])
+                        entries.append(fast[1])
+                        ids.append(fast[0][0])
                         continue
                 fields = dict(draft)
                 fields.setdefault("owner", user)

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tinycrm.store import Store, bulk
 from tinycrm.store.tiers import set_tier
@@ -166,3 +168,70 @@ def test_a_reimport_reads_the_contacts_it_matches_in_chunks_not_row_by_row(tmp_p
         reads = [s for s in statements if s.startswith("SELECT") and "FROM contact WHERE id IN" in s]
         assert len(reads) <= 3  # 500 ids a query, where it was two queries per matched row
         assert store.resolve("p7@example.com")["notes"] == "met at the fair"
+
+
+_NAME_TEXT = st.text(st.sampled_from("Ada Lovelace张伟たな\u0301\u200b\t\x7f\"\\ ."), max_size=8)
+_EMAILS = st.one_of(
+    st.sampled_from(["ada@Example.COM", " p1@example.com ", "Ada.L+x@sub.example.org", "a..b@example.com",
+                     "émile@exemple.fr", "ｐ@example.com", "no-at-sign", "", "   ", "x@y",
+                     "a\"b@example.com"]),
+    st.text(st.sampled_from("aZ.@-+_é "), max_size=12),
+)
+_PHONES = st.one_of(
+    st.sampled_from(["+1 202 555 0100", "(202) 555-0100", "+86 138 0013 8000", "+1 202 055 0100",
+                     "+7 912 345 6789", "2025550100", "+44 20 7946 0000 ext. 12", "１２３４５６７", "", "  ",
+                     "+1  202\t555 0101", "12345", "call me"]),
+    st.text(st.sampled_from("+0123456789 -()"), max_size=16),
+)
+_PLAIN_ROWS = st.lists(
+    st.fixed_dictionaries(
+        {"name": st.one_of(_NAME_TEXT, st.sampled_from(["Ada Lovelace", " Ada ", "张伟", "x" * 201]))},
+        optional={"emails": st.lists(_EMAILS, max_size=1), "phones": st.lists(_PHONES, max_size=1),
+                  "owner": st.sampled_from([None, "", " kim ", "kim"]), "kind": st.just("person")},
+    ),
+    min_size=1, max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_PLAIN_ROWS)
+def test_a_plain_row_takes_the_fast_path_and_stores_what_the_general_path_stores(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[dict[str, Any]]
+) -> None:
+    work = tmp_path_factory.mktemp("plain")
+    errors: dict[str, list[str]] = {}
+    made: dict[str, list[int | None]] = {}
+    for label, plain in (("fast", bulk._PLAIN_FIELDS), ("general", frozenset())):
+        saved, bulk._PLAIN_FIELDS = bulk._PLAIN_FIELDS, plain
+        try:
+            with _book(work, f"{label}.db") as store:
+                errors[label] = []
+                out = errors[label]
+                made[label] = store.add_contacts(
+                    [dict(row) for row in rows], on_error=lambda i, e, out=out: out.append(f"{i} {e}")
+                )
+        finally:
+            bulk._PLAIN_FIELDS = saved
+    assert made["fast"] == made["general"]
+    assert errors["fast"] == errors["general"]
+    assert _tables(work / "fast.db") == _tables(work / "general.db")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [{"name": "Ada Lovelace 3", "emails": ["p3@example.com"], "phones": ["+1 202 200 0003"]},
+     {"name": "张伟伟", "emails": ["p0@example.com"], "phones": ["+1 202 200 0000"]},
+     {"name": "Grace", "kind": "person", "owner": "kim"}, {"name": "Ken", "phones": ["(202) 555-0100"]}],
+)
+def test_the_common_shapes_of_a_sheet_take_the_fast_path(row: dict[str, Any]) -> None:
+    assert bulk._plain_contact(row, 1, "2026-11-30T09:00:00Z", 50, "kim", "US") is not None
+
+
+@pytest.mark.parametrize(
+    "row",
+    [{"name": "Ada", "org": "Acme"}, {"name": "Acme", "kind": "org"},
+     {"name": "Ada", "emails": ["a@x.io", "b@x.io"]}, {"name": "Ada", "tags": ["vip"]}],
+)
+def test_other_rows_take_the_general_path(row: dict[str, Any]) -> None:
+    plain = row.keys() <= bulk._PLAIN_FIELDS and row.get("kind", "person") == "person"
+    assert not plain or bulk._plain_contact(row, 1, "2026-11-30T09:00:00Z", 50, "kim", "US") is None

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import BadRow, InvalidData, UsageError
+from ..formats.detect import paused_gc
 from ..formats.draft import Draft, MatchKeys, phone_match_key
 
 TYPE_CHECKING = False
@@ -199,7 +200,7 @@ def import_contacts(
         raise UsageError(f"invalid --on-duplicate '{on_duplicate}': use {', '.join(DUPLICATE_POLICIES)}")
     result = ImportResult(dry_run=dry_run)
     try:
-        with store.write(label, named=True):
+        with store.write(label, named=True), paused_gc():  # a few objects a row, no cycles
             _import(store, items, result, on_duplicate, skip_errors, progress)
             if dry_run:
                 raise _Rollback

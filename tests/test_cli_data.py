@@ -494,6 +494,8 @@ def test_check_says_each_step_on_a_terminal_and_clears_the_line(run, book, monke
     assert steps[0] == "checking: every page of the file…"
     assert "checking: interactions missing from the search index…" in steps
     assert steps[-1] == "checking: rows no list can read…"
+    assert max(len(step) for step in steps) == 79  # one line of 80 columns: the \r clears all of it
+    assert "checking: contacts whose stored last-contacted time does not match their inter…" in steps
     assert result.err.endswith("\r\033[K")
 
 

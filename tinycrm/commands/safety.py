@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ..cells import safe
@@ -61,7 +62,12 @@ def problems_of(state: State) -> list[str]:
     shown = is_terminal(sys.stderr)
 
     def say(what: str) -> None:
-        sys.stderr.write(f"\r\033[Kchecking: {what}…")
+        try:
+            room = os.get_terminal_size(sys.stderr.fileno()).columns - 1
+        except (OSError, ValueError):
+            room = 79
+        line = f"checking: {what}…"  # one line, or the next step's \r clears only its last part
+        sys.stderr.write("\r\033[K" + (line if len(line) <= room else line[: max(room - 1, 0)] + "…"))
         sys.stderr.flush()
 
     try:

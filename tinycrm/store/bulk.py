@@ -227,17 +227,22 @@ class BulkStore(ContactStore, InteractionStore):
             rows: list[tuple[Any, ...]] = []  # _CONTACT_COLUMNS
             plain: list[tuple[Any, ...]] = []  # _PLAIN_COLUMNS
             entries: list[Entries] = []  # of both, in id order
+
+            def refuse(index: int, exc: InvalidData) -> None:
+                """The row's error with its line: raised, or handed to `on_error` (the row gets no id)."""
+                label = where[index] if where is not None else f"row {index + 1}"
+                error = InvalidData(f"{label}: {exc}")
+                if on_error is None:
+                    raise error from None
+                on_error(index, error)
+                ids.append(None)
+
             for index, draft in enumerate(drafts):
                 if draft.keys() <= _PLAIN_FIELDS and draft.get("kind", "person") == "person":
                     try:
                         fast = _plain_contact(draft, first + len(entries), now, health, user, region)
                     except InvalidData as exc:
-                        label = where[index] if where is not None else f"row {index + 1}"
-                        error = InvalidData(f"{label}: {exc}")
-                        if on_error is None:
-                            raise error from None
-                        on_error(index, error)
-                        ids.append(None)
+                        refuse(index, exc)
                         continue
                     if fast is not None:
                         plain.append(fast[0])
@@ -253,12 +258,7 @@ class BulkStore(ContactStore, InteractionStore):
                         raise InvalidData(f"unknown field(s) {', '.join(sorted(unknown))}")
                     values = self._contact_values(fields, org_cache=org_cache, now=now, lists=lists)
                 except InvalidData as exc:
-                    label = where[index] if where is not None else f"row {index + 1}"
-                    error = InvalidData(f"{label}: {exc}")
-                    if on_error is None:
-                        raise error from None
-                    on_error(index, error)
-                    ids.append(None)
+                    refuse(index, exc)
                     continue
                 contact_id = first + len(entries)
                 row = {**_CONTACT_DEFAULTS, **values, "id": contact_id, "created_at": now, "updated_at": now,

@@ -11,7 +11,6 @@ province prefixes.
 from __future__ import annotations
 
 import functools
-import gc
 import itertools
 import json
 import re
@@ -22,6 +21,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from tinycrm.errors import Conflict, CrmError
+from tinycrm.gcpause import paused_gc
 from tinycrm.normalize import email_key, fold, phone_key
 from tinycrm.textindex import is_cjk
 
@@ -573,15 +573,10 @@ def find_row_pairs(rows: Iterable[Row], *, min_score: int = DEFAULT_MIN_SCORE,
     """`find_pairs` over the store's rows (`Store.dedupe_records`): no record dict built per contact."""
     # Hundreds of thousands of small objects and none of them cyclic: the collector's full
     # passes over a growing heap would double the time.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         found = _row_pairs(sorted(rows, key=itemgetter(0)), min_score, region)
         found.sort()  # by ids: no two pairs have the same two
         return found
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def find_groups(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE,
@@ -593,13 +588,8 @@ def find_groups(records: Iterable[Record], *, min_score: int = DEFAULT_MIN_SCORE
 def find_row_groups(rows: Iterable[Row], *, min_score: int = DEFAULT_MIN_SCORE,
                     region: str | None = None) -> list[Group]:
     """`find_groups` over the store's rows (`Store.dedupe_records`)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _grouped(_row_pairs(sorted(rows, key=itemgetter(0)), min_score, region))
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _grouped(pairs: list[Pair]) -> list[Group]:

@@ -7,7 +7,6 @@ deletes the others, as one undo step.
 
 from __future__ import annotations
 
-import gc
 import sys
 
 from ..cells import safe
@@ -27,13 +26,10 @@ def dupes(state: State, *, min_score: int | None, as_json: bool) -> None:
     """`dupes`: groups of contacts that are likely one customer, strongest first, with why."""
     # The collector stays off until the groups are printed and dropped: re-enabled any
     # earlier, its first pass would walk the million objects of 100,000 contacts' groups.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    from ..gcpause import paused_gc
+
+    with paused_gc():
         _dupes(state, min_score=min_score, as_json=as_json)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _dupes(state: State, *, min_score: int | None, as_json: bool) -> None:

@@ -28,8 +28,9 @@ from functools import lru_cache
 from typing import Any, TextIO
 
 from ..errors import BadRow, InvalidData, UsageError
+from ..gcpause import paused_gc
 from .dates import parse_date
-from .detect import decode, paused_gc, sniff_delimiter
+from .detect import decode, sniff_delimiter
 from .draft import EMAIL_RE, PHONE_RE, Draft, finish
 
 Handler = Callable[[Draft, list[str]], None]

@@ -37,8 +37,9 @@ from typing import Any, TextIO
 
 from .. import __version__
 from ..errors import BadRow, InvalidData
+from ..gcpause import paused_gc
 from .dates import parse_date
-from .detect import decode, decode_value, paused_gc, utf16_without_bom
+from .detect import decode, decode_value, utf16_without_bom
 from .draft import Draft, finish
 
 Item = Draft | BadRow

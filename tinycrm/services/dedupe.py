@@ -6,10 +6,10 @@ re-planned inside its write so that what the user agreed to is what happens.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 
 from ..errors import Conflict
+from ..gcpause import paused_gc
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,18 +43,13 @@ def find_duplicates(store: Store, *, min_score: int | None = None) -> Found:
 
     # Hundreds of thousands of records, none cyclic: a full collection over them would hold
     # the GIL for most of a second, a freeze the TUI's event loop would feel.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         rows = store.dedupe_records()
         score = DEFAULT_MIN_SCORE if min_score is None else min_score
         groups = find_row_groups(rows, min_score=score, region=region(store))
         grouped = {i for g in groups for i in g.ids}
         people = {row[0]: (row[2], row[3]) for row in rows if row[0] in grouped}
         return Found(groups, people, len(rows), score)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def plan_merge(store: Store, keep: Contact, others: list[Contact]) -> Plan:

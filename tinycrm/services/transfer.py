@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import BadRow, InvalidData, UsageError
-from ..formats.detect import paused_gc
 from ..formats.draft import Draft, MatchKeys, phone_match_key
+from ..gcpause import paused_gc
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -18,7 +18,6 @@ memory meanwhile (~3 KB a contact with the import's own records).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from itertools import groupby
@@ -27,6 +26,7 @@ from operator import itemgetter
 from .. import normalize, textindex, validate
 from ..dates import utc_iso
 from ..errors import InvalidData
+from ..gcpause import paused_gc
 from .base import chunks
 from .contacts import CONTACT_FIELDS, ContactStore, index_entries, json_list, next_touch
 from .interactions import InteractionStore, search_key
@@ -201,13 +201,8 @@ class BulkStore(ContactStore, InteractionStore):
         table), health and tiers included; only history differs: one `bulk` row per BATCH ids.
         """
         ids: list[int | None] = []
-        collecting = gc.isenabled()
-        gc.disable()  # ~3 objects a row and no cycles: each collection would rescan every row so far
-        try:
+        with paused_gc():  # ~3 objects a row and no cycles: each collection would rescan every row so far
             return self._add_contacts(drafts, ids, command, where, on_error)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _add_contacts(
         self,

@@ -20,7 +20,7 @@ def test_paused_inside_and_on_again_after() -> None:
 
 
 def test_on_again_after_an_error() -> None:
-    with pytest.raises(ValueError), paused_gc():
+    with pytest.raises(ValueError, match="a bad row"), paused_gc():
         raise ValueError("a bad row")
     assert gc.isenabled()
 

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from datetime import datetime, timezone, tzinfo
 from .. import agenda
 from ..cells import safe
 from ..errors import InvalidData, NotFound, UsageError
+from ..gcpause import paused_gc
 from ..output import emit_json, emit_table, is_terminal
 from ._common import MAX_ID, State, check_id, check_ref, echo, local_text, page, reads, writing
 
@@ -181,11 +181,8 @@ def show_due(
     problems: list[str] = []
     # thousands of short-lived records and not one reference cycle among them: the
     # collector's passes over them would only cost time (a tenth of `due --json`'s own)
-    gc.disable()
-    try:
+    with paused_gc():
         items = agenda.collect(store, now, agenda.horizon(now, within), problems=problems)
-    finally:
-        gc.enable()
     for problem in problems:  # one unreadable row is skipped and said, never the whole book lost
         sys.stderr.write(f"warning: {safe(problem)} (skipped; tinycrm check lists such rows)\n")
     if notify:

@@ -21,3 +21,10 @@ class LazyModule:
 
     def __repr__(self) -> str:
         return f"<module {self._lazy_name!r}, imported on first use>"
+
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import json
+else:
+    json = LazyModule("json")  # `from tinycrm.lazy import json`: the type checker sees the real module

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from .. import normalize, textindex, validate
 from ..dates import parse_utc, utc_iso
 from ..errors import Ambiguous, Conflict, DuplicateContact, InvalidData, NotFound
+from ..lazy import json
 from ..models import CONTACT_FIELDS as MODEL_FIELDS
 from .base import like_escape
 from .records import contact_record
@@ -15,14 +16,9 @@ from .unit import UnitOfWork
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import json
     from typing import Any
 
     from ..models import Contact
-else:
-    from ..lazy import LazyModule
-
-    json = LazyModule("json")
 
 CONTACT_SORTS = {
     "name": "c.name_sort",  # textindex.sort_key, stored: 张伟 among the Zs, by an index walk

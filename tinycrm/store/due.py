@@ -20,18 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
+from ..lazy import json
 from .base import chunks
 
 TYPE_CHECKING = False  # `import typing` costs ~5 ms of `due`'s start-up; annotations are strings
 if TYPE_CHECKING:
-    import json
     from typing import Any
 
     from . import Store
-else:
-    from ..lazy import LazyModule
-
-    json = LazyModule("json")
 
 _CONTACT_COLUMNS = (
     "id", "name", "birthday", "birthday_lunar", "anniversaries", "every", "last_contacted_at",

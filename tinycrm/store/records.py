@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+from ..lazy import json
 from ..money import format_amount
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import json
     from typing import Any
 
     from ..models import Contact, Deal, Interaction, Reminder
-else:
-    from ..lazy import LazyModule
-
-    json = LazyModule("json")
 
 
 def _json(text: str) -> Any:

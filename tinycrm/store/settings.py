@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
+from ..lazy import json
 from .unit import UnitOfWork
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import json
     from typing import Any
-else:
-    from ..lazy import LazyModule
-
-    json = LazyModule("json")
 
 SAVED_FILTER_PREFIX = "filter:"
 POOL_SETTING = "pool"

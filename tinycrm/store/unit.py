@@ -17,16 +17,12 @@ from contextlib import contextmanager
 
 from ..dates import utc_iso
 from ..errors import Busy, Conflict, CrmError, NotFound
+from ..lazy import json
 from .base import StoreBase
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import json
     from typing import Any
-else:
-    from ..lazy import LazyModule
-
-    json = LazyModule("json")
 
 
 class Unit:

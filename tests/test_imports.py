@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -219,50 +220,49 @@ def test_lunardate_loads_without_typing_and_converts_as_the_library_does(how, ty
     assert (lunar, back) == _lunar_reference()
 
 
-def test_due_with_a_lunar_birthday_today_loads_no_typing(tmp_path):
+def _due_json_loads(tmp_path, contacts: list[dict], watched: list[str]) -> tuple[list[str], str]:
+    """`due --json` in a fresh interpreter on a book of `contacts` (2026-11-22 09:00 UTC): which of
+    `watched` it loaded, and what it printed."""
     book = tmp_path / "crm.db"
     from tinycrm.store import Store
 
     with Store.open(book, "tester") as store:
-        # 2026-11-22 is the 14th day of the 10th lunar month
-        store.add_contact("张伟", birthday="1980-10-14", birthday_lunar=True)
+        for contact in contacts:
+            store.add_contact(**contact)
     code = (
         "import sys\n"
         "from tinycrm.cli.dispatch import main\n"
         "code = main(['due', '--json'])\n"
         "sys.stdout.flush()\n"
-        "sys.stderr.write(repr([code, 'typing' in sys.modules, 'lunardate' in sys.modules]))\n"
+        f"sys.stderr.write(repr([code, [m for m in {watched!r} if m in sys.modules]]))\n"
     )
     env = {"TINYCRM_DB": str(book), "TZ": "UTC", "TINYCRM_USER": "tester",
            "TINYCRM_NOW": "2026-11-22T09:00:00Z"}  # fmt: skip
     result = _python(code, env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stderr == repr([0, False, True])
-    assert "张伟's birthday (turns 46)" in result.stdout
+    code_and_loaded = ast.literal_eval(result.stderr)
+    assert code_and_loaded[0] == 0
+    return code_and_loaded[1], result.stdout
+
+
+def test_due_with_a_lunar_birthday_today_loads_no_typing(tmp_path):
+    # 2026-11-22 is the 14th day of the 10th lunar month
+    lunar = {"name": "张伟", "birthday": "1980-10-14", "birthday_lunar": True}
+    loaded, out = _due_json_loads(tmp_path, [lunar], ["typing", "lunardate"])
+    assert loaded == ["lunardate"]
+    assert "张伟's birthday (turns 46)" in out
 
 
 def test_due_json_on_an_ordinary_book_loads_no_json_typing_or_dataclasses(tmp_path):
     """`due --json` writes its own JSON (the C escaper) and reads no JSON column of these rows."""
-    book = tmp_path / "crm.db"
-    from tinycrm.store import Store
-
-    with Store.open(book, "tester") as store:
-        store.add_contact("Ada Lovelace", birthday="1815-11-22")
-        store.add_contact("张伟", birthday="1980-10-14", birthday_lunar=True)
-    code = (
-        "import sys\n"
-        "from tinycrm.cli.dispatch import main\n"
-        "code = main(['due', '--json'])\n"
-        "sys.stdout.flush()\n"
-        "heavy = ['json', 'typing', 'dataclasses', 'inspect', 'dateutil']\n"
-        "sys.stderr.write(repr([code, [m for m in heavy if m in sys.modules]]))\n"
-    )
-    env = {"TINYCRM_DB": str(book), "TZ": "UTC", "TINYCRM_USER": "tester",
-           "TINYCRM_NOW": "2026-11-22T09:00:00Z"}  # fmt: skip
-    result = _python(code, env=env)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == repr([0, []])
-    items = json.loads(result.stdout)
+    loaded, out = _due_json_loads(
+        tmp_path,
+        [{"name": "Ada Lovelace", "birthday": "1815-11-22"},
+         {"name": "张伟", "birthday": "1980-10-14", "birthday_lunar": True}],
+        ["json", "typing", "dataclasses", "inspect", "dateutil"],
+    )  # fmt: skip
+    assert loaded == []
+    items = json.loads(out)
     assert sorted(i["text"] for i in items) == [
         "Ada Lovelace's birthday (turns 211)",
         "张伟's birthday (turns 46)",
